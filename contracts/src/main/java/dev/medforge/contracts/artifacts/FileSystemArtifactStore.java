@@ -1,0 +1,121 @@
+package dev.medforge.contracts.artifacts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Stores each artifact at {@code <root>/sha256/<first two hex>/<hex>}. Writers stream into a private
+ * temporary file under {@code <root>/tmp} and rename it into place, so a reader never sees a partial
+ * file and concurrent puts of the same content all end with the same complete file.
+ */
+public final class FileSystemArtifactStore implements ArtifactStore {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final Path root;
+    private final Path tmp;
+
+    public FileSystemArtifactStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.tmp = this.root.resolve("tmp");
+        Files.createDirectories(tmp);
+        Files.createDirectories(this.root.resolve("sha256"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public ArtifactDigest put(InputStream content) throws IOException {
+        Path temp = Files.createTempFile(tmp, "put-", ".part");
+        try {
+            MessageDigest sha256 = sha256();
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE);
+                 DigestInputStream in = new DigestInputStream(content, sha256)) {
+                in.transferTo(out);
+            }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            ArtifactDigest digest = new ArtifactDigest(HexFormat.of().formatHex(sha256.digest()));
+            Path target = pathOf(digest);
+            Files.createDirectories(target.getParent());
+            moveIntoPlace(temp, target);
+            return digest;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public InputStream get(ArtifactDigest digest) throws IOException {
+        Path path = pathOf(digest);
+        String actual;
+        try (InputStream in = Files.newInputStream(path)) {
+            actual = hash(in);
+        } catch (NoSuchFileException e) {
+            throw new ArtifactNotFoundException(digest);
+        }
+        if (!actual.equals(digest.hex())) {
+            throw new ArtifactCorruptedException(digest, actual);
+        }
+        return Files.newInputStream(path);
+    }
+
+    @Override
+    public boolean contains(ArtifactDigest digest) {
+        return Files.isRegularFile(pathOf(digest));
+    }
+
+    @Override
+    public long size(ArtifactDigest digest) throws IOException {
+        try {
+            return Files.size(pathOf(digest));
+        } catch (NoSuchFileException e) {
+            throw new ArtifactNotFoundException(digest);
+        }
+    }
+
+    /** Where the artifact lives. Only a validated digest gets here, so the path cannot leave the root. */
+    Path pathOf(ArtifactDigest digest) {
+        return root.resolve("sha256").resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("artifact store root must allow atomic renames: " + target.getParent(), e);
+        }
+    }
+
+    private static String hash(InputStream in) throws IOException {
+        MessageDigest sha256 = sha256();
+        byte[] buffer = new byte[BUFFER];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            sha256.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.medforge.contracts.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A merge worker built a composite on top of {@code parentVersion} (0 is the bare base model).
+ *
+ * @param compositeId    hash of parent, sorted adapter digests, strategy and parameters: the same
+ *                       inputs always give the same id, which makes redelivery harmless
+ * @param coefficients   the merge weight of each adapter, keyed by submission id
+ * @param searchTrace    the objective at each evaluation of the coefficient search
+ * @param artifact       digest of the composite in the artifact store
+ */
+public record CompositeCreated(
+        String compositeId,
+        String branch,
+        int parentVersion,
+        String parentCompositeId,
+        List<AdapterRef> adapters,
+        String strategy,
+        Map<String, Double> coefficients,
+        List<SearchStep> searchTrace,
+        String artifact,
+        long durationMillis) implements EventData {
+
+    public record SearchStep(int evaluation, double objective, List<Double> weights) {
+    }
+}

@@ -1,0 +1,41 @@
+package dev.medforge.contracts.events;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One envelope for every event, with CloudEvents 1.0 attribute names. Consumers deduplicate by
+ * {@code id}; {@code subject} is the branch id and doubles as the Kafka key.
+ */
+public record EventEnvelope<T extends EventData>(
+        String id,
+        String type,
+        String source,
+        Instant time,
+        String subject,
+        String specversion,
+        String dataschema,
+        T data) {
+
+    public static final String SPEC_VERSION = "1.0";
+
+    public EventEnvelope {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(data, "data");
+    }
+
+    /** Wraps {@code data} in a fresh envelope stamped now by {@code source} (the emitting service). */
+    public static <T extends EventData> EventEnvelope<T> wrap(String source, T data) {
+        EventType type = EventType.of(data);
+        return new EventEnvelope<>(UUID.randomUUID().toString(), type.type(), source, Instant.now(),
+                data.branch(), SPEC_VERSION, type.dataschema(), data);
+    }
+
+    public EventType eventType() {
+        return EventType.ofType(type).orElseThrow();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.medforge.contracts.artifacts;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileSystemArtifactStoreTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void putReturnsTheSha256OfTheContentAndGetReturnsTheSameBytes() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        byte[] content = randomBytes(300_000, 1);
+
+        ArtifactDigest digest = store.put(new ByteArrayInputStream(content));
+
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        assertEquals("sha256:" + expected, digest.toString());
+        assertArrayEquals(content, store.getBytes(digest));
+        assertEquals(content.length, store.size(digest));
+        assertTrue(store.contains(digest));
+    }
+
+    @Test
+    void putLeavesNoTemporaryFilesBehind() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        store.put("a".getBytes(StandardCharsets.UTF_8));
+        store.put("a".getBytes(StandardCharsets.UTF_8));
+
+        try (Stream<Path> leftovers = Files.list(root.resolve("tmp"))) {
+            assertEquals(0, leftovers.count());
+        }
+    }
+
+    @Test
+    void aFailedUploadStoresNothing() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        InputStream breaksHalfway = new InputStream() {
+            int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ > 1000) {
+                    throw new IOException("connection reset");
+                }
+                return 7;
+            }
+        };
+
+        assertThrows(IOException.class, () -> store.put(breaksHalfway));
+
+        try (Stream<Path> files = Files.walk(root)) {
+            assertEquals(0, files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void getRefusesBytesThatNoLongerMatchTheirDigest() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        ArtifactDigest digest = store.put("original".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(store.pathOf(digest), "tampered");
+
+        ArtifactCorruptedException e = assertThrows(ArtifactCorruptedException.class, () -> store.get(digest));
+        assertTrue(e.getMessage().contains(digest.toString()), e.getMessage());
+    }
+
+    @Test
+    void getOfAnUnknownDigestSaysNotFound() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        ArtifactDigest absent = ArtifactDigest.parse("sha256:" + "ab".repeat(32));
+
+        assertThrows(ArtifactNotFoundException.class, () -> store.get(absent));
+        assertThrows(ArtifactNotFoundException.class, () -> store.size(absent));
+        assertFalse(store.contains(absent));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "sha256:../../etc/passwd",
+            "sha256:" + "a",
+            "sha256:" + "g123456789012345678901234567890123456789012345678901234567890123",
+            "sha256:ABCDEF0123456789012345678901234567890123456789012345678901234567",
+            "sha256:" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
+            "md5:0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            ""})
+    void digestsThatAreNot64HexCharactersAreRefused(String value) {
+        assertThrows(InvalidDigestException.class, () -> ArtifactDigest.parse(value));
+    }
+
+    @Test
+    void concurrentPutsOfTheSameContentEndWithOneCompleteArtifact() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        byte[] content = randomBytes(2_000_000, 2);
+        int writers = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<ArtifactDigest>> results = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                Callable<ArtifactDigest> put = () -> {
+                    start.await();
+                    return store.put(new ByteArrayInputStream(content));
+                };
+                results.add(pool.submit(put));
+            }
+            start.countDown();
+            Set<ArtifactDigest> digests = new HashSet<>();
+            for (Future<ArtifactDigest> result : results) {
+                digests.add(result.get());
+            }
+
+            assertEquals(1, digests.size());
+            ArtifactDigest digest = digests.iterator().next();
+            assertArrayEquals(content, store.getBytes(digest));
+            try (Stream<Path> files = Files.walk(root.resolve("sha256"))) {
+                assertEquals(1, files.filter(Files::isRegularFile).count());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+}

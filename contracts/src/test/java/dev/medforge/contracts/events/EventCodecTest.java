@@ -1,0 +1,108 @@
+package dev.medforge.contracts.events;
+
+import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
+import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
+import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
+import dev.medforge.contracts.events.CompositeCreated.SearchStep;
+import dev.medforge.contracts.events.CompositeEvaluated.GateDecision;
+import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventCodecTest {
+
+    private static final String D1 = "sha256:" + "1".repeat(64);
+    private static final String D2 = "sha256:" + "2".repeat(64);
+    private static final SubmittedArtifacts ARTIFACTS = new SubmittedArtifacts(D1, D2, D1, D2);
+    private static final AdapterRef REF = new AdapterRef("s-1", "hospital-a", "tops", D2, D1, D1);
+    private static final TaskMetrics TOPS = new TaskMetrics(0.81, 0.93, 2000);
+
+    /** One populated example of every event; the test below proves the list covers every type. */
+    static List<EventData> examples() {
+        return List.of(
+                new AdapterSubmitted("s-1", "hospital-a", "main", "tops", ARTIFACTS,
+                        Map.of("description", "tops classifier", "epochs", 3)),
+                new AdapterValidated("s-1", "hospital-a", "main", "tops", ARTIFACTS,
+                        new ValidationReport(8, List.of("q_proj", "v_proj", "out_proj"), 1.25, 40, List.of("FORMAT", "NORM_BOUND"))),
+                new AdapterRejected("s-1", "hospital-a", "main",
+                        List.of(new RejectionReason("NORM_BOUND", "blocks.0.attn.q_proj", "delta-W norm 812 exceeds 50"))),
+                new CompositeCreated("c-1", "main", 2, "c-0", List.of(REF), "fusion", Map.of("s-1", 0.7),
+                        List.of(new SearchStep(1, 0.52, List.of(0.7))), D2, 4200),
+                new CompositeEvaluated("c-1", "main", 2, Map.of("tops", TOPS), Map.of("tops", new TaskMetrics(0.8, 0.9, 2000)),
+                        Map.of("tops", TOPS), new GateDecision(false, List.of("tops lost 2.5 points"))),
+                new CompositeRebase("main", 3, "c-3", "c-1", List.of("s-1", "s-2")),
+                new ModelPublished("main", 3, "c-3", D2, "fusion", List.of("s-1"), Map.of("tops", TOPS)),
+                new SubmissionStatus("s-1", "hospital-a", "main", Stage.GATED_OUT, "tops lost 2.5 points"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void everyEventSurvivesARoundTrip(EventData data) {
+        EventEnvelope<EventData> sent = EventEnvelope.wrap("test", data);
+
+        EventEnvelope<?> received = EventCodec.decode(EventCodec.encode(sent));
+
+        assertEquals(sent, received);
+        assertEquals(data.branch(), received.subject());
+        assertEquals(EventType.of(data).topic(), received.type());
+    }
+
+    @Test
+    void examplesCoverEveryEventType() {
+        Set<EventType> covered = examples().stream().map(EventType::of).collect(Collectors.toSet());
+        assertEquals(EnumSet.allOf(EventType.class), covered);
+    }
+
+    @Test
+    void envelopeUsesCloudEventsAttributeNames() {
+        String json = EventCodec.encode(EventEnvelope.wrap("gateway", examples().get(0)));
+        for (String attribute : List.of("\"id\"", "\"type\"", "\"source\"", "\"time\"", "\"subject\"",
+                "\"specversion\":\"1.0\"", "\"dataschema\"", "\"data\"")) {
+            assertTrue(json.contains(attribute), () -> attribute + " missing in " + json);
+        }
+        assertTrue(json.matches(".*\"time\":\"\\d{4}-\\d\\d-\\d\\dT.*"), "time is ISO-8601 text: " + json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "not json at all",
+            "[1,2,3]",
+            "{\"id\":\"x\",\"type\":\"medforge.nope\",\"source\":\"t\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":{}}",
+            "{\"type\":\"medforge.submission.status\",\"source\":\"t\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":{}}",
+            "{\"id\":\"x\",\"type\":\"medforge.submission.status\",\"source\":\"t\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":{\"stage\":\"DANCING\"}}",
+            "{\"id\":\"x\",\"type\":\"medforge.model.published\",\"source\":\"t\",\"time\":\"yesterday\",\"data\":{\"branch\":\"main\"}}"
+    })
+    void malformedMessagesAreInvalidEvents(String json) {
+        assertThrows(InvalidEventException.class, () -> EventCodec.decode(json));
+    }
+
+    @Test
+    void decodingForOneTopicRefusesAnotherTopicsEvent() {
+        String json = EventCodec.encode(EventEnvelope.wrap("test", examples().get(6)));
+
+        InvalidEventException e = assertThrows(InvalidEventException.class,
+                () -> EventCodec.decode(json, SubmissionStatus.class));
+        assertTrue(e.getMessage().contains("expected SubmissionStatus"), e.getMessage());
+        assertInstanceOf(ModelPublished.class, EventCodec.decode(json, ModelPublished.class).data());
+    }
+
+    @Test
+    void eachEventTypeHasItsOwnTopicAndSchema() {
+        assertEquals(EventType.values().length, Arrays.stream(EventType.values()).map(EventType::topic).distinct().count());
+        assertTrue(Arrays.stream(EventType.values()).allMatch(t -> t.dataschema().contains(t.topic())));
+    }
+}
