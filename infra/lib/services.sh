@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# The five Quarkus services, run from their fast-jar (<module>/target/quarkus-app/quarkus-run.jar).
+# Merge workers: worker 1 is `merge-service` on 8083; worker i >= 2 is `merge-service-i` on 8083+i
+# (8084 belongs to eval-service, so the extra workers start at 8085).
+
+SERVICE_JAVA_OPTS="${MEDFORGE_SERVICE_JAVA_OPTS:--Xms32m -Xmx512m -XX:+UseSerialGC}"
+MERGE_WORKERS_FILE="$RUN_DIR/merge-workers"
+
+# "name module port", in start order (gateway last: it is the public entry point).
+service_table() {
+  local n=${1:-1} i
+  echo "registry-service registry-service 8081"
+  echo "adapter-ingest-service adapter-ingest-service 8082"
+  echo "merge-service merge-service 8083"
+  for (( i = 2; i <= n; i++ )); do echo "merge-service-$i merge-service $((8083 + i))"; done
+  echo "eval-service eval-service 8084"
+  echo "gateway gateway 8080"
+}
+
+service_modules() { echo gateway registry-service adapter-ingest-service merge-service eval-service; }
+
+service_jar() { echo "$MEDFORGE_ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
+
+build_services_if_needed() {
+  local m missing=()
+  for m in $(service_modules); do
+    [[ -f "$(service_jar "$m")" ]] || missing+=("$m")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  log "building the services (missing: ${missing[*]}): mvn -B -q package -DskipTests (log: $LOG_DIR/build.log)"
+  local t0; t0=$(now_s)
+  mvn_run -B -q package -DskipTests >"$LOG_DIR/build.log" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/build.log" >&2; die "build failed; see $LOG_DIR/build.log"; }
+  log "build done in $(elapsed_since "$t0")s"
+}
+
+# The environment every service gets (names used by the services' application.properties).
+service_env() {
+  local port=$1
+  export QUARKUS_HTTP_HOST=127.0.0.1
+  export QUARKUS_HTTP_PORT="$port"
+  export KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP"
+  export MEDFORGE_ARTIFACT_ROOT="$ARTIFACT_DIR"
+  export MEDFORGE_DB_HOST=127.0.0.1 MEDFORGE_DB_PORT="$PG_PORT"
+  export MEDFORGE_DB_NAME="$PG_DB" MEDFORGE_DB_USER="$PG_USER" MEDFORGE_DB_PASSWORD="$PG_PASSWORD"
+  export QUARKUS_DATASOURCE_USERNAME="$PG_USER" QUARKUS_DATASOURCE_PASSWORD="$PG_PASSWORD"
+  export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/$PG_DB"
+  export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB"
+  export MEDFORGE_OIDC_ISSUER="$KC_ISSUER"
+  export QUARKUS_OIDC_AUTH_SERVER_URL="$KC_ISSUER"
+  export QUARKUS_OIDC_CLIENT_ID=gateway
+  export QUARKUS_OIDC_CREDENTIALS_SECRET=gateway-dev-secret
+  export DJL_OFFLINE="${DJL_OFFLINE:-true}"
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
+  export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+}
+
+service_health_url() { echo "http://127.0.0.1:$1/q/health/$2"; }
+
+service_ready() { [[ "$(http_status "$(service_health_url "$1" ready)")" == 200 ]]; }
+
+# Something Quarkus-like answers the health endpoint (UP or DOWN) on the port.
+service_answers() {
+  local out
+  out=$(http_get "$(service_health_url "$1" live)")
+  grep -q '"status"' <<<"$out"
+}
+
+start_service() {
+  local name=$1 module=$2 port=$3 pid
+  if pid=$(recorded_pid "$name"); then
+    log "$name: running (pid $pid)"
+    return 0
+  fi
+  if port_open "$port"; then
+    service_answers "$port" \
+      || die "port $port ($name) is taken by a process that is not a MedForge service; stop it and retry"
+    log "$name: reusing the service on 127.0.0.1:$port (not started by ./medforge)"
+    return 0
+  fi
+  local jar; jar=$(service_jar "$module")
+  [[ -f "$jar" ]] || die "$jar is missing; run: mvn -B package -DskipTests"
+  log "starting $name on 127.0.0.1:$port (log: $LOG_DIR/$name.log)"
+  # shellcheck disable=SC2086
+  pid=$(service_env "$port"; cd "$MEDFORGE_ROOT" && \
+        start_daemon "$name" "$LOG_DIR/$name.log" "$JAVA" $SERVICE_JAVA_OPTS -jar "$jar")
+}
+
+wait_service() {
+  local name=$1 port=$2
+  recorded_pid "$name" >/dev/null || { service_ready "$port" && return 0; }
+  wait_for "$name on :$port" "${MEDFORGE_SERVICE_TIMEOUT:-240}" "$LOG_DIR/$name.log" "$name" service_ready "$port"
+}
+
+ensure_services() {
+  local workers=$1 name module port
+  build_services_if_needed
+  # Fewer workers than last time: stop the extra ones first.
+  local old=1
+  [[ -f "$MERGE_WORKERS_FILE" ]] && old=$(cat "$MERGE_WORKERS_FILE")
+  local i
+  for (( i = workers + 1; i <= old; i++ )); do stop_daemon "merge-service-$i" "${MEDFORGE_STOP_TIMEOUT:-30}"; done
+  echo "$workers" >"$MERGE_WORKERS_FILE"
+  while read -r name module port; do
+    start_service "$name" "$module" "$port"
+  done < <(service_table "$workers")
+  while read -r name module port; do
+    wait_service "$name" "$port"
+  done < <(service_table "$workers")
+}
+
+stop_services() {
+  local workers=1 name module port
+  [[ -f "$MERGE_WORKERS_FILE" ]] && workers=$(cat "$MERGE_WORKERS_FILE")
+  # Reverse start order: the gateway first.
+  while read -r name module port; do
+    stop_daemon "$name" "${MEDFORGE_STOP_TIMEOUT:-30}"
+  done < <(service_table "$workers" | tac)
+  # Pid files of workers from an older, larger --merge-workers.
+  local f
+  for f in "$RUN_DIR"/merge-service-*.pid; do
+    [[ -e "$f" ]] || continue
+    name=$(basename "$f" .pid)
+    stop_daemon "$name" "${MEDFORGE_STOP_TIMEOUT:-30}"
+  done
+  rm -f "$MERGE_WORKERS_FILE"
+}
+
+status_services() {
+  local workers=1 rc=0 name module port pid who state out
+  [[ -f "$MERGE_WORKERS_FILE" ]] && workers=$(cat "$MERGE_WORKERS_FILE")
+  while read -r name module port; do
+    who="not started by ./medforge"
+    pid=$(recorded_pid "$name") && who="pid $pid"
+    out=$(http_get "$(service_health_url "$port" ready)")
+    state=$(head -n1 <<<"$out")
+    if [[ "$state" == 200 ]]; then
+      status_line "$name" UP "127.0.0.1:$port ($who)"
+    elif [[ "$state" == 000 ]]; then
+      status_line "$name" DOWN "nothing answers on 127.0.0.1:$port ($who); log: $LOG_DIR/$name.log"; rc=1
+    else
+      local down
+      down=$(tail -n +2 <<<"$out" | tr -d '\n' | grep -o '"name" *: *"[^"]*", *"status" *: *"DOWN"' | sed 's/"name" *: *"\([^"]*\)".*/\1/' | paste -sd, -) || true
+      status_line "$name" DOWN "127.0.0.1:$port readiness $state${down:+ (down: $down)} ($who); log: $LOG_DIR/$name.log"; rc=1
+    fi
+  done < <(service_table "$workers")
+  return $rc
+}
