@@ -34,7 +34,8 @@ build_services_if_needed() {
   log "build done in $(elapsed_since "$t0")s"
 }
 
-# The environment every service gets (names used by the services' application.properties).
+# The environment every service gets; the names are those of the services' configuration
+# (contracts' microprofile-config.properties and each application.properties).
 service_env() {
   local port=$1
   export QUARKUS_HTTP_HOST=127.0.0.1
@@ -43,13 +44,8 @@ service_env() {
   export MEDFORGE_ARTIFACT_ROOT="$ARTIFACT_DIR"
   export MEDFORGE_DB_HOST=127.0.0.1 MEDFORGE_DB_PORT="$PG_PORT"
   export MEDFORGE_DB_NAME="$PG_DB" MEDFORGE_DB_USER="$PG_USER" MEDFORGE_DB_PASSWORD="$PG_PASSWORD"
-  export QUARKUS_DATASOURCE_USERNAME="$PG_USER" QUARKUS_DATASOURCE_PASSWORD="$PG_PASSWORD"
-  export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/$PG_DB"
-  export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB"
   export MEDFORGE_OIDC_ISSUER="$KC_ISSUER"
-  export QUARKUS_OIDC_AUTH_SERVER_URL="$KC_ISSUER"
-  export QUARKUS_OIDC_CLIENT_ID=gateway
-  export QUARKUS_OIDC_CREDENTIALS_SECRET=gateway-dev-secret
+  export MEDFORGE_GATEWAY_CLIENT_SECRET="${MEDFORGE_GATEWAY_CLIENT_SECRET:-gateway-dev-secret}"
   export DJL_OFFLINE="${DJL_OFFLINE:-true}"
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
   export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
