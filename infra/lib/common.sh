@@ -97,7 +97,16 @@ http_status() { http_get "$1" | head -n1; }
 
 pid_file() { echo "$RUN_DIR/$1.pid"; }
 
-proc_starttime() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null || true; }
+# stat_field PID N: field N of /proc/PID/stat (3 state, 4 ppid, 5 pgid, 6 session, 22 start time).
+# /proc only, so that no procps is needed on a bare CI machine.
+stat_field() {
+  local line
+  line=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  line=${line##*) }                      # drop "pid (comm) "; comm may hold spaces
+  awk -v n=$(( $2 - 2 )) '{print $n}' <<<"$line"
+}
+
+proc_starttime() { stat_field "$1" 22; }
 
 # recorded_pid NAME: prints the pid if the recorded process is still the one we started.
 recorded_pid() {
@@ -108,7 +117,7 @@ recorded_pid() {
   [[ -n "$pid" ]] || return 1
   [[ -d "/proc/$pid" ]] || return 1
   [[ "$(proc_starttime "$pid")" == "$start" ]] || return 1
-  [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ]] || return 1
+  [[ "$(stat_field "$pid" 3)" != "Z" ]] || return 1
   echo "$pid"
 }
 
@@ -130,11 +139,35 @@ start_daemon() {
   echo "$pid"
 }
 
+# child_pids PID: direct children of PID.
+child_pids() {
+  local f
+  if compgen -G "/proc/$1/task/*/children" >/dev/null; then
+    cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d'
+    return 0
+  fi
+  for f in /proc/[0-9]*; do
+    [[ "$(stat_field "${f#/proc/}" 4)" == "$1" ]] && echo "${f#/proc/}"
+  done
+  return 0
+}
+
+# session_pids SID: live processes of session SID.
+session_pids() {
+  local f p
+  for f in /proc/[0-9]*; do
+    p=${f#/proc/}
+    [[ "$(stat_field "$p" 6)" == "$1" && "$(stat_field "$p" 3)" != Z ]] && echo "$p"
+  done
+  return 0
+}
+
 # process_tree_pids PID: PID and all its descendants.
 process_tree_pids() {
   local pid=$1 child
+  [[ -d "/proc/$pid" ]] || return 0
   echo "$pid"
-  for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+  for child in $(child_pids "$pid"); do
     process_tree_pids "$child"
   done
 }
@@ -142,12 +175,18 @@ process_tree_pids() {
 # rss_kb PID: resident memory of PID and its descendants, in KiB.
 rss_kb() {
   local total=0 p r
+  [[ -n "${1:-}" && "$1" != 0 ]] || { echo 0; return 0; }
   for p in $(process_tree_pids "$1"); do
-    r=$(ps -o rss= -p "$p" 2>/dev/null | tr -d ' ') || true
+    r=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null) || true
     total=$(( total + ${r:-0} ))
   done
   echo "$total"
 }
+
+rss_mb() { echo $(( $(rss_kb "$1") / 1024 )); }
+
+# add_stack_rss PID: adds PID's tree to the memory total that `status` prints.
+add_stack_rss() { STACK_RSS_KB=$(( ${STACK_RSS_KB:-0} + $(rss_kb "$1") )); }
 
 # stop_daemon NAME [TIMEOUT_S]: TERM the recorded process group, KILL after TIMEOUT_S.
 stop_daemon() {
@@ -156,7 +195,7 @@ stop_daemon() {
     rm -f "$(pid_file "$name")"
     return 0
   fi
-  pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') || true
+  pgid=$(stat_field "$pid" 5)
   local target=$pid
   [[ "$pgid" == "$pid" ]] && target="-$pid"          # whole group when it leads one
   log "stopping $name (pid $pid)"
@@ -169,7 +208,7 @@ stop_daemon() {
     sleep 0.5
   fi
   # Group members that outlived the leader (none expected).
-  if [[ "$target" == -* ]] && ps -o pid= -s "$pid" >/dev/null 2>&1; then
+  if [[ "$target" == -* && -n "$(session_pids "$pid")" ]]; then
     kill -KILL -- "$target" 2>/dev/null || true
   fi
   rm -f "$(pid_file "$name")"

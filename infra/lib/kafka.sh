@@ -137,7 +137,9 @@ stop_kafka() { stop_daemon kafka "${MEDFORGE_STOP_TIMEOUT:-30}"; }
 
 status_kafka() {
   local pid who="external"
-  pid=$(recorded_pid kafka) && who="pid $pid, started by ./medforge"
+  if pid=$(recorded_pid kafka); then
+    who="pid $pid, started by ./medforge, $(rss_mb "$pid") MB RSS"; add_stack_rss "$pid"
+  fi
   if port_open "$KAFKA_PORT" && kafka_answers; then
     local n
     n=$(grep -cvE '^\s*(#|$)' "$KAFKA_CONF_DIR/topics.txt")

@@ -99,7 +99,9 @@ stop_keycloak() {
 
 status_keycloak() {
   local pid who="external"
-  pid=$(recorded_pid keycloak) && who="pid $pid, started by ./medforge"
+  if pid=$(recorded_pid keycloak); then
+    who="pid $pid, started by ./medforge, $(rss_mb "$pid") MB RSS"; add_stack_rss "$pid"
+  fi
   if kc_ready; then
     local health
     health=$(http_status "http://127.0.0.1:$KC_MGMT_PORT/health/ready")

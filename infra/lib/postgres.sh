@@ -125,7 +125,13 @@ stop_postgres() {
 
 status_postgres() {
   local who="external"
-  [[ -f "$PG_STARTED_MARK" ]] && who="started by ./medforge ($(cat "$PG_STARTED_MARK"))"
+  local pid
+  if [[ -f "$PG_STARTED_MARK" ]]; then
+    who="started by ./medforge ($(cat "$PG_STARTED_MARK"))"
+    if pid=$(postgres_pid) && [[ -n "$pid" ]]; then
+      who="$who, pid $pid, $(rss_mb "$pid") MB RSS"; add_stack_rss "$pid"
+    fi
+  fi
   if pg_answers; then
     if pg_medforge_login_ok || ! have psql; then
       status_line postgresql UP "127.0.0.1:$PG_PORT db=$PG_DB, $who"; return 0

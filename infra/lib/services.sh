@@ -127,7 +127,11 @@ status_services() {
   [[ -f "$MERGE_WORKERS_FILE" ]] && workers=$(cat "$MERGE_WORKERS_FILE")
   while read -r name module port; do
     who="not started by ./medforge"
-    pid=$(recorded_pid "$name") && who="pid $pid"
+    [[ -f "$(pid_file "$name")" ]] && who="started by ./medforge, exited"
+    if pid=$(recorded_pid "$name"); then
+      who="pid $pid, $(rss_mb "$pid") MB RSS"
+      STACK_RSS_KB=$(( ${STACK_RSS_KB:-0} + $(rss_kb "$pid") ))
+    fi
     out=$(http_get "$(service_health_url "$port" ready)")
     state=$(head -n1 <<<"$out")
     if [[ "$state" == 200 ]]; then
