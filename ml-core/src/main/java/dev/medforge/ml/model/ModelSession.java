@@ -1,0 +1,144 @@
+package dev.medforge.ml.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.medforge.ml.lora.LoraModule;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Base weights resident on the preferred device, and batched inference over them. One session
+ * serves any number of adapters: LoRA factors are uploaded per call, which costs microseconds for
+ * rank-8 modules.
+ *
+ * <p>Memory: every batch runs in a sub-manager that temporarily holds the parameters, so results
+ * created from parameters are freed with the batch instead of piling up on the session.
+ */
+public final class ModelSession implements AutoCloseable {
+    public static final int BATCH = 256;
+
+    private final NDManager manager;
+    private final VisionTransformer network;
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+
+    public ModelSession(VitConfig config, Map<String, float[]> weights) {
+        this.manager = NDManager.newBaseManager(Devices.preferred());
+        this.network = new VisionTransformer(config);
+        for (Map.Entry<String, Shape> e : network.parameterShapes().entrySet()) {
+            parameters.put(e.getKey(), manager.create(weights.get(e.getKey()), e.getValue()));
+        }
+    }
+
+    public static ModelSession open(BaseModel base) {
+        return new ModelSession(base.config(), base.weights());
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public VisionTransformer network() {
+        return network;
+    }
+
+    public VitConfig config() {
+        return network.config();
+    }
+
+    /** The resident base parameters by name (mutable arrays: training updates them in place). */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    /** Copies the current parameter values back to Java arrays. */
+    public Map<String, float[]> snapshot() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> out.put(k, v.toFloatArray()));
+        return out;
+    }
+
+    /** Uploads LoRA modules into {@code m}; {@code null} or empty means the bare base. */
+    public static Map<String, ForwardContext.LoraFactors> upload(NDManager m, Map<String, LoraModule> lora) {
+        Map<String, ForwardContext.LoraFactors> out = new LinkedHashMap<>();
+        if (lora != null) {
+            lora.forEach((name, mod) -> out.put(name, new ForwardContext.LoraFactors(
+                    m.create(mod.a(), new Shape(mod.rank(), mod.in())),
+                    m.create(mod.b(), new Shape(mod.out(), mod.rank())), mod.scale())));
+        }
+        return out;
+    }
+
+    /** Embeddings [n, width] of n images (pixels [n, C*H*W]). */
+    public float[][] embed(float[] pixels, int n, Map<String, LoraModule> lora) {
+        return batched(pixels, n, (ctx, x) -> network.forward(ctx, x), lora);
+    }
+
+    /** Class probabilities [n, classes] for a task head on the (LoRA-adapted) encoder. */
+    public float[][] probabilities(float[] pixels, int n, Map<String, LoraModule> lora, TaskHead head) {
+        return batched(pixels, n, (ctx, x) -> {
+            NDManager m = x.getManager();
+            NDArray classEmb = m.create(head.classEmbeddings(), new Shape(head.classes(), head.width()));
+            NDArray scale = m.create(new float[] {head.logitScale()}, new Shape(1));
+            return logits(network.forward(ctx, x), classEmb, scale).softmax(-1);
+        }, lora);
+    }
+
+    /** Cosine logits scaled by exp(logit scale): embeddings [B, d], class embeddings [C, d] -> [B, C]. */
+    public static NDArray logits(NDArray embeddings, NDArray classEmbeddings, NDArray logScale) {
+        return unit(embeddings).matMul(unit(classEmbeddings).transpose()).mul(logScale.exp());
+    }
+
+    static NDArray unit(NDArray x) {
+        return x.div(x.square().sum(new int[] {-1}, true).add(1e-8f).sqrt());
+    }
+
+    /** Images [B, C, H, W] from a slice of row-major pixels. */
+    public NDArray images(NDManager m, float[] pixels, int from, int count) {
+        VitConfig c = config();
+        float[] slice = new float[count * c.pixels()];
+        System.arraycopy(pixels, from * c.pixels(), slice, 0, slice.length);
+        return m.create(slice, new Shape(count, c.channels(), c.imageSize(), c.imageSize()));
+    }
+
+    private interface Forward {
+        NDArray apply(ForwardContext ctx, NDArray images);
+    }
+
+    private float[][] batched(float[] pixels, int n, Forward f, Map<String, LoraModule> lora) {
+        float[][] out = new float[n][];
+        for (int from = 0; from < n; from += BATCH) {
+            int count = Math.min(BATCH, n - from);
+            try (NDManager step = manager.newSubManager()) {
+                step.tempAttachAll(new NDList(parameters.values()));
+                ForwardContext ctx = new ForwardContext(parameters, upload(step, lora));
+                NDArray result = f.apply(ctx, images(step, pixels, from, count));
+                int width = (int) result.getShape().get(1);
+                float[] flat = result.toFloatArray();
+                for (int i = 0; i < count; i++) {
+                    out[from + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Runs {@code body} in a fresh sub-manager holding the parameters and {@code extra} arrays. */
+    public <T> T inStep(NDList extra, Function<NDManager, T> body) {
+        try (NDManager step = manager.newSubManager()) {
+            // Attaching an array twice would hand it back to the step manager on close and free it.
+            java.util.Set<NDArray> unique = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            unique.addAll(parameters.values());
+            unique.addAll(extra);
+            step.tempAttachAll(new NDList(unique));
+            return body.apply(step);
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
