@@ -1,5 +1,6 @@
 package dev.medforge.contracts.events;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
@@ -33,6 +34,18 @@ public record EventEnvelope<T extends EventData>(
         EventType type = EventType.of(data);
         return new EventEnvelope<>(UUID.randomUUID().toString(), type.type(), source, Instant.now(),
                 data.branch(), SPEC_VERSION, type.dataschema(), data);
+    }
+
+    /**
+     * Wraps {@code data} as the consequence of the event {@code causeId}. The id is derived from the
+     * cause, so a handler that runs twice for one redelivered event emits the same event twice, and
+     * consumers drop the repeat by id.
+     */
+    public static <T extends EventData> EventEnvelope<T> wrapCausedBy(String source, T data, String causeId) {
+        EventType type = EventType.of(data);
+        String id = UUID.nameUUIDFromBytes((causeId + "/" + type.type()).getBytes(StandardCharsets.UTF_8)).toString();
+        return new EventEnvelope<>(id, type.type(), source, Instant.now(), data.branch(), SPEC_VERSION,
+                type.dataschema(), data);
     }
 
     public EventType eventType() {

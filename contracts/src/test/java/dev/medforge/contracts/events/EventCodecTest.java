@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,17 @@ class EventCodecTest {
                 () -> EventCodec.decode(json, SubmissionStatus.class));
         assertTrue(e.getMessage().contains("expected SubmissionStatus"), e.getMessage());
         assertInstanceOf(ModelPublished.class, EventCodec.decode(json, ModelPublished.class).data());
+    }
+
+    @Test
+    void eventsCausedByTheSameEventShareTheirIdSoRepeatsCanBeDropped() {
+        SubmissionStatus status = (SubmissionStatus) examples().get(7);
+        EventEnvelope<SubmissionStatus> first = EventEnvelope.wrapCausedBy("ingest", status, "cause-1");
+        EventEnvelope<SubmissionStatus> again = EventEnvelope.wrapCausedBy("ingest", status, "cause-1");
+        EventEnvelope<SubmissionStatus> other = EventEnvelope.wrapCausedBy("ingest", status, "cause-2");
+
+        assertEquals(first.id(), again.id());
+        assertNotEquals(first.id(), other.id());
     }
 
     @Test

@@ -1,0 +1,74 @@
+package dev.medforge.ingest.messaging;
+
+import dev.medforge.contracts.events.AdapterRejected;
+import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
+import dev.medforge.contracts.events.AdapterSubmitted;
+import dev.medforge.contracts.events.EventCodec;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.ingest.service.IntakeService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Takes submissions off {@code medforge.adapter.submitted}. The offset is committed only after the
+ * resulting events are acknowledged by the broker, so a crash means a redelivery, never a loss; the
+ * derived event ids make the redelivery harmless. A message that is not a submitted event throws,
+ * and the connector moves it to the dead-letter topic.
+ */
+@ApplicationScoped
+public class SubmissionConsumer {
+
+    static final String SOURCE = "adapter-ingest-service";
+    private static final Logger LOG = Logger.getLogger(SubmissionConsumer.class);
+
+    private final IntakeService intake;
+    private final MutinyEmitter<Record<String, String>> rejected;
+    private final MutinyEmitter<Record<String, String>> status;
+    private final MeterRegistry meters;
+
+    SubmissionConsumer(IntakeService intake,
+                       @Channel("adapter-rejected") MutinyEmitter<Record<String, String>> rejected,
+                       @Channel("submission-status") MutinyEmitter<Record<String, String>> status,
+                       MeterRegistry meters) {
+        this.intake = intake;
+        this.rejected = rejected;
+        this.status = status;
+        this.meters = meters;
+    }
+
+    @Incoming("adapter-submitted")
+    @Blocking
+    public void onSubmitted(String json) {
+        EventEnvelope<AdapterSubmitted> event = EventCodec.decode(json, AdapterSubmitted.class);
+        AdapterSubmitted submission = event.data();
+        List<RejectionReason> problems = intake.checkParts(submission);
+        if (problems.isEmpty()) {
+            send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(submission.submissionId(),
+                    submission.institution(), submission.branch(), Stage.RECEIVED,
+                    "all parts stored and verified"), event.id()));
+        } else {
+            LOG.infof("submission %s rejected: %s", submission.submissionId(), problems);
+            send(rejected, EventEnvelope.wrapCausedBy(SOURCE, new AdapterRejected(submission.submissionId(),
+                    submission.institution(), submission.branch(), problems), event.id()));
+            send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(submission.submissionId(),
+                    submission.institution(), submission.branch(), Stage.REJECTED,
+                    problems.stream().map(p -> p.code() + " " + p.field()).collect(Collectors.joining(", "))), event.id()));
+        }
+        meters.counter("medforge.ingest.submissions", "outcome", problems.isEmpty() ? "received" : "rejected").increment();
+    }
+
+    private static void send(MutinyEmitter<Record<String, String>> emitter, EventEnvelope<?> envelope) {
+        emitter.sendAndAwait(Record.of(envelope.subject(), EventCodec.encode(envelope)));
+    }
+}

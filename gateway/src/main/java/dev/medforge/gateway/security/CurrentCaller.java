@@ -1,0 +1,35 @@
+package dev.medforge.gateway.security;
+
+import dev.medforge.gateway.Caller;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Resolves the caller of the request in progress. Resources are singletons, so they must ask for
+ * the caller on every request rather than hold one: the identity and token injected here are
+ * request-scoped proxies.
+ */
+@ApplicationScoped
+public class CurrentCaller {
+
+    private final SecurityIdentity identity;
+    private final JsonWebToken token;
+
+    CurrentCaller(SecurityIdentity identity, JsonWebToken token) {
+        this.identity = identity;
+        this.token = token;
+    }
+
+    public Caller get() {
+        // Assigned first: String.valueOf(getClaim(...)) would bind to the char[] overload.
+        String institution = token.getClaim("institution");
+        String username = token.getClaim("preferred_username");
+        return new Caller(token.getSubject(), username,
+                Optional.ofNullable(institution).filter(s -> !s.isBlank()),
+                Set.copyOf(identity.getRoles()));
+    }
+}

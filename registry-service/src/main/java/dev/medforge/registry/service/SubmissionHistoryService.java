@@ -1,0 +1,72 @@
+package dev.medforge.registry.service;
+
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.registry.Submission;
+import dev.medforge.registry.SubmissionStatusEntry;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Keeps each submission's status history; the registry is the one place that remembers it. */
+@ApplicationScoped
+public class SubmissionHistoryService {
+
+    /**
+     * Records one status event in one transaction. Returns false for an event already recorded,
+     * so redelivery changes nothing.
+     */
+    @WithTransaction
+    public Uni<Boolean> record(EventEnvelope<SubmissionStatus> event) {
+        SubmissionStatus status = event.data();
+        return SubmissionStatusEntry.<SubmissionStatusEntry>findById(event.id())
+                .flatMap(known -> known != null
+                        ? Uni.createFrom().item(false)
+                        : Submission.<Submission>findById(status.submissionId())
+                        .flatMap(submission -> upsert(submission, event))
+                        .flatMap(ignored -> entry(event).persist())
+                        .replaceWith(true));
+    }
+
+    @WithSession
+    public Uni<Submission> find(String submissionId) {
+        return Submission.findById(submissionId);
+    }
+
+    @WithSession
+    public Uni<List<SubmissionStatusEntry>> history(String submissionId) {
+        return SubmissionStatusEntry.list("submissionId = ?1 order by occurredAt, recordedAt", submissionId);
+    }
+
+    private static Uni<Submission> upsert(Submission existing, EventEnvelope<SubmissionStatus> event) {
+        SubmissionStatus status = event.data();
+        if (existing != null) {
+            existing.advanceTo(status.stage(), event.time());
+            return Uni.createFrom().item(existing);
+        }
+        Submission created = new Submission();
+        created.id = status.submissionId();
+        created.institution = status.institution();
+        created.branch = status.branch();
+        created.stage = status.stage();
+        created.createdAt = event.time();
+        created.updatedAt = event.time();
+        return created.persist();
+    }
+
+    private static SubmissionStatusEntry entry(EventEnvelope<SubmissionStatus> event) {
+        SubmissionStatusEntry entry = new SubmissionStatusEntry();
+        entry.eventId = event.id();
+        entry.submissionId = event.data().submissionId();
+        entry.stage = event.data().stage();
+        entry.detail = event.data().detail();
+        entry.source = event.source();
+        entry.occurredAt = event.time();
+        entry.recordedAt = Instant.now();
+        return entry;
+    }
+}
