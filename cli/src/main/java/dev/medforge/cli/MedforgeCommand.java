@@ -1,0 +1,40 @@
+package dev.medforge.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code medforge} command. Institutions and operators use it for the whole job; the repository
+ * launcher {@code ./medforge} forwards every verb it does not own to this class.
+ */
+@Command(name = "medforge",
+        mixinStandardHelpOptions = true,
+        version = "medforge 0.1.0",
+        description = "Build, distil and submit LoRA adapters to a MedForge branch.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class MedforgeCommand implements Runnable {
+
+    /** Documented exit codes, shared by every subcommand. */
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_AUTH = 3;
+    public static final int EXIT_REJECTED = 4;
+    public static final int EXIT_SERVER = 5;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new MedforgeCommand())
+                .setExitCodeOnInvalidInput(EXIT_USAGE);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
