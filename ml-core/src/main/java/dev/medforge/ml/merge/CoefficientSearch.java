@@ -1,0 +1,82 @@
+package dev.medforge.ml.merge;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.optim.InitialGuess;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.SimpleBounds;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.CMAESOptimizer;
+import org.apache.commons.math3.random.MersenneTwister;
+
+/**
+ * Gradient-free coefficient search shared by fusion and mixture: CMA-ES (commons-math3) inside
+ * bounds, minimising loss + l1 * mean|w| within a hard evaluation budget. The starting point is
+ * evaluated first and the best point seen is returned, so the result is never worse than the start.
+ */
+final class CoefficientSearch {
+
+    /** One evaluated point of the search, for the composite's trace. */
+    record Step(int evaluation, double[] coefficients, double loss, double objective) { }
+
+    record Result(double[] best, double bestObjective, double startObjective, List<Step> trace) { }
+
+    private CoefficientSearch() {
+    }
+
+    static Result minimise(Function<double[], Double> loss, double[] start, MergeOptions o) {
+        return minimise(loss, start, o.lower(), o.upper(), o);
+    }
+
+    static Result minimise(Function<double[], Double> loss, double[] start, double lower, double upper, MergeOptions o) {
+        int dim = start.length;
+        List<Step> trace = new ArrayList<>();
+        double[][] best = {clamp(start, lower, upper)};
+        double[] bestValue = {Double.POSITIVE_INFINITY};
+        Function<double[], Double> objective = w -> {
+            if (trace.size() >= o.budget()) {
+                throw new TooManyEvaluationsException(o.budget());
+            }
+            double[] x = clamp(w, lower, upper);
+            double l = loss.apply(x);
+            double value = l + o.l1() * Arrays.stream(x).map(Math::abs).average().orElse(0);
+            trace.add(new Step(trace.size() + 1, x, l, value));
+            if (value < bestValue[0]) {
+                bestValue[0] = value;
+                best[0] = x;
+            }
+            return value;
+        };
+        double startValue = objective.apply(best[0]);
+        if (o.budget() > 1) {
+            double[] lo = new double[dim];
+            double[] hi = new double[dim];
+            double[] sigma = new double[dim];
+            Arrays.fill(lo, lower);
+            Arrays.fill(hi, upper);
+            Arrays.fill(sigma, (upper - lower) / 6);
+            int population = Math.max(4, 4 + (int) (3 * Math.log(dim)));
+            CMAESOptimizer cmaes = new CMAESOptimizer(o.budget(), 0, true, 0, 0, new MersenneTwister(o.seed()), false, null);
+            try {
+                cmaes.optimize(new MaxEval(o.budget() - 1), new ObjectiveFunction(objective::apply), GoalType.MINIMIZE,
+                        new InitialGuess(best[0]), new SimpleBounds(lo, hi), new CMAESOptimizer.Sigma(sigma),
+                        new CMAESOptimizer.PopulationSize(population));
+            } catch (TooManyEvaluationsException spent) {
+                // the budget is the stopping rule; the best point so far is the answer
+            }
+        }
+        return new Result(best[0], bestValue[0], startValue, List.copyOf(trace));
+    }
+
+    private static double[] clamp(double[] w, double lower, double upper) {
+        double[] x = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            x[i] = Math.max(lower, Math.min(upper, w[i]));
+        }
+        return x;
+    }
+}

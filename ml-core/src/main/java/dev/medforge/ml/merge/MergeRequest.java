@@ -1,0 +1,46 @@
+package dev.medforge.ml.merge;
+
+import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.model.TaskHead;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adapters to merge, in arrival order, trained on the same base. {@code objective} is needed only
+ * by the strategies that search coefficients (fusion, mixture); it is usually a
+ * {@link DistilledSetLoss}.
+ */
+public record MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective) {
+
+    public MergeRequest {
+        adapters = List.copyOf(adapters);
+        if (adapters.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge");
+        }
+        if (adapters.stream().map(Adapter::baseReference).distinct().count() > 1) {
+            throw new IllegalArgumentException("adapters were trained on different bases");
+        }
+    }
+
+    public MergeRequest(List<Adapter> adapters, MergeOptions options) {
+        this(adapters, options, null);
+    }
+
+    public Map<String, TaskHead> heads() {
+        Map<String, TaskHead> h = new LinkedHashMap<>();
+        adapters.forEach(a -> h.put(a.task(), a.head()));
+        return h;
+    }
+
+    public List<String> tasks() {
+        return adapters.stream().map(Adapter::task).toList();
+    }
+
+    CompositeLoss requireObjective(String strategy) {
+        if (objective == null) {
+            throw new IllegalArgumentException(strategy + " searches coefficients and needs an objective (distilled sets)");
+        }
+        return objective;
+    }
+}
