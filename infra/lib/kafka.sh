@@ -106,7 +106,7 @@ kafka_start() {
         -Dlog4j2.configurationFile="$KAFKA_CONF_DIR/log4j2.xml" \
         -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_STATE/server.properties")
   wait_for "Kafka (pid $pid)" "${MEDFORGE_KAFKA_TIMEOUT:-120}" "$KAFKA_LOG" kafka kafka_ready
-  echo "$(elapsed_since "$t0")" >"$RUN_DIR/kafka.start-seconds"
+  elapsed_since "$t0" >"$RUN_DIR/kafka.start-seconds"
 }
 
 kafka_ensure_topics() {

@@ -71,7 +71,7 @@ kc_start() {
           --db=dev-mem --import-realm)
   wait_for "Keycloak (pid $pid)" "${MEDFORGE_KEYCLOAK_TIMEOUT:-300}" "$KC_LOG" keycloak kc_ready
   touch "$KC_DIST/.started-once"
-  echo "$(elapsed_since "$t0")" >"$RUN_DIR/keycloak.start-seconds"
+  elapsed_since "$t0" >"$RUN_DIR/keycloak.start-seconds"
 }
 
 ensure_keycloak() {

@@ -59,7 +59,7 @@ pg_start_cluster() {
          die "pg_ctlcluster $ver $name start failed; see $LOG_DIR/postgresql-start.log and /var/log/postgresql/postgresql-$ver-$name.log"; }
   echo "$ver $name" >"$PG_STARTED_MARK"
   wait_for "PostgreSQL $ver/$name" "${MEDFORGE_PG_TIMEOUT:-60}" "/var/log/postgresql/postgresql-$ver-$name.log" "" pg_answers
-  echo "$(elapsed_since "$t0")" >"$RUN_DIR/postgresql.start-seconds"
+  elapsed_since "$t0" >"$RUN_DIR/postgresql.start-seconds"
 }
 
 # Runs SQL as the database superuser (root: via the postgres OS user over the local socket).
