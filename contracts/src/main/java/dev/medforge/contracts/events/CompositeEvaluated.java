@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A composite was scored on every task of its branch and the gate decided.
+ * A composite was scored on every task of its branch and the gate decided. It repeats what the
+ * registry needs from the composite (adapters, strategy, artifact), so publishing depends on this
+ * one event and not on the order in which two topics are read.
  *
  * @param metrics       per task, the composite's scores
  * @param parentMetrics per task, the parent version's scores (empty for the first version)
@@ -14,6 +16,10 @@ public record CompositeEvaluated(
         String compositeId,
         String branch,
         int parentVersion,
+        String strategy,
+        String artifact,
+        List<AdapterRef> adapters,
+        Map<String, Double> coefficients,
         Map<String, TaskMetrics> metrics,
         Map<String, TaskMetrics> parentMetrics,
         Map<String, TaskMetrics> standalone,

@@ -9,4 +9,12 @@ public sealed interface EventData permits AdapterSubmitted, AdapterValidated, Ad
 
     /** The branch the event belongs to; it becomes the envelope subject and the Kafka key. */
     String branch();
+
+    /**
+     * Tells apart events of one type caused by one event, e.g. the status of each submission in a
+     * composite. Part of the derived id in {@link EventEnvelope#wrapCausedBy}.
+     */
+    default String discriminator() {
+        return "";
+    }
 }

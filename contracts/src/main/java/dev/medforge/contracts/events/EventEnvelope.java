@@ -43,7 +43,7 @@ public record EventEnvelope<T extends EventData>(
      */
     public static <T extends EventData> EventEnvelope<T> wrapCausedBy(String source, T data, String causeId) {
         EventType type = EventType.of(data);
-        String id = UUID.nameUUIDFromBytes((causeId + "/" + type.type()).getBytes(StandardCharsets.UTF_8)).toString();
+        String id = UUID.nameUUIDFromBytes((causeId + "/" + type.type() + "/" + data.discriminator()).getBytes(StandardCharsets.UTF_8)).toString();
         return new EventEnvelope<>(id, type.type(), source, Instant.now(), data.branch(), SPEC_VERSION,
                 type.dataschema(), data);
     }

@@ -8,6 +8,11 @@ public record SubmissionStatus(
         Stage stage,
         String detail) implements EventData {
 
+    @Override
+    public String discriminator() {
+        return submissionId + "/" + stage;
+    }
+
     public enum Stage {
         RECEIVED, VALIDATED, REJECTED, MERGED, EVALUATED, PUBLISHED, GATED_OUT;
 

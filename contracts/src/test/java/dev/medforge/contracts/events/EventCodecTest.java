@@ -43,7 +43,7 @@ class EventCodecTest {
                         List.of(new RejectionReason("NORM_BOUND", "blocks.0.attn.q_proj", "delta-W norm 812 exceeds 50"))),
                 new CompositeCreated("c-1", "main", 2, "c-0", List.of(REF), "fusion", Map.of("s-1", 0.7),
                         List.of(new SearchStep(1, 0.52, List.of(0.7))), D2, 4200),
-                new CompositeEvaluated("c-1", "main", 2, Map.of("tops", TOPS), Map.of("tops", new TaskMetrics(0.8, 0.9, 2000)),
+                new CompositeEvaluated("c-1", "main", 2, "fusion", D2, List.of(REF), Map.of("s-1", 0.7), Map.of("tops", TOPS), Map.of("tops", new TaskMetrics(0.8, 0.9, 2000)),
                         Map.of("tops", TOPS), new GateDecision(false, List.of("tops lost 2.5 points"))),
                 new CompositeRebase("main", 3, "c-3", "c-1", List.of("s-1", "s-2")),
                 new ModelPublished("main", 3, "c-3", D2, "fusion", List.of("s-1"), Map.of("tops", TOPS)),
@@ -108,8 +108,12 @@ class EventCodecTest {
         EventEnvelope<SubmissionStatus> again = EventEnvelope.wrapCausedBy("ingest", status, "cause-1");
         EventEnvelope<SubmissionStatus> other = EventEnvelope.wrapCausedBy("ingest", status, "cause-2");
 
+        EventEnvelope<SubmissionStatus> otherSubmission = EventEnvelope.wrapCausedBy("ingest",
+                new SubmissionStatus("s-2", "hospital-a", "main", Stage.GATED_OUT, "same cause"), "cause-1");
+
         assertEquals(first.id(), again.id());
         assertNotEquals(first.id(), other.id());
+        assertNotEquals(first.id(), otherSubmission.id());
     }
 
     @Test

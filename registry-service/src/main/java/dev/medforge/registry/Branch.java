@@ -1,0 +1,50 @@
+package dev.medforge.registry;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+
+import java.time.Instant;
+
+/**
+ * A line of composites on one base model, with the policy that decides what may join it. The head
+ * is the newest published version (0: nothing published yet, the bare base model).
+ */
+@Entity
+public class Branch extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    @Column(name = "base_model_id", nullable = false)
+    public String baseModelId;
+
+    /** {@code fusion}, {@code mixture} or {@code fallback} (fusion, then mixture if the gate fails). */
+    @Column(nullable = false)
+    public String strategy;
+
+    /** Accuracy points a published task may lose against the parent version. */
+    @Column(name = "max_regression", nullable = false)
+    public double maxRegression;
+
+    /** Accuracy points a new task may trail its adapter's standalone score. */
+    @Column(name = "max_new_task_gap", nullable = false)
+    public double maxNewTaskGap;
+
+    @Column(name = "rank_limit", nullable = false)
+    public int rankLimit;
+
+    /** Largest per-layer Frobenius norm of an adapter's delta-W; larger is treated as poisoning. */
+    @Column(name = "norm_bound", nullable = false)
+    public double normBound;
+
+    @Column(name = "head_version", nullable = false)
+    public int headVersion;
+
+    @Column(name = "head_composite_id")
+    public String headCompositeId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}

@@ -1,0 +1,39 @@
+package dev.medforge.registry;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+
+import java.time.Instant;
+
+/** A composite that reached the registry's decision, published or not; versions point at one. */
+@Entity
+public class Composite extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    @Column(name = "branch_id", nullable = false)
+    public String branchId;
+
+    @Column(name = "parent_version", nullable = false)
+    public int parentVersion;
+
+    @Column(nullable = false)
+    public String strategy;
+
+    @Column(nullable = false)
+    public String artifact;
+
+    /** submission id → weight, as JSON. */
+    @Column(nullable = false)
+    public String coefficients;
+
+    /** The adapters merged, as a JSON array of AdapterRef: the lineage down to institutions. */
+    @Column(nullable = false)
+    public String adapters;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}

@@ -1,0 +1,47 @@
+package dev.medforge.registry;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+
+import java.io.Serializable;
+import java.time.Instant;
+
+/** A published composite: version {@code number} of its branch. Versions are never changed or removed. */
+@Entity
+@Table(name = "model_version")
+@IdClass(ModelVersion.Key.class)
+public class ModelVersion extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "branch_id")
+    public String branchId;
+
+    @Id
+    public int number;
+
+    @Column(name = "composite_id", nullable = false)
+    public String compositeId;
+
+    @Column(nullable = false)
+    public String artifact;
+
+    @Column(nullable = false)
+    public String strategy;
+
+    /** Per-task metrics as JSON: task → {accuracy, auc, n}. */
+    @Column(nullable = false)
+    public String metrics;
+
+    @Column(name = "published_at", nullable = false)
+    public Instant publishedAt;
+
+    public record Key(String branchId, int number) implements Serializable {
+        public Key() {
+            this(null, 0);
+        }
+    }
+}

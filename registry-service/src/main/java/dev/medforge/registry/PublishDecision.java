@@ -1,0 +1,13 @@
+package dev.medforge.registry;
+
+/** What the registry made of an evaluated composite. */
+public enum PublishDecision {
+    /** Parent was the head and the gate passed: it is the new head version. */
+    PUBLISHED,
+    /** The gate passed but the head moved meanwhile: its adapters go back to the merge workers. */
+    REBASE,
+    /** The gate failed: its submissions end as gated-out with the gate's reasons. */
+    GATED_OUT,
+    /** This composite was decided before; a redelivered event changes nothing. */
+    DUPLICATE
+}

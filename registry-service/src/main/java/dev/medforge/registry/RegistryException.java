@@ -1,0 +1,44 @@
+package dev.medforge.registry;
+
+import dev.medforge.contracts.Problem.FieldError;
+
+import java.util.List;
+
+/** A request the registry refuses, with the HTTP status and the rules it broke. */
+public class RegistryException extends RuntimeException {
+
+    private final int status;
+    private final String title;
+    private final List<FieldError> errors;
+
+    public RegistryException(int status, String title, String detail, List<FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+    }
+
+    public static RegistryException notFound(String what, String id) {
+        return new RegistryException(404, what + " not found", "no " + what.toLowerCase() + " '" + id + "'", List.of());
+    }
+
+    public static RegistryException conflict(String detail) {
+        return new RegistryException(409, "Conflict", detail, List.of());
+    }
+
+    public static RegistryException invalid(List<FieldError> errors) {
+        return new RegistryException(400, "Invalid request", errors.size() + " field(s) failed validation", errors);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.medforge.registry.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "medforge.registry")
+public interface RegistryConfig {
+
+    /** Policy of a branch created without one. */
+    BranchDefaults branchDefaults();
+
+    /** How often the outbox relay looks for unsent events; also the worst-case publish delay. */
+    @WithDefault("0.5s")
+    Duration outboxInterval();
+
+    /** Most events the relay sends in one round. */
+    @WithDefault("100")
+    int outboxBatch();
+
+    interface BranchDefaults {
+        @WithDefault("fusion")
+        String strategy();
+
+        @WithDefault("2.0")
+        double maxRegression();
+
+        @WithDefault("5.0")
+        double maxNewTaskGap();
+
+        @WithDefault("16")
+        int rankLimit();
+
+        @WithDefault("50.0")
+        double normBound();
+    }
+}

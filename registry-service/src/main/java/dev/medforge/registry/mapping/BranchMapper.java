@@ -1,0 +1,53 @@
+package dev.medforge.registry.mapping;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.registry.BaseModel;
+import dev.medforge.registry.Branch;
+import dev.medforge.registry.Composite;
+import dev.medforge.registry.ModelVersion;
+import dev.medforge.registry.Task;
+import dev.medforge.registry.rest.Views.BranchView;
+import dev.medforge.registry.rest.Views.ModelCard;
+import dev.medforge.registry.rest.Views.Policy;
+import dev.medforge.registry.rest.Views.TaskView;
+import dev.medforge.registry.rest.Views.VersionView;
+
+import java.util.List;
+import java.util.Map;
+
+public final class BranchMapper {
+
+    private BranchMapper() {
+    }
+
+    public static BranchView toView(Branch branch, BaseModel base) {
+        return new BranchView(branch.id, base.id, base.digest,
+                new Policy(branch.strategy, branch.maxRegression, branch.maxNewTaskGap, branch.rankLimit, branch.normBound),
+                branch.headVersion, branch.headCompositeId, branch.createdAt);
+    }
+
+    public static TaskView toView(Task task) {
+        return new TaskView(task.branchId, task.name, task.institution,
+                JsonText.read(task.classNames, new TypeReference<List<String>>() { }), task.evaluationSuite, task.createdAt);
+    }
+
+    public static VersionView toView(ModelVersion version) {
+        return new VersionView(version.branchId, version.number, version.compositeId, version.artifact, version.strategy,
+                metrics(version), version.publishedAt);
+    }
+
+    public static ModelCard toCard(ModelVersion version, Composite composite) {
+        List<AdapterRef> adapters = JsonText.read(composite.adapters, new TypeReference<>() { });
+        return new ModelCard(version.branchId, version.number, composite.parentVersion, version.compositeId,
+                version.artifact, version.strategy, metrics(version),
+                JsonText.read(composite.coefficients, new TypeReference<Map<String, Double>>() { }),
+                adapters, adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(),
+                version.publishedAt);
+    }
+
+    private static Map<String, TaskMetrics> metrics(ModelVersion version) {
+        return JsonText.read(version.metrics, new TypeReference<>() { });
+    }
+}

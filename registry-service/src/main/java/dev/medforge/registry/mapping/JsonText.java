@@ -1,0 +1,30 @@
+package dev.medforge.registry.mapping;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** JSON kept in text columns: metrics, coefficients, lineage. Small values, read whole. */
+public final class JsonText {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonText() {
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot store as JSON: " + value, e);
+        }
+    }
+
+    public static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.medforge.registry.messaging;
+
+import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.EventCodec;
+import dev.medforge.registry.service.PublishingService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Evaluated composites become versions, rebases or gated-out submissions; the offset commits after the transaction. */
+@ApplicationScoped
+public class CompositeEvaluatedConsumer {
+
+    private final PublishingService publishing;
+    private final MeterRegistry meters;
+
+    CompositeEvaluatedConsumer(PublishingService publishing, MeterRegistry meters) {
+        this.publishing = publishing;
+        this.meters = meters;
+    }
+
+    @Incoming("composite-evaluated")
+    public Uni<Void> onEvaluated(String json) {
+        return Uni.createFrom().item(() -> EventCodec.decode(json, CompositeEvaluated.class))
+                .flatMap(publishing::decide)
+                .invoke(decision -> meters.counter("medforge.registry.decisions", "decision", decision.name().toLowerCase())
+                        .increment())
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.medforge.registry.messaging;
+
+import dev.medforge.registry.OutboxEvent;
+import dev.medforge.registry.config.RegistryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Sends committed outbox events in commit order and marks them sent once the broker acknowledged
+ * them. A crash between the two sends an event again, with the same id, which consumers drop.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private final MutinyEmitter<String> emitter;
+    private final RegistryConfig config;
+    private final MeterRegistry meters;
+
+    OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter, RegistryConfig config, MeterRegistry meters) {
+        this.emitter = emitter;
+        this.config = config;
+        this.meters = meters;
+    }
+
+    @Scheduled(every = "${medforge.registry.outbox-interval:0.5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> relay() {
+        return Panache.withSession(() -> OutboxEvent.<OutboxEvent>find("sentAt is null order by id")
+                        .page(0, config.outboxBatch()).list())
+                .flatMap(this::send);
+    }
+
+    private Uni<Void> send(List<OutboxEvent> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(rows)
+                .onItem().transformToUniAndConcatenate(row -> emitter.sendMessage(Message.of(row.payload)
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                .withTopic(row.topic).withKey(row.eventKey).build())))
+                .collect().last()
+                .flatMap(ignored -> Panache.withTransaction(() -> OutboxEvent.update("sentAt = ?1 where id in ?2",
+                        Instant.now(), rows.stream().map(r -> r.id).toList())))
+                .invoke(() -> meters.counter("medforge.registry.outbox.sent").increment(rows.size()))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.medforge.registry.rest;
+
+import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.registry.RegistryException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Request bodies of the branch API and the rules they must meet; every broken rule is reported. */
+public final class BranchRequests {
+
+    static final Set<String> STRATEGIES = Set.of("fusion", "mixture", "fallback");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+
+    private BranchRequests() {
+    }
+
+    public record BaseModelRequest(String id, String digest, String architecture) {
+    }
+
+    /** Policy fields left null keep their current value (or the registry default on creation). */
+    public record PolicyRequest(String strategy, Double maxRegression, Double maxNewTaskGap, Integer rankLimit,
+                                Double normBound) {
+    }
+
+    public record CreateBranch(String id, BaseModelRequest baseModel, PolicyRequest policy) {
+    }
+
+    public record RegisterTask(String name, String institution, List<String> classNames, String evaluationSuite) {
+    }
+
+    static void validate(CreateBranch request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "body", "a JSON body is required")));
+        }
+        name(errors, "id", request.id());
+        if (request.baseModel() == null) {
+            errors.add(new FieldError("REQUIRED", "baseModel", "the base model is required"));
+        } else {
+            name(errors, "baseModel.id", request.baseModel().id());
+            digest(errors, "baseModel.digest", request.baseModel().digest());
+            if (request.baseModel().architecture() == null || request.baseModel().architecture().isBlank()) {
+                errors.add(new FieldError("REQUIRED", "baseModel.architecture", "the architecture JSON is required"));
+            }
+        }
+        policy(errors, request.policy());
+        throwIfAny(errors);
+    }
+
+    static void validate(PolicyRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            errors.add(new FieldError("REQUIRED", "body", "a JSON body is required"));
+        }
+        policy(errors, request);
+        throwIfAny(errors);
+    }
+
+    static void validate(RegisterTask request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "body", "a JSON body is required")));
+        }
+        name(errors, "name", request.name());
+        name(errors, "institution", request.institution());
+        if (request.classNames() == null || request.classNames().size() < 2) {
+            errors.add(new FieldError("TOO_FEW", "classNames", "a task needs at least two classes"));
+        } else if (request.classNames().stream().anyMatch(c -> c == null || c.isBlank())) {
+            errors.add(new FieldError("REQUIRED", "classNames", "class names must not be blank"));
+        }
+        digest(errors, "evaluationSuite", request.evaluationSuite());
+        throwIfAny(errors);
+    }
+
+    private static void policy(List<FieldError> errors, PolicyRequest policy) {
+        if (policy == null) {
+            return;
+        }
+        if (policy.strategy() != null && !STRATEGIES.contains(policy.strategy())) {
+            errors.add(new FieldError("UNKNOWN_STRATEGY", "policy.strategy", "one of " + STRATEGIES));
+        }
+        nonNegative(errors, "policy.maxRegression", policy.maxRegression());
+        nonNegative(errors, "policy.maxNewTaskGap", policy.maxNewTaskGap());
+        if (policy.rankLimit() != null && policy.rankLimit() < 1) {
+            errors.add(new FieldError("OUT_OF_RANGE", "policy.rankLimit", "must be at least 1"));
+        }
+        if (policy.normBound() != null && !(policy.normBound() > 0)) {
+            errors.add(new FieldError("OUT_OF_RANGE", "policy.normBound", "must be positive"));
+        }
+    }
+
+    private static void nonNegative(List<FieldError> errors, String field, Double value) {
+        if (value != null && !(value >= 0 && Double.isFinite(value))) {
+            errors.add(new FieldError("OUT_OF_RANGE", field, "must be a finite number >= 0"));
+        }
+    }
+
+    private static void name(List<FieldError> errors, String field, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            errors.add(new FieldError("NAME_FORMAT", field, "lowercase letters, digits, '.', '_' or '-', at most 64, got '" + value + "'"));
+        }
+    }
+
+    private static void digest(List<FieldError> errors, String field, String value) {
+        if (value == null || !DIGEST.matcher(value).matches()) {
+            errors.add(new FieldError("DIGEST_FORMAT", field, "must be sha256:<64 lowercase hex>, got '" + value + "'"));
+        }
+    }
+
+    private static void throwIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw RegistryException.invalid(errors);
+        }
+    }
+}

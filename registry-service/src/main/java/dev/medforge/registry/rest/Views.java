@@ -1,0 +1,36 @@
+package dev.medforge.registry.rest;
+
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.TaskMetrics;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What the internal API returns; the gateway passes these on to its callers. */
+public final class Views {
+
+    private Views() {
+    }
+
+    public record Policy(String strategy, double maxRegression, double maxNewTaskGap, int rankLimit, double normBound) {
+    }
+
+    public record BranchView(String id, String baseModel, String baseModelDigest, Policy policy, int headVersion,
+                             String headCompositeId, Instant createdAt) {
+    }
+
+    public record TaskView(String branch, String name, String institution, List<String> classNames,
+                           String evaluationSuite, Instant createdAt) {
+    }
+
+    public record VersionView(String branch, int version, String compositeId, String artifact, String strategy,
+                              Map<String, TaskMetrics> metrics, Instant publishedAt) {
+    }
+
+    /** A model card: scores per task, how it was merged, and its lineage down to submissions and institutions. */
+    public record ModelCard(String branch, int version, int parentVersion, String compositeId, String artifact,
+                            String strategy, Map<String, TaskMetrics> metrics, Map<String, Double> coefficients,
+                            List<AdapterRef> adapters, List<String> institutions, Instant publishedAt) {
+    }
+}

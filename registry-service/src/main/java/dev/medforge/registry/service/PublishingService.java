@@ -1,0 +1,119 @@
+package dev.medforge.registry.service;
+
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.CompositeRebase;
+import dev.medforge.contracts.events.EventCodec;
+import dev.medforge.contracts.events.EventData;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.ModelPublished;
+import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.registry.Branch;
+import dev.medforge.registry.Composite;
+import dev.medforge.registry.ModelVersion;
+import dev.medforge.registry.OutboxEvent;
+import dev.medforge.registry.PublishDecision;
+import dev.medforge.registry.mapping.JsonText;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The merge queue's one writer of heads. Each evaluated composite is decided in one transaction
+ * that holds the branch row lock, so two composites built on the same parent can never both become
+ * the next version: the second one finds the head moved and is sent back for a rebase.
+ */
+@ApplicationScoped
+public class PublishingService {
+
+    static final String SOURCE = "registry-service";
+    private static final Logger LOG = Logger.getLogger(PublishingService.class);
+
+    @WithTransaction
+    public Uni<PublishDecision> decide(EventEnvelope<CompositeEvaluated> event) {
+        CompositeEvaluated evaluated = event.data();
+        return Branch.<Branch>findById(evaluated.branch(), LockModeType.PESSIMISTIC_WRITE)
+                .flatMap(branch -> {
+                    if (branch == null) {
+                        throw new IllegalArgumentException("composite " + evaluated.compositeId()
+                                + " names unknown branch '" + evaluated.branch() + "'");
+                    }
+                    return Composite.<Composite>findById(evaluated.compositeId())
+                            .flatMap(known -> known != null
+                                    ? Uni.createFrom().item(PublishDecision.DUPLICATE)
+                                    : record(evaluated).flatMap(c -> apply(branch, event)));
+                })
+                .invoke(decision -> LOG.infof("composite %s on %s (parent v%d): %s", evaluated.compositeId(),
+                        evaluated.branch(), evaluated.parentVersion(), decision));
+    }
+
+    private Uni<PublishDecision> apply(Branch branch, EventEnvelope<CompositeEvaluated> event) {
+        CompositeEvaluated evaluated = event.data();
+        if (!evaluated.decision().passed()) {
+            String reasons = String.join("; ", evaluated.decision().reasons());
+            return outbox(event, statuses(evaluated, Stage.GATED_OUT, reasons)).replaceWith(PublishDecision.GATED_OUT);
+        }
+        if (evaluated.parentVersion() != branch.headVersion) {
+            CompositeRebase rebase = new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId,
+                    evaluated.compositeId(), evaluated.adapters().stream().map(AdapterRef::submissionId).toList());
+            return outbox(event, List.of(rebase)).replaceWith(PublishDecision.REBASE);
+        }
+        ModelVersion version = new ModelVersion();
+        version.branchId = branch.id;
+        version.number = branch.headVersion + 1;
+        version.compositeId = evaluated.compositeId();
+        version.artifact = evaluated.artifact();
+        version.strategy = evaluated.strategy();
+        version.metrics = JsonText.write(evaluated.metrics());
+        version.publishedAt = Instant.now();
+        branch.headVersion = version.number;
+        branch.headCompositeId = version.compositeId;
+
+        List<EventData> events = new ArrayList<>();
+        events.add(new ModelPublished(branch.id, version.number, version.compositeId, version.artifact, version.strategy,
+                evaluated.adapters().stream().map(AdapterRef::submissionId).toList(), evaluated.metrics()));
+        events.addAll(statuses(evaluated, Stage.PUBLISHED, "version " + version.number));
+        return version.persist().flatMap(v -> outbox(event, events)).replaceWith(PublishDecision.PUBLISHED);
+    }
+
+    private static Uni<Composite> record(CompositeEvaluated evaluated) {
+        Composite composite = new Composite();
+        composite.id = evaluated.compositeId();
+        composite.branchId = evaluated.branch();
+        composite.parentVersion = evaluated.parentVersion();
+        composite.strategy = evaluated.strategy();
+        composite.artifact = evaluated.artifact();
+        composite.coefficients = JsonText.write(evaluated.coefficients());
+        composite.adapters = JsonText.write(evaluated.adapters());
+        composite.createdAt = Instant.now();
+        return composite.persist();
+    }
+
+    private static List<EventData> statuses(CompositeEvaluated evaluated, Stage stage, String detail) {
+        return evaluated.adapters().stream()
+                .<EventData>map(a -> new SubmissionStatus(a.submissionId(), a.institution(), evaluated.branch(), stage, detail))
+                .toList();
+    }
+
+    /** Queues events in the current transaction; ids derive from the cause, so a resend is a recognisable repeat. */
+    private static Uni<Void> outbox(EventEnvelope<?> cause, List<EventData> events) {
+        Instant now = Instant.now();
+        List<OutboxEvent> rows = events.stream().map(data -> {
+            EventEnvelope<EventData> envelope = EventEnvelope.wrapCausedBy(SOURCE, data, cause.id());
+            OutboxEvent row = new OutboxEvent();
+            row.topic = envelope.eventType().topic();
+            row.eventKey = envelope.subject();
+            row.payload = EventCodec.encode(envelope);
+            row.createdAt = now;
+            return row;
+        }).toList();
+        return OutboxEvent.persist(rows);
+    }
+}

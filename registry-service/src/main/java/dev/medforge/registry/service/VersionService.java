@@ -1,0 +1,40 @@
+package dev.medforge.registry.service;
+
+import dev.medforge.registry.Branch;
+import dev.medforge.registry.Composite;
+import dev.medforge.registry.ModelVersion;
+import dev.medforge.registry.RegistryException;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/** Reads published versions and what they are made of. */
+@ApplicationScoped
+public class VersionService {
+
+    /** A version with the composite behind it: the material of a model card. */
+    public record PublishedVersion(ModelVersion version, Composite composite) {
+    }
+
+    @WithSession
+    public Uni<List<ModelVersion>> versions(String branchId) {
+        return Branch.<Branch>findById(branchId).flatMap(branch -> {
+            if (branch == null) {
+                throw RegistryException.notFound("Branch", branchId);
+            }
+            return ModelVersion.list("branchId = ?1 order by number", branchId);
+        });
+    }
+
+    @WithSession
+    public Uni<PublishedVersion> version(String branchId, int number) {
+        return ModelVersion.<ModelVersion>findById(new ModelVersion.Key(branchId, number)).flatMap(version -> {
+            if (version == null) {
+                throw RegistryException.notFound("Version", branchId + "/" + number);
+            }
+            return Composite.<Composite>findById(version.compositeId).map(c -> new PublishedVersion(version, c));
+        });
+    }
+}

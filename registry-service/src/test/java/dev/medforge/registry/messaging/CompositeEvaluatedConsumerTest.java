@@ -1,0 +1,121 @@
+package dev.medforge.registry.messaging;
+
+import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.CompositeRebase;
+import dev.medforge.contracts.events.EventCodec;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.ModelPublished;
+import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.testing.TopicProbe;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.medforge.registry.RegistryFixtures.evaluated;
+import static dev.medforge.registry.RegistryFixtures.newBranch;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Publishing decisions through the real broker and PostgreSQL, observed on the topics and the API. */
+@QuarkusTest
+class CompositeEvaluatedConsumerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void aPassingCompositeOnTheHeadBecomesTheNextVersionAndIsAnnouncedOnce() {
+        String branch = newBranch();
+        String submission = UUID.randomUUID().toString();
+        EventEnvelope<CompositeEvaluated> first = evaluated(branch, 0, true, submission);
+
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, first);
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, first);
+
+            ModelPublished v1 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT).data();
+            assertEquals(1, v1.version());
+            assertEquals(first.data().compositeId(), v1.compositeId());
+            assertEquals(List.of(submission), v1.submissionIds());
+            status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(submission) && s.stage() == Stage.PUBLISHED, WAIT);
+
+            EventEnvelope<CompositeEvaluated> second = evaluated(branch, 1, true, UUID.randomUUID().toString());
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, second);
+            ModelPublished v2 = published.awaitEvent(ModelPublished.class,
+                    p -> p.branch().equals(branch) && p.version() == 2, WAIT).data();
+            assertEquals(second.data().compositeId(), v2.compositeId());
+            long announcements = published.seen().stream()
+                    .filter(r -> EventCodec.decode(r.value(), ModelPublished.class).data().branch().equals(branch))
+                    .count();
+            assertEquals(2, announcements, "the redelivered evaluation must not publish or announce again");
+        }
+        given().get("/internal/branches/{b}/versions", branch).then()
+                .statusCode(200)
+                .body("version", contains(1, 2));
+        given().get("/internal/branches/{b}", branch).then().body("headVersion", is(2));
+        given().get("/internal/branches/{b}/versions/1", branch).then()
+                .statusCode(200)
+                .body("adapters[0].submissionId", is(submission))
+                .body("institutions", contains("hospital-a"))
+                .body("metrics.tops.accuracy", is(0.9f))
+                .body("coefficients." + submission, is(0.8f));
+    }
+
+    @Test
+    void aCompositeBuiltOnAStaleParentIsSentBackForARebase() {
+        String branch = newBranch();
+        String late = UUID.randomUUID().toString();
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, true, UUID.randomUUID().toString()));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT);
+            EventEnvelope<CompositeEvaluated> stale = evaluated(branch, 0, true, late);
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, stale);
+
+            CompositeRebase request = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
+            assertEquals(1, request.headVersion());
+            assertEquals(stale.data().compositeId(), request.staleCompositeId());
+            assertEquals(List.of(late), request.submissionIds());
+        }
+        given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(1));
+    }
+
+    @Test
+    void aCompositeThatFailsTheGateLeavesTheHeadAndGatesOutItsSubmissionsWithTheReason() {
+        String branch = newBranch();
+        String submission = UUID.randomUUID().toString();
+        try (TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, false, submission));
+
+            SubmissionStatus gatedOut = status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(submission), WAIT).data();
+            assertEquals(Stage.GATED_OUT, gatedOut.stage());
+            assertEquals("tops lost 3.1 points against version 0", gatedOut.detail());
+        }
+        given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
+        given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
+    }
+
+    @Test
+    void twoCompositesOnTheSameParentGiveOneVersionAndOneRebase() {
+        String branch = newBranch();
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, true, UUID.randomUUID().toString()));
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, true, UUID.randomUUID().toString()));
+
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT);
+            rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT);
+        }
+        given().get("/internal/branches/{b}/versions", branch).then().body("version", contains(1));
+    }
+}

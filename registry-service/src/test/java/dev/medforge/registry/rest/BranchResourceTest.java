@@ -1,0 +1,94 @@
+package dev.medforge.registry.rest;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.medforge.registry.RegistryFixtures.DIGEST;
+import static dev.medforge.registry.RegistryFixtures.newBranch;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+@QuarkusTest
+class BranchResourceTest {
+
+    @Test
+    void aNewBranchGetsTheDefaultPolicyAndNoVersions() {
+        String branch = newBranch();
+
+        given().get("/internal/branches/{b}", branch).then()
+                .statusCode(200)
+                .body("baseModel", is("vit-tiny-test"))
+                .body("policy.strategy", is("fusion"))
+                .body("policy.maxRegression", is(2.0f))
+                .body("policy.maxNewTaskGap", is(5.0f))
+                .body("headVersion", is(0));
+        given().get("/internal/branches").then().body("id", hasItem(branch));
+    }
+
+    @Test
+    void anInvalidBranchIsRefusedNamingEveryField() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("id", "Bad Name!", "baseModel", Map.of("id", "vit", "digest", "md5:1"),
+                        "policy", Map.of("strategy", "average", "maxRegression", -1)))
+                .post("/internal/branches").then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("id", "baseModel.digest", "baseModel.architecture",
+                        "policy.strategy", "policy.maxRegression"))
+                .body("errors.find { it.field == 'policy.strategy' }.code", is("UNKNOWN_STRATEGY"));
+    }
+
+    @Test
+    void aBranchCannotBeCreatedTwice() {
+        String branch = newBranch();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("id", branch, "baseModel", Map.of("id", "vit-tiny-test", "digest", DIGEST, "architecture", "{}")))
+                .post("/internal/branches").then()
+                .statusCode(409)
+                .body("detail", is("branch '" + branch + "' exists already"));
+    }
+
+    @Test
+    void thePolicyCanBeChangedFieldByField() {
+        String branch = newBranch();
+        given().contentType(ContentType.JSON).body(Map.of("strategy", "fallback", "maxRegression", 1.0))
+                .put("/internal/branches/{b}/policy", branch).then()
+                .statusCode(200)
+                .body("policy.strategy", is("fallback"))
+                .body("policy.maxRegression", is(1.0f))
+                .body("policy.maxNewTaskGap", is(5.0f));
+    }
+
+    @Test
+    void tasksRegisterOnceAndAConflictingRegistrationIsRefused() {
+        String branch = newBranch();
+        Map<String, Object> tops = Map.of("name", "tops", "institution", "hospital-a",
+                "classNames", List.of("T-shirt/top", "Pullover", "Coat", "Shirt"), "evaluationSuite", DIGEST);
+        given().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
+        given().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "institution", "hospital-b", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
+                .post("/internal/branches/{b}/tasks", branch).then().statusCode(409);
+
+        given().get("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(200)
+                .body("name", containsInAnyOrder("tops"))
+                .body("[0].classNames[1]", is("Pullover"));
+    }
+
+    @Test
+    void aTaskOnAnUnknownBranchOrAnUnknownVersionIs404() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
+                .post("/internal/branches/{b}/tasks", "no-such-branch").then()
+                .statusCode(404)
+                .body("title", is("Branch not found"));
+        given().get("/internal/branches/{b}/versions/7", newBranch()).then().statusCode(404);
+    }
+}
