@@ -81,6 +81,8 @@ ensure_keycloak() {
       log "Keycloak: infra/keycloak/medforge-realm.json changed since Keycloak started; restarting to re-import"
       stop_keycloak
       kc_start
+      # shellcheck disable=SC2034  # read by ensure_services (services.sh)
+      KC_RESTARTED=true     # new signing keys: ensure_services restarts a running gateway
       return 0
     fi
     kc_ready || wait_for "Keycloak (pid $pid)" "${MEDFORGE_KEYCLOAK_TIMEOUT:-300}" "$KC_LOG" keycloak kc_ready

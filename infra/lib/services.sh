@@ -97,6 +97,11 @@ ensure_services() {
   local i
   for (( i = workers + 1; i <= old; i++ )); do stop_daemon "merge-service-$i" "${MEDFORGE_STOP_TIMEOUT:-30}"; done
   echo "$workers" >"$MERGE_WORKERS_FILE"
+  # Keycloak was restarted (realm re-import, new signing keys): the gateway caches the old keys.
+  if [[ "${KC_RESTARTED:-false}" == true ]] && recorded_pid gateway >/dev/null; then
+    log "Keycloak was restarted: restarting the gateway so that it loads the new signing keys"
+    stop_daemon gateway "${MEDFORGE_STOP_TIMEOUT:-30}"
+  fi
   while read -r name module port; do
     start_service "$name" "$module" "$port"
   done < <(service_table "$workers")
