@@ -49,6 +49,16 @@ public final class VisionTransformer implements ModelPart {
         return Collections.unmodifiableMap(m);
     }
 
+    /** images [B, C, H, W] -> non-overlapping patches [B, P, C*p*p], row-major over the patch grid. */
+    public static NDArray patches(NDArray images, VitConfig config) {
+        long b = images.getShape().get(0);
+        int g = config.patchesPerSide();
+        int p = config.patchSize();
+        return images.reshape(b, config.channels(), g, p, g, p)
+                .transpose(0, 2, 4, 1, 3, 5)
+                .reshape(b, (long) g * g, config.patchDim());
+    }
+
     @Override
     public Map<String, Shape> parameterShapes() {
         Map<String, Shape> m = new LinkedHashMap<>(patchEmbedding.parameterShapes());
@@ -65,12 +75,7 @@ public final class VisionTransformer implements ModelPart {
     @Override
     public NDArray forward(ForwardContext ctx, NDArray images) {
         long b = images.getShape().get(0);
-        int g = config.patchesPerSide();
-        int p = config.patchSize();
-        NDArray patches = images.reshape(b, config.channels(), g, p, g, p)
-                .transpose(0, 2, 4, 1, 3, 5)
-                .reshape(b, (long) g * g, config.patchDim());
-        NDArray tokens = patchEmbedding.forward(ctx, patches);
+        NDArray tokens = patchEmbedding.forward(ctx, patches(images, config));
         NDArray cls = ctx.parameter("embeddings.class_embedding").reshape(1, 1, config.width())
                 .broadcast(new Shape(b, 1, config.width()));
         NDArray x = NDArrays.concat(new NDList(cls, tokens), 1).add(ctx.parameter("embeddings.position_embedding"));

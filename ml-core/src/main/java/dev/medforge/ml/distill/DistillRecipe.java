@@ -1,0 +1,22 @@
+package dev.medforge.ml.distill;
+
+/**
+ * Distribution-matching settings.
+ *
+ * @param imagesPerClass synthetic images per class (DESIGN default 10)
+ * @param iterations optimisation steps, each under a freshly initialised encoder
+ * @param realPerClass real images per class sampled at each step
+ */
+public record DistillRecipe(int imagesPerClass, int iterations, int realPerClass, float learningRate, long seed) {
+    public static DistillRecipe defaults(long seed) {
+        return new DistillRecipe(10, 200, 32, 0.01f, seed);
+    }
+
+    public DistillRecipe withIterations(int n) {
+        return new DistillRecipe(imagesPerClass, n, realPerClass, learningRate, seed);
+    }
+
+    public DistillRecipe withImagesPerClass(int n) {
+        return new DistillRecipe(n, iterations, realPerClass, learningRate, seed);
+    }
+}
