@@ -7,6 +7,8 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.events.AdapterValidated;
+import dev.medforge.ingest.ValidationOutcome;
 import dev.medforge.ingest.service.IntakeService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
@@ -18,6 +20,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -33,15 +36,18 @@ public class SubmissionConsumer {
     private static final Logger LOG = Logger.getLogger(SubmissionConsumer.class);
 
     private final IntakeService intake;
+    private final MutinyEmitter<Record<String, String>> validated;
     private final MutinyEmitter<Record<String, String>> rejected;
     private final MutinyEmitter<Record<String, String>> status;
     private final MeterRegistry meters;
 
     SubmissionConsumer(IntakeService intake,
+                       @Channel("adapter-validated") MutinyEmitter<Record<String, String>> validated,
                        @Channel("adapter-rejected") MutinyEmitter<Record<String, String>> rejected,
                        @Channel("submission-status") MutinyEmitter<Record<String, String>> status,
                        MeterRegistry meters) {
         this.intake = intake;
+        this.validated = validated;
         this.rejected = rejected;
         this.status = status;
         this.meters = meters;
@@ -52,12 +58,17 @@ public class SubmissionConsumer {
     public void onSubmitted(String json) {
         EventEnvelope<AdapterSubmitted> event = EventCodec.decode(json, AdapterSubmitted.class);
         AdapterSubmitted submission = event.data();
-        List<RejectionReason> problems = intake.checkParts(submission);
-        if (problems.isEmpty()) {
+        ValidationOutcome outcome = intake.intake(submission);
+        if (outcome instanceof ValidationOutcome.Valid valid) {
+            send(validated, EventEnvelope.wrapCausedBy(SOURCE, new AdapterValidated(submission.submissionId(),
+                    submission.institution(), submission.branch(), submission.task(), submission.artifacts(),
+                    valid.report()), event.id()));
             send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(submission.submissionId(),
-                    submission.institution(), submission.branch(), Stage.RECEIVED,
-                    "all parts stored and verified"), event.id()));
+                    submission.institution(), submission.branch(), Stage.VALIDATED, String.format(Locale.ROOT,
+                            "rank %d, max delta-W norm %.3g, %d distilled images", valid.report().rank(),
+                            valid.report().maxDeltaNorm(), valid.report().distilledImages())), event.id()));
         } else {
+            List<RejectionReason> problems = ((ValidationOutcome.Invalid) outcome).reasons();
             LOG.infof("submission %s rejected: %s", submission.submissionId(), problems);
             send(rejected, EventEnvelope.wrapCausedBy(SOURCE, new AdapterRejected(submission.submissionId(),
                     submission.institution(), submission.branch(), problems), event.id()));
@@ -65,7 +76,8 @@ public class SubmissionConsumer {
                     submission.institution(), submission.branch(), Stage.REJECTED,
                     problems.stream().map(p -> p.code() + " " + p.field()).collect(Collectors.joining(", "))), event.id()));
         }
-        meters.counter("medforge.ingest.submissions", "outcome", problems.isEmpty() ? "received" : "rejected").increment();
+        meters.counter("medforge.ingest.submissions", "outcome",
+                outcome instanceof ValidationOutcome.Valid ? "validated" : "rejected").increment();
     }
 
     private static void send(MutinyEmitter<Record<String, String>> emitter, EventEnvelope<?> envelope) {

@@ -9,7 +9,15 @@ import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.ingest.SubmissionPart;
 import dev.medforge.ingest.config.IngestConfig;
+import dev.medforge.ingest.ValidationOutcome;
+import dev.medforge.ingest.client.RegistryClient;
+import dev.medforge.ingest.client.RegistryClient.BranchInfo;
+import dev.medforge.ingest.client.RegistryClient.TaskInfo;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,20 +25,82 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Checks that a submission's parts are in the artifact store, intact and within the size limit.
- * Every problem is reported, not only the first, so an institution can fix all of them at once.
+ * Decides whether a submission may be merged. First its parts must be in the artifact store, intact
+ * and within the size limit; then its branch and task must exist; then the adapter, distilled set and
+ * manifest must pass every format and privacy check. Every problem of a stage is reported, not only
+ * the first, so an institution can fix all of them at once.
  */
 @ApplicationScoped
 public class IntakeService {
 
+    private static final Logger LOG = Logger.getLogger(IntakeService.class);
+
     private final ArtifactStore store;
     private final IngestConfig config;
+    private final RegistryClient registry;
+    private final AdapterValidator validator;
 
-    IntakeService(ArtifactStore store, IngestConfig config) {
+    IntakeService(ArtifactStore store, IngestConfig config, @RestClient RegistryClient registry, AdapterValidator validator) {
         this.store = store;
         this.config = config;
+        this.registry = registry;
+        this.validator = validator;
+    }
+
+    public ValidationOutcome intake(AdapterSubmitted submission) {
+        List<RejectionReason> problems = checkParts(submission);
+        if (!problems.isEmpty()) {
+            return new ValidationOutcome.Invalid(problems);
+        }
+        Optional<BranchInfo> branch = lookUp(() -> registry.branch(submission.branch()));
+        if (branch.isEmpty()) {
+            return invalid("UNKNOWN_BRANCH", "branch", "no branch '" + submission.branch() + "'");
+        }
+        Optional<TaskInfo> task = lookUp(() -> registry.tasks(submission.branch())).orElse(List.of()).stream()
+                .filter(t -> t.name().equals(submission.task()))
+                .findFirst();
+        if (task.isEmpty()) {
+            return invalid("UNKNOWN_TASK", "task", "branch '" + submission.branch() + "' has no task '" + submission.task()
+                    + "'; register it before submitting");
+        }
+        return validator.validate(submission, branch.get(), task.get());
+    }
+
+    /**
+     * Asks the registry, retrying while it is unreachable; an unknown resource is empty. After the
+     * last attempt the exception propagates and the submission is dead-lettered, where it is kept.
+     */
+    private <T> Optional<T> lookUp(Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Optional.of(call.get());
+            } catch (WebApplicationException e) {
+                if (e.getResponse().getStatus() == 404) {
+                    return Optional.empty();
+                }
+                if (attempt >= config.registryAttempts()) {
+                    throw e;
+                }
+            } catch (ProcessingException e) {
+                if (attempt >= config.registryAttempts()) {
+                    throw e;
+                }
+            }
+            LOG.warnf("registry unavailable (attempt %d of %d), retrying", attempt, config.registryAttempts());
+            try {
+                Thread.sleep(500L << Math.min(attempt, 4));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(interrupted);
+            }
+        }
+    }
+
+    private static ValidationOutcome invalid(String code, String field, String message) {
+        return new ValidationOutcome.Invalid(List.of(new RejectionReason(code, field, message)));
     }
 
     public List<RejectionReason> checkParts(AdapterSubmitted submission) {

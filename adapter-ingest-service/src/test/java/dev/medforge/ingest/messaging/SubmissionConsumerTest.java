@@ -3,75 +3,169 @@ package dev.medforge.ingest.messaging;
 import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterRejected;
+import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
+import dev.medforge.contracts.events.AdapterValidated;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.testing.TopicProbe;
+import dev.medforge.ingest.RegistryTestResource;
+import dev.medforge.ingest.Submissions;
+import dev.medforge.ml.distill.PrivacyReport;
+import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.lora.LoraModule;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.medforge.ingest.Submissions.adapter;
+import static dev.medforge.ingest.Submissions.submission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Against the real broker started by {@code ./medforge test}: events in, events out. */
+/** Against the real broker, the real registry and real adapter files: submissions in, decisions out. */
 @QuarkusTest
+@QuarkusTestResource(value = RegistryTestResource.class, restrictToAnnotatedClass = true)
 class SubmissionConsumerTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(90);
 
     @Inject
     ArtifactStore store;
 
-    @Test
-    void aSubmissionWhosePartsAreStoredIsReceived() throws Exception {
-        String part = store.put(("adapter " + UUID.randomUUID()).getBytes()).toString();
-        AdapterSubmitted submission = submission(new SubmittedArtifacts(part, part, part, part));
-
-        try (TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
-            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("test", submission));
-
-            EventEnvelope<SubmissionStatus> received = status.awaitEvent(SubmissionStatus.class,
-                    s -> s.submissionId().equals(submission.submissionId()), WAIT);
-            assertEquals(Stage.RECEIVED, received.data().stage());
-            assertEquals("hospital-a", received.data().institution());
-            assertEquals("adapter-ingest-service", received.source());
-        }
-    }
+    @ConfigProperty(name = "quarkus.rest-client.registry.url")
+    String registryUrl;
 
     @Test
-    void aSubmissionWithAMissingPartIsRejectedNamingThePart() throws Exception {
-        String part = store.put(("adapter " + UUID.randomUUID()).getBytes()).toString();
-        String absent = "sha256:" + "e".repeat(64);
-        AdapterSubmitted submission = submission(new SubmittedArtifacts(part, absent, part, part));
+    void aWellFormedAdapterIsValidatedWithItsReport() {
+        AdapterSubmitted submission = submission(store, branch(), adapter(1));
 
-        try (TopicProbe rejected = TopicProbe.tail(Topics.ADAPTER_REJECTED);
+        try (TopicProbe validated = TopicProbe.tail(Topics.ADAPTER_VALIDATED);
              TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
             TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("test", submission));
 
-            AdapterRejected rejection = rejected.awaitEvent(AdapterRejected.class,
-                    r -> r.submissionId().equals(submission.submissionId()), WAIT).data();
-            assertEquals(1, rejection.reasons().size());
-            assertEquals("ARTIFACT_MISSING", rejection.reasons().get(0).code());
-            assertEquals("artifacts.adapterModel", rejection.reasons().get(0).field());
-            SubmissionStatus stage = status.awaitEvent(SubmissionStatus.class,
-                    s -> s.submissionId().equals(submission.submissionId()), WAIT).data();
-            assertEquals(Stage.REJECTED, stage.stage());
-            assertTrue(stage.detail().contains("ARTIFACT_MISSING artifacts.adapterModel"), stage.detail());
+            AdapterValidated result = validated.awaitEvent(AdapterValidated.class,
+                    v -> v.submissionId().equals(submission.submissionId()), WAIT).data();
+            assertEquals(8, result.report().rank());
+            assertEquals(40, result.report().distilledImages());
+            assertEquals(adapter(1).maxDeltaNorm(), result.report().maxDeltaNorm(), 1e-9);
+            assertEquals(submission.artifacts(), result.artifacts());
+            EventEnvelope<SubmissionStatus> stage = status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(submission.submissionId()), WAIT);
+            assertEquals(Stage.VALIDATED, stage.data().stage());
+            assertEquals("adapter-ingest-service", stage.source());
         }
     }
 
     @Test
-    void aMalformedMessageGoesToTheDeadLetterTopicAndTheNextSubmissionIsStillHandled() throws Exception {
-        String part = store.put(("adapter " + UUID.randomUUID()).getBytes()).toString();
-        AdapterSubmitted next = submission(new SubmittedArtifacts(part, part, part, part));
+    void aPoisonedAdapterIsRejectedForItsNormNamingTheLayer() {
+        Adapter honest = adapter(2);
+        Map<String, LoraModule> modules = new LinkedHashMap<>(honest.modules());
+        String layer = modules.keySet().iterator().next();
+        LoraModule m = modules.get(layer);
+        float[] b = m.b().clone();
+        for (int i = 0; i < b.length; i++) {
+            b[i] *= 1000;
+        }
+        modules.put(layer, new LoraModule(m.rank(), m.in(), m.out(), m.a(), b, m.scale()));
+
+        List<RejectionReason> reasons = rejectionOf(submission(store, branch(), honest.withModules(modules)));
+
+        assertEquals(1, reasons.size(), reasons.toString());
+        assertEquals("NORM_BOUND", reasons.get(0).code());
+        assertEquals(layer, reasons.get(0).field());
+    }
+
+    @Test
+    void identifiersInTheManifestAreRefusedNamingTheField() {
+        AdapterSubmitted submission = submission(store, branch(), adapter(3),
+                Map.of("description", "questions to jane.doe@hospital-a.example", "notes", List.of("ok", "DOB: 1961-04-12")),
+                r -> r);
+
+        List<RejectionReason> reasons = rejectionOf(submission);
+
+        assertEquals(List.of("PHI_DETECTED", "PHI_DETECTED"), reasons.stream().map(RejectionReason::code).toList());
+        assertEquals(List.of("manifest.description", "manifest.notes[1]"),
+                reasons.stream().map(RejectionReason::field).sorted().toList());
+    }
+
+    @Test
+    void aHeadThatDoesNotFitTheTaskIsAShapeError() {
+        Adapter fiveClasses = dev.medforge.ml.lora.TestAdapters.random(Submissions.BASE, "tops", 5, 8, 8f, 4);
+
+        List<RejectionReason> reasons = rejectionOf(submission(store, branch(), fiveClasses));
+
+        assertTrue(reasons.stream().anyMatch(r -> r.code().equals("SHAPE") && r.field().endsWith("head.class_embeddings")),
+                reasons.toString());
+    }
+
+    @Test
+    void aPrivacyReportWithAMemorisedImageOrMissingImagesIsRefused() {
+        List<RejectionReason> tooClose = rejectionOf(submission(store, branch(), adapter(5), Map.of(), report -> {
+            List<PrivacyReport.Entry> entries = new ArrayList<>(report.images());
+            entries.set(7, new PrivacyReport.Entry(7, 3, 0.2, 0.03));
+            return new PrivacyReport(report.typicalRealNearestNeighbour(), report.realSampled(), 0.03, entries);
+        }));
+        List<RejectionReason> partial = rejectionOf(submission(store, branch(), adapter(6), Map.of(),
+                report -> new PrivacyReport(report.typicalRealNearestNeighbour(), report.realSampled(), report.minRatio(),
+                        report.images().subList(0, 12))));
+
+        assertEquals("privacy_report.images[7].ratio", tooClose.get(0).field());
+        assertEquals("PRIVACY_REPORT", tooClose.get(0).code());
+        assertEquals("privacy_report.images", partial.get(0).field());
+    }
+
+    @Test
+    void anAdapterForAnotherBaseModelIsABaseMismatch() throws Exception {
+        Path peft = Path.of("../../shared/testdata/peft-distilbert-emotion");
+        AdapterSubmitted ours = submission(store, branch(), adapter(7));
+        AdapterSubmitted foreign = new AdapterSubmitted(ours.submissionId(), ours.institution(), ours.branch(), ours.task(),
+                new SubmittedArtifacts(store.put(Files.readAllBytes(peft.resolve("adapter_config.json"))).toString(),
+                        store.put(Files.readAllBytes(peft.resolve("adapter_model.safetensors"))).toString(),
+                        ours.artifacts().distilled(), ours.artifacts().privacyReport()),
+                ours.manifest());
+
+        List<RejectionReason> reasons = rejectionOf(foreign);
+
+        assertEquals("BASE_MISMATCH", reasons.get(0).code());
+        assertEquals("base_model_name_or_path", reasons.get(0).field());
+        assertTrue(reasons.get(0).message().contains("base model mismatch"), reasons.get(0).message());
+    }
+
+    @Test
+    void anUnknownTaskOrAMissingPartIsRejectedNamingIt() {
+        AdapterSubmitted valid = submission(store, branch(), adapter(8));
+        AdapterSubmitted unknownTask = new AdapterSubmitted(valid.submissionId(), valid.institution(), valid.branch(),
+                "sleeves", valid.artifacts(), valid.manifest());
+        AdapterSubmitted missingPart = submission(store, branch(), adapter(9));
+        missingPart = new AdapterSubmitted(missingPart.submissionId(), missingPart.institution(), missingPart.branch(),
+                missingPart.task(), new SubmittedArtifacts(missingPart.artifacts().adapterConfig(), "sha256:" + "e".repeat(64),
+                missingPart.artifacts().distilled(), missingPart.artifacts().privacyReport()), Map.of());
+
+        assertEquals(List.of(new RejectionReason("UNKNOWN_TASK", "task",
+                "branch '" + valid.branch() + "' has no task 'sleeves'; register it before submitting")), rejectionOf(unknownTask));
+        RejectionReason missing = rejectionOf(missingPart).get(0);
+        assertEquals("ARTIFACT_MISSING", missing.code());
+        assertEquals("artifacts.adapterModel", missing.field());
+    }
+
+    @Test
+    void aMalformedMessageGoesToTheDeadLetterTopicAndTheNextSubmissionIsStillHandled() {
+        AdapterSubmitted next = submission(store, branch(), adapter(10));
         String poison = "{\"this is\": \"not an event " + UUID.randomUUID() + "\"}";
 
         try (TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.ADAPTER_SUBMITTED));
@@ -86,8 +180,16 @@ class SubmissionConsumerTest {
         }
     }
 
-    private static AdapterSubmitted submission(SubmittedArtifacts artifacts) {
-        return new AdapterSubmitted(UUID.randomUUID().toString(), "hospital-a", "main", "tops", artifacts,
-                Map.of("description", "integration test"));
+    private String branch() {
+        return Submissions.newBranch(store, registryUrl);
+    }
+
+    /** Submits and returns the reasons of the rejection, failing if the submission is not rejected. */
+    private static List<RejectionReason> rejectionOf(AdapterSubmitted submission) {
+        try (TopicProbe rejected = TopicProbe.tail(Topics.ADAPTER_REJECTED)) {
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("test", submission));
+            return rejected.awaitEvent(AdapterRejected.class, r -> r.submissionId().equals(submission.submissionId()), WAIT)
+                    .data().reasons();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.medforge.contracts.artifacts.FileSystemArtifactStore;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
+import dev.medforge.ingest.config.IngestConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,27 @@ class IntakeServiceTest {
     @BeforeEach
     void setUp() throws Exception {
         store = new FileSystemArtifactStore(root);
-        intake = new IntakeService(store, () -> 100);
+        intake = new IntakeService(store, new IngestConfig() {
+            @Override
+            public long maxPartBytes() {
+                return 100;
+            }
+
+            @Override
+            public int distilledPerClassCap() {
+                return 50;
+            }
+
+            @Override
+            public double minPrivacyRatio() {
+                return 0.5;
+            }
+
+            @Override
+            public int registryAttempts() {
+                return 1;
+            }
+        }, null, null);
         small = store.put("{\"r\": 8}".getBytes()).toString();
     }
 

@@ -23,7 +23,7 @@ public final class BranchMapper {
     }
 
     public static BranchView toView(Branch branch, BaseModel base) {
-        return new BranchView(branch.id, base.id, base.digest,
+        return new BranchView(branch.id, base.id, base.digest, base.architecture,
                 new Policy(branch.strategy, branch.maxRegression, branch.maxNewTaskGap, branch.rankLimit, branch.normBound),
                 branch.headVersion, branch.headCompositeId, branch.createdAt);
     }

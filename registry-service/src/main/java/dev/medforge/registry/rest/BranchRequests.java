@@ -13,6 +13,8 @@ public final class BranchRequests {
 
     static final Set<String> STRATEGIES = Set.of("fusion", "mixture", "fallback");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    /** Base model ids follow the Hugging Face convention {@code owner/name}. */
+    private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}(/[a-z0-9][a-z0-9._-]{0,63})?");
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
     private BranchRequests() {
@@ -41,7 +43,10 @@ public final class BranchRequests {
         if (request.baseModel() == null) {
             errors.add(new FieldError("REQUIRED", "baseModel", "the base model is required"));
         } else {
-            name(errors, "baseModel.id", request.baseModel().id());
+            if (request.baseModel().id() == null || !MODEL_ID.matcher(request.baseModel().id()).matches()) {
+                errors.add(new FieldError("NAME_FORMAT", "baseModel.id", "owner/name in lowercase letters, digits, '.', '_' or '-', got '"
+                        + request.baseModel().id() + "'"));
+            }
             digest(errors, "baseModel.digest", request.baseModel().digest());
             if (request.baseModel().architecture() == null || request.baseModel().architecture().isBlank()) {
                 errors.add(new FieldError("REQUIRED", "baseModel.architecture", "the architecture JSON is required"));

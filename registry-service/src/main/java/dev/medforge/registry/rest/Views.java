@@ -16,7 +16,7 @@ public final class Views {
     public record Policy(String strategy, double maxRegression, double maxNewTaskGap, int rankLimit, double normBound) {
     }
 
-    public record BranchView(String id, String baseModel, String baseModelDigest, Policy policy, int headVersion,
+    public record BranchView(String id, String baseModel, String baseModelDigest, String baseModelArchitecture, Policy policy, int headVersion,
                              String headCompositeId, Instant createdAt) {
     }
 

@@ -1,0 +1,31 @@
+package dev.medforge.ingest;
+
+import dev.medforge.contracts.testing.ServiceProcess;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/** The real registry-service, run from its packaged jar for the duration of the ingest tests. */
+public class RegistryTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private ServiceProcess registry;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            registry = ServiceProcess.start("registry-service", Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of("quarkus.rest-client.registry.url", registry.url());
+    }
+
+    @Override
+    public void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+}
