@@ -29,9 +29,9 @@ public final class MedforgeCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
+    /** Picocli already exits with 2 ({@link #EXIT_USAGE}) on invalid input. */
     public static CommandLine commandLine() {
-        return new CommandLine(new MedforgeCommand())
-                .setExitCodeOnInvalidInput(EXIT_USAGE);
+        return new CommandLine(new MedforgeCommand());
     }
 
     public static void main(String[] args) {
