@@ -2,31 +2,27 @@ package dev.medforge.ingest.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.artifacts.ArtifactDigest;
-import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
 import dev.medforge.ingest.ValidationOutcome;
-import dev.medforge.ingest.client.RegistryClient.BranchInfo;
-import dev.medforge.ingest.client.RegistryClient.TaskInfo;
+import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
+import dev.medforge.contracts.registry.RegistryClient.TaskInfo;
 import dev.medforge.ingest.config.IngestConfig;
 import dev.medforge.ml.data.LabeledImages;
-import dev.medforge.ml.distill.DistilledSetIO;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.AdapterValidationException;
 import dev.medforge.ml.lora.LoraModule;
-import dev.medforge.ml.lora.PeftAdapterIO;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.TaskHead;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
+import dev.medforge.ml.store.ArtifactModels;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,30 +39,23 @@ public class AdapterValidator {
             "NORM_BOUND", "METADATA_ALLOW_LIST", "DISTILLED_LIMIT", "PRIVACY_REPORT", "PHI_SCAN");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ArtifactStore store;
-    private final BaseModels baseModels;
+    private final ArtifactModels models;
     private final IngestConfig config;
 
-    AdapterValidator(ArtifactStore store, BaseModels baseModels, IngestConfig config) {
-        this.store = store;
-        this.baseModels = baseModels;
+    AdapterValidator(ArtifactModels models, IngestConfig config) {
+        this.models = models;
         this.config = config;
     }
 
     public ValidationOutcome validate(AdapterSubmitted submission, BranchInfo branch, TaskInfo task) {
-        BaseModel base = baseModels.get(branch.baseModelDigest(), branch.baseModelArchitecture());
+        BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
         List<RejectionReason> reasons = new ArrayList<>(PhiScanner.scan(submission.manifest() == null ? Map.of() : submission.manifest()));
-        Path dir = null;
         try {
-            dir = Files.createTempDirectory("adapter-");
-            copy(submission.artifacts().adapterConfig(), dir.resolve(PeftAdapterIO.CONFIG_FILE));
-            copy(submission.artifacts().adapterModel(), dir.resolve(PeftAdapterIO.WEIGHTS_FILE));
-            copy(submission.artifacts().distilled(), dir.resolve(DistilledSetIO.FILE));
-            Adapter adapter = readAdapter(dir, base, submission.task(), reasons);
+            Adapter adapter = readAdapter(submission, base, reasons);
             if (adapter != null) {
                 checkAdapter(adapter, branch, task, reasons);
             }
-            LabeledImages distilled = readDistilled(dir.resolve(DistilledSetIO.FILE), task, base, reasons);
+            LabeledImages distilled = readDistilled(submission.artifacts().distilled(), task, base, reasons);
             if (distilled != null) {
                 checkPrivacyReport(submission.artifacts().privacyReport(), distilled.size(), reasons);
             }
@@ -76,15 +65,14 @@ public class AdapterValidator {
             return new ValidationOutcome.Valid(new ValidationReport(adapter.modules().values().iterator().next().rank(),
                     targetModules(adapter), adapter.maxDeltaNorm(), distilled.size(), CHECKS));
         } catch (IOException e) {
-            throw new UncheckedIOException("scratch space or artifact store failed while validating " + submission.submissionId(), e);
-        } finally {
-            TempFiles.deleteTree(dir);
+            throw new UncheckedIOException("artifact store failed while validating " + submission.submissionId(), e);
         }
     }
 
-    private static Adapter readAdapter(Path dir, BaseModel base, String task, List<RejectionReason> reasons) {
+    private Adapter readAdapter(AdapterSubmitted submission, BaseModel base, List<RejectionReason> reasons) {
         try {
-            return PeftAdapterIO.read(dir, base, task);
+            return models.adapter(submission.artifacts().adapterConfig(), submission.artifacts().adapterModel(), base,
+                    submission.task());
         } catch (AdapterValidationException e) {
             reasons.add(new RejectionReason(codeOf(e), e.field(), e.getMessage()));
             return null;
@@ -126,11 +114,11 @@ public class AdapterValidator {
         });
     }
 
-    private LabeledImages readDistilled(Path file, TaskInfo task, BaseModel base, List<RejectionReason> reasons) {
+    private LabeledImages readDistilled(String digest, TaskInfo task, BaseModel base, List<RejectionReason> reasons) {
         int classes = task.classNames().size();
         LabeledImages distilled;
         try {
-            distilled = DistilledSetIO.read(file, classes, base.config().imageSize(), base.config().imageSize());
+            distilled = models.labeledImages(digest, classes, base);
         } catch (SafetensorsFormatException e) {
             String code = e.rule() == SafetensorsFormatException.Rule.NON_FINITE ? "NON_FINITE"
                     : e.rule() == SafetensorsFormatException.Rule.METADATA_NOT_ALLOWED ? "METADATA_NOT_ALLOWED" : "FORMAT_SAFETENSORS";
@@ -155,7 +143,7 @@ public class AdapterValidator {
 
     private void checkPrivacyReport(String digest, int images, List<RejectionReason> reasons) throws IOException {
         PrivacyReport report;
-        try (InputStream in = store.get(ArtifactDigest.parse(digest))) {
+        try (InputStream in = models.store().get(ArtifactDigest.parse(digest))) {
             report = JSON.readValue(in, PrivacyReport.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report", "not a privacy report: " + e.getOriginalMessage()));
@@ -177,12 +165,6 @@ public class AdapterValidator {
                 reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report.images[" + i + "].ratio",
                         "image " + report.images().get(i).index() + " is " + ratio + " of the typical real-to-real distance from a real image; the branch needs at least " + config.minPrivacyRatio()));
             }
-        }
-    }
-
-    private void copy(String digest, Path target) throws IOException {
-        try (InputStream in = store.get(ArtifactDigest.parse(digest))) {
-            Files.copy(in, target);
         }
     }
 

@@ -2,11 +2,14 @@ package dev.medforge.contracts.events;
 
 import java.util.List;
 
-/** The registry refused a composite built on a stale parent; its submissions must be merged onto the head. */
+/**
+ * The registry refused a composite built on a stale parent; its adapters must be merged onto the
+ * head. They travel in full, so the merge worker needs nothing but this event to merge them again.
+ */
 public record CompositeRebase(
         String branch,
         int headVersion,
         String headCompositeId,
         String staleCompositeId,
-        List<String> submissionIds) implements EventData {
+        List<AdapterRef> adapters) implements EventData {
 }

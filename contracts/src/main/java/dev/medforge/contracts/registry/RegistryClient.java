@@ -1,24 +1,36 @@
-package dev.medforge.ingest.client;
+package dev.medforge.contracts.registry;
 
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.TaskMetrics;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import java.util.List;
+import java.util.Map;
 
-/** The part of the registry's internal API that validation needs: the branch's base and policy, and its tasks. */
+/**
+ * What the pipeline services read from the registry's internal API: a branch's base model and
+ * policy, its tasks with their evaluation suites, and published versions. The registry stays the
+ * one owner of this state; services ask rather than keep copies that could go stale.
+ */
 @RegisterRestClient(configKey = "registry")
 @Path("/internal/branches")
 public interface RegistryClient {
 
-    record Policy(int rankLimit, double normBound) {
+    record Policy(String strategy, double maxRegression, double maxNewTaskGap, int rankLimit, double normBound) {
     }
 
-    record BranchInfo(String id, String baseModel, String baseModelDigest, String baseModelArchitecture, Policy policy) {
+    record BranchInfo(String id, String baseModel, String baseModelDigest, String baseModelArchitecture, Policy policy,
+                      int headVersion, String headCompositeId) {
     }
 
-    record TaskInfo(String name, String institution, List<String> classNames) {
+    record TaskInfo(String name, String institution, List<String> classNames, String evaluationSuite) {
+    }
+
+    record VersionInfo(String branch, int version, int parentVersion, String compositeId, String artifact, String strategy,
+                       Map<String, TaskMetrics> metrics, List<AdapterRef> adapters) {
     }
 
     @GET
@@ -28,4 +40,8 @@ public interface RegistryClient {
     @GET
     @Path("/{branch}/tasks")
     List<TaskInfo> tasks(@PathParam("branch") String branch);
+
+    @GET
+    @Path("/{branch}/versions/{version}")
+    VersionInfo version(@PathParam("branch") String branch, @PathParam("version") int version);
 }

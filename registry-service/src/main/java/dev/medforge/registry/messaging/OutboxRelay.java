@@ -33,7 +33,9 @@ public class OutboxRelay {
         this.meters = meters;
     }
 
-    @Scheduled(every = "${medforge.registry.outbox-interval:0.5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // The first round waits for the Kafka emitter, which connects after the scheduler starts.
+    @Scheduled(every = "${medforge.registry.outbox-interval:0.5s}", delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> relay() {
         return Panache.withSession(() -> OutboxEvent.<OutboxEvent>find("sentAt is null order by id")
                         .page(0, config.outboxBatch()).list())

@@ -62,7 +62,7 @@ public class PublishingService {
         }
         if (evaluated.parentVersion() != branch.headVersion) {
             CompositeRebase rebase = new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId,
-                    evaluated.compositeId(), evaluated.adapters().stream().map(AdapterRef::submissionId).toList());
+                    evaluated.compositeId(), evaluated.adapters());
             return outbox(event, List.of(rebase)).replaceWith(PublishDecision.REBASE);
         }
         ModelVersion version = new ModelVersion();

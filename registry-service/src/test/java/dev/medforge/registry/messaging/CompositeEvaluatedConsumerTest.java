@@ -84,7 +84,7 @@ class CompositeEvaluatedConsumerTest {
             CompositeRebase request = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
             assertEquals(1, request.headVersion());
             assertEquals(stale.data().compositeId(), request.staleCompositeId());
-            assertEquals(List.of(late), request.submissionIds());
+            assertEquals(List.of(late), request.adapters().stream().map(a -> a.submissionId()).toList());
         }
         given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(1));
     }
