@@ -1,5 +1,9 @@
 package dev.medforge.cli;
 
+import dev.medforge.cli.ml.AdapterCommand;
+import dev.medforge.cli.ml.BaseCommand;
+import dev.medforge.cli.ml.BenchCommand;
+import dev.medforge.cli.ml.DistillCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +15,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "medforge 0.1.0",
         description = "Build, distil and submit LoRA adapters to a MedForge branch.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class,
+            BenchCommand.class})
 public final class MedforgeCommand implements Runnable {
 
     /** Documented exit codes, shared by every subcommand. */

@@ -1,0 +1,39 @@
+package dev.medforge.cli.ml;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medforge.ml.bench.BenchSettings;
+import dev.medforge.ml.bench.Benchmark;
+import dev.medforge.ml.data.Scenario;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code medforge bench}: every method on a scenario, as a table and JSON. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Pretrain, train and distil per institution, then score base-head-only, oracle, every merge strategy"
+                + " and a joint LoRA on each task's evaluation suite.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scenario", required = true, description = "bundled scenario name (fashion3) or JSON file")
+    String scenario;
+
+    @Option(names = "--quick", description = "small sizes, a couple of minutes on 2 cores")
+    boolean quick;
+
+    @Option(names = "--json", required = true, description = "where to write the JSON results")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        Benchmark.Report report = Benchmark.run(Scenario.load(scenario), quick ? BenchSettings.smoke() : BenchSettings.standard(),
+                new Progress(spec.commandLine().getErr()));
+        spec.commandLine().getOut().print(report.table());
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report.toJson());
+        return 0;
+    }
+}
