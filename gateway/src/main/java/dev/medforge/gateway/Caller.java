@@ -12,4 +12,21 @@ public record Caller(String subject, String username, Optional<String> instituti
     public static final String CONTRIBUTOR = "contributor";
     public static final String SUBSCRIBER = "subscriber";
     public static final String OPERATOR = "operator";
+
+    /**
+     * The institution a contributor acts for. A body may repeat it, but one naming another
+     * institution is refused rather than silently rewritten: it means the wrong credentials or the
+     * wrong files, and the sender should find out now.
+     *
+     * @param claimed what the body says, or null when it does not say
+     * @param field   where the body says it, for the error
+     */
+    public String actingInstitution(String claimed, String field) {
+        String own = institution().orElseThrow(() -> GatewayException.forbidden("the token carries no institution claim"));
+        if (claimed != null && !claimed.equals(own)) {
+            throw GatewayException.badRequest("INSTITUTION_MISMATCH", field,
+                    "names '" + claimed + "' but the token is for '" + own + "'");
+        }
+        return own;
+    }
 }

@@ -1,0 +1,54 @@
+package dev.medforge.gateway.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * The registry's internal API. Bodies stay JSON trees: the registry validates and owns their shape,
+ * and the gateway only adds who may ask, so it does not keep a second copy of every view.
+ */
+@Path("/internal")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface RegistryClient {
+
+    @GET
+    @Path("/submissions/{id}")
+    Uni<JsonNode> submission(@PathParam("id") String id);
+
+    @GET
+    @Path("/branches")
+    Uni<JsonNode> branches();
+
+    @GET
+    @Path("/branches/{branch}")
+    Uni<JsonNode> branch(@PathParam("branch") String branch);
+
+    @POST
+    @Path("/branches")
+    Uni<JsonNode> createBranch(JsonNode request);
+
+    @PUT
+    @Path("/branches/{branch}/policy")
+    Uni<JsonNode> updatePolicy(@PathParam("branch") String branch, JsonNode policy);
+
+    @POST
+    @Path("/branches/{branch}/tasks")
+    Uni<JsonNode> registerTask(@PathParam("branch") String branch, JsonNode task);
+
+    @GET
+    @Path("/branches/{branch}/versions")
+    Uni<JsonNode> versions(@PathParam("branch") String branch);
+
+    @GET
+    @Path("/branches/{branch}/versions/{version}")
+    Uni<JsonNode> version(@PathParam("branch") String branch, @PathParam("version") int version);
+}

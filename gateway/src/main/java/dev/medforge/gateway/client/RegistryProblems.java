@@ -1,0 +1,26 @@
+package dev.medforge.gateway.client;
+
+import dev.medforge.contracts.Problem;
+import dev.medforge.gateway.GatewayException;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
+
+/**
+ * Passes the registry's refusals (400, 404, 409) on as they are, since they name the rule and field
+ * the caller broke. A registry fault is not the caller's: it becomes a 502.
+ */
+public class RegistryProblems implements ResponseExceptionMapper<GatewayException> {
+
+    @Override
+    public GatewayException toThrowable(Response response) {
+        int status = response.getStatus();
+        if (status >= 400 && status < 500 && Problem.MEDIA_TYPE.equals(mediaType(response))) {
+            return new GatewayException(response.readEntity(Problem.class));
+        }
+        return new GatewayException(Problem.of(502, "Bad gateway", "the registry answered " + status));
+    }
+
+    private static String mediaType(Response response) {
+        return response.getMediaType() == null ? "" : response.getMediaType().getType() + "/" + response.getMediaType().getSubtype();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.medforge.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "medforge.gateway")
+public interface GatewayConfig {
+
+    /** The registry's internal API; it listens on loopback or a private network only. */
+    @WithDefault("http://127.0.0.1:8081")
+    URI registryUrl();
+
+    /**
+     * Largest part of a submission, in bytes. Ingest enforces the same default; checking here as
+     * well refuses an oversized upload before anything is stored or emitted.
+     */
+    @WithDefault("67108864")
+    long maxPartBytes();
+
+    /** The consumer group whose members and lag {@code /api/v1/ops/merge-workers} reports. */
+    @WithDefault("merge-workers")
+    String mergeWorkersGroup();
+
+    Webhooks webhooks();
+
+    interface Webhooks {
+
+        /** Attempts per delivery, the first included. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** Wait before the first retry; each further retry waits twice as long. */
+        @WithDefault("1S")
+        Duration initialBackoff();
+
+        @WithDefault("10S")
+        Duration requestTimeout();
+
+        /** Delivery log entries kept per webhook; the oldest go first. */
+        @WithDefault("100")
+        int logSize();
+    }
+}

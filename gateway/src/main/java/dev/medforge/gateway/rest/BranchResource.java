@@ -1,0 +1,122 @@
+package dev.medforge.gateway.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.contracts.artifacts.ArtifactDigest;
+import dev.medforge.contracts.artifacts.ArtifactStore;
+import dev.medforge.gateway.Caller;
+import dev.medforge.gateway.GatewayException;
+import dev.medforge.gateway.client.RegistryClient;
+import dev.medforge.gateway.security.CurrentCaller;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Branches, their policy and tasks, and the published versions subscribers download. */
+@Path("/api/v1/branches")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class BranchResource {
+
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RegistryClient registry;
+    private final ArtifactStore store;
+    private final CurrentCaller currentCaller;
+
+    BranchResource(RegistryClient registry, ArtifactStore store, CurrentCaller currentCaller) {
+        this.registry = registry;
+        this.store = store;
+        this.currentCaller = currentCaller;
+    }
+
+    @GET
+    @RolesAllowed({Caller.SUBSCRIBER, Caller.OPERATOR})
+    @Operation(summary = "Every branch with its base model, policy and head", description = "Role subscriber or operator.")
+    public Uni<JsonNode> branches() {
+        return registry.branches();
+    }
+
+    @POST
+    @RolesAllowed(Caller.OPERATOR)
+    @Operation(summary = "Register a branch and its base model",
+            description = "Role operator. Body: {id, baseModel: {id, digest, architecture}, policy: {strategy, maxRegression, maxNewTaskGap, rankLimit, normBound}}.")
+    public Uni<Response> create(JsonNode request) {
+        return registry.createBranch(request).map(branch -> Response
+                .created(URI.create("/api/v1/branches/" + branch.path("id").asText()))
+                .entity(branch).build());
+    }
+
+    @PUT
+    @Path("/{branch}/policy")
+    @RolesAllowed(Caller.OPERATOR)
+    @Operation(summary = "Set the branch's merge strategy and gate policy", description = "Role operator. Fields left out keep their value.")
+    public Uni<JsonNode> updatePolicy(@PathParam("branch") String branch, JsonNode policy) {
+        return registry.updatePolicy(branch, policy);
+    }
+
+    @POST
+    @Path("/{branch}/tasks")
+    @RolesAllowed(Caller.CONTRIBUTOR)
+    @Operation(summary = "Register a task with its class names and evaluation suite",
+            description = "Role contributor, for its own institution. Body: {name, classNames[], evaluationSuite: digest}.")
+    public Uni<Response> registerTask(@PathParam("branch") String branch, ObjectNode task) {
+        if (task == null) {
+            throw GatewayException.badRequest("REQUIRED", "body", "a JSON body is required");
+        }
+        String claimed = task.hasNonNull("institution") ? task.get("institution").asText() : null;
+        ObjectNode request = task.deepCopy().put("institution", currentCaller.get().actingInstitution(claimed, "institution"));
+        return registry.registerTask(branch, request).map(registered -> Response
+                .created(URI.create("/api/v1/branches/" + branch + "/tasks/" + registered.path("name").asText()))
+                .entity(registered).build());
+    }
+
+    @GET
+    @Path("/{branch}/versions")
+    @RolesAllowed(Caller.SUBSCRIBER)
+    @Operation(summary = "The branch's published versions", description = "Role subscriber.")
+    public Uni<JsonNode> versions(@PathParam("branch") String branch) {
+        return registry.versions(branch);
+    }
+
+    @GET
+    @Path("/{branch}/versions/{version}")
+    @RolesAllowed(Caller.SUBSCRIBER)
+    @Operation(summary = "A version's model card: metrics per task, lineage, strategy and coefficients", description = "Role subscriber.")
+    public Uni<JsonNode> modelCard(@PathParam("branch") String branch, @PathParam("version") int version) {
+        return registry.version(branch, version);
+    }
+
+    @GET
+    @Path("/{branch}/versions/{version}/artifact")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, "application/problem+json"})
+    @RolesAllowed(Caller.SUBSCRIBER)
+    @Operation(summary = "Download a version's model", description = "Role subscriber. `Digest` (RFC 3230, sha-256) and "
+            + "`ETag` (sha256:<hex>) name the content; the store checks the bytes against their digest before serving.")
+    public Response artifact(@PathParam("branch") String branch, @PathParam("version") int version) throws IOException {
+        ArtifactDigest digest = ArtifactDigest.parse(registry.version(branch, version).await().atMost(REGISTRY_TIMEOUT)
+                .path("artifact").asText());
+        return Response.ok(store.get(digest), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Content-Length", store.size(digest))
+                .header("Digest", "sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex())))
+                .tag(new EntityTag(digest.toString()))
+                .header("Content-Disposition", "attachment; filename=\"" + branch + "-v" + version + ".safetensors\"")
+                .build();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.medforge.gateway.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.medforge.contracts.Problem;
+import dev.medforge.gateway.GatewayException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.UUID;
+
+/**
+ * Every error leaves as {@code application/problem+json}. Bad input is the caller's fault and says
+ * what to fix; only a real fault of ours is a 500, and it shows an incident id, never a stack trace.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response refused(GatewayException e) {
+        return problem(e.problem());
+    }
+
+    // Proactive authentication is off (application.properties) so that these reach the mappers.
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(problem(Problem.of(401, "Unauthorized",
+                        "a valid bearer token from the medforge realm with audience 'gateway' is required")))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return problem(Problem.of(403, "Forbidden", "the token lacks the role this operation needs"));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        return problem(Problem.of(400, "Invalid request", "the body is not the JSON expected: " + e.getOriginalMessage()));
+    }
+
+    /** The registry could not be reached: ours to fix, but not a fault of the gateway itself. */
+    @ServerExceptionMapper
+    public Response unreachable(ProcessingException e) {
+        LOG.warnf("an internal service is unreachable: %s", e.getMessage());
+        return problem(Problem.of(502, "Bad gateway", "an internal service is unreachable; try again later"));
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        if (status.getStatusCode() >= 500) {
+            return unexpected(e);
+        }
+        return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "incident %s", incident);
+        return problem(Problem.of(500, "Internal error", "the gateway failed; incident " + incident));
+    }
+
+    static Response problem(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

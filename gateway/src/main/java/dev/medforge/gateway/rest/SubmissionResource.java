@@ -1,0 +1,50 @@
+package dev.medforge.gateway.rest;
+
+import dev.medforge.gateway.Caller;
+import dev.medforge.gateway.security.CurrentCaller;
+import dev.medforge.gateway.service.SubmissionService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * Under the branch path on purpose: JAX-RS picks the resource class by its longest matching path,
+ * so a submission endpoint declared below a shorter class path would never be reached.
+ */
+@Path("/api/v1/branches/{branch}/submissions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SubmissionResource {
+
+    private final CurrentCaller currentCaller;
+    private final SubmissionService submissions;
+
+    SubmissionResource(CurrentCaller currentCaller, SubmissionService submissions) {
+        this.currentCaller = currentCaller;
+        this.submissions = submissions;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RolesAllowed(Caller.CONTRIBUTOR)
+    @Operation(summary = "Submit an adapter", description = "Role contributor. The institution is the token's; "
+            + "a manifest naming another institution is refused (400). Each part is size-checked (413) and sniffed (400).")
+    @APIResponse(responseCode = "202", description = "Accepted; follow the Location for its status")
+    public Response submit(@PathParam("branch") String branch, @BeanParam SubmissionForm form) throws IOException {
+        String id = submissions.submit(currentCaller.get(), branch, form.files());
+        return Response.accepted(Map.of("submissionId", id))
+                .location(URI.create("/api/v1/submissions/" + id))
+                .build();
+    }
+}

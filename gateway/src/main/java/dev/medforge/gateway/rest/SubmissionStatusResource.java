@@ -1,0 +1,44 @@
+package dev.medforge.gateway.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.medforge.gateway.Caller;
+import dev.medforge.gateway.GatewayException;
+import dev.medforge.gateway.client.RegistryClient;
+import dev.medforge.gateway.security.CurrentCaller;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+
+@Path("/api/v1/submissions")
+@Produces(MediaType.APPLICATION_JSON)
+public class SubmissionStatusResource {
+
+    private final CurrentCaller currentCaller;
+    private final RegistryClient registry;
+
+    SubmissionStatusResource(CurrentCaller currentCaller, RegistryClient registry) {
+        this.currentCaller = currentCaller;
+        this.registry = registry;
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed(Caller.CONTRIBUTOR)
+    @Operation(summary = "A submission's status history with rejection or gate reasons",
+            description = "Role contributor, own institution only: another institution's submission is 404, as if it did not exist.")
+    public Uni<JsonNode> status(@PathParam("id") String id) {
+        String institution = currentCaller.get().institution().orElse(null);
+        return registry.submission(id).map(submission -> {
+            if (!submission.path("institution").asText().equals(institution)) {
+                throw GatewayException.notFound("Submission", id);
+            }
+            return submission;
+        });
+    }
+}

@@ -1,0 +1,86 @@
+package dev.medforge.gateway.rest;
+
+import dev.medforge.gateway.Caller;
+import dev.medforge.gateway.Webhook;
+import dev.medforge.gateway.WebhookDelivery;
+import dev.medforge.gateway.security.CurrentCaller;
+import dev.medforge.gateway.service.WebhookService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/** A subscriber's webhooks; each subscriber sees and manages only its own. */
+@Path("/api/v1/webhooks")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Caller.SUBSCRIBER)
+public class WebhookResource {
+
+    private final CurrentCaller currentCaller;
+    private final WebhookService webhooks;
+
+    WebhookResource(CurrentCaller currentCaller, WebhookService webhooks) {
+        this.currentCaller = currentCaller;
+        this.webhooks = webhooks;
+    }
+
+    public record CreateWebhook(String url) {
+    }
+
+    /** The secret appears here only, at creation. */
+    public record CreatedWebhook(String id, URI url, String secret, Instant createdAt) {
+    }
+
+    public record WebhookView(String id, URI url, Instant createdAt) {
+        static WebhookView of(Webhook webhook) {
+            return new WebhookView(webhook.id(), webhook.url(), webhook.createdAt());
+        }
+    }
+
+    @POST
+    @Operation(summary = "Register a webhook for model.published", description = "Role subscriber. The answer carries "
+            + "the secret that signs deliveries (X-MedForge-Signature: sha256=<hex HMAC-SHA256 of the body>); it is not shown again.")
+    public Response create(CreateWebhook request) {
+        Webhook webhook = webhooks.register(owner(), request == null ? null : request.url());
+        return Response.created(URI.create("/api/v1/webhooks/" + webhook.id()))
+                .entity(new CreatedWebhook(webhook.id(), webhook.url(), webhook.secret(), webhook.createdAt()))
+                .build();
+    }
+
+    @GET
+    @Operation(summary = "The caller's webhooks", description = "Role subscriber.")
+    public List<WebhookView> list() {
+        return webhooks.list(owner()).stream().map(WebhookView::of).toList();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Remove a webhook; pending retries stop", description = "Role subscriber, own webhooks only.")
+    public Response delete(@PathParam("id") String id) {
+        webhooks.delete(owner(), id);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/{id}/deliveries")
+    @Operation(summary = "The webhook's delivery log, one entry per attempt", description = "Role subscriber, own webhooks only.")
+    public List<WebhookDelivery> deliveries(@PathParam("id") String id) {
+        return webhooks.deliveries(owner(), id);
+    }
+
+    private String owner() {
+        return currentCaller.get().subject();
+    }
+}

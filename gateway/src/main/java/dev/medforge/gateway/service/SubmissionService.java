@@ -1,0 +1,122 @@
+package dev.medforge.gateway.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medforge.contracts.Problem;
+import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.contracts.artifacts.ArtifactStore;
+import dev.medforge.contracts.events.AdapterSubmitted;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.gateway.Caller;
+import dev.medforge.gateway.GatewayException;
+import dev.medforge.gateway.SubmissionPart;
+import dev.medforge.gateway.client.RegistryClient;
+import dev.medforge.gateway.config.GatewayConfig;
+import dev.medforge.gateway.messaging.SubmissionEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Turns an upload into a submission: every check runs before anything is stored or emitted, so a
+ * refused upload leaves no trace downstream.
+ */
+@ApplicationScoped
+public class SubmissionService {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GatewayConfig config;
+    private final ArtifactStore store;
+    private final RegistryClient registry;
+    private final SubmissionEvents events;
+
+    SubmissionService(GatewayConfig config, ArtifactStore store, RegistryClient registry, SubmissionEvents events) {
+        this.config = config;
+        this.store = store;
+        this.registry = registry;
+        this.events = events;
+    }
+
+    /**
+     * @param parts each part's uploaded file; a missing part is absent or null
+     * @return the new submission id
+     */
+    public String submit(Caller caller, String branch, Map<SubmissionPart, Path> parts) throws IOException {
+        requireName("branch", branch);
+        checkSizesAndFormats(parts);
+        Map<String, Object> manifest = JSON.readValue(parts.get(SubmissionPart.MANIFEST).toFile(), new TypeReference<>() {
+        });
+        String institution = caller.actingInstitution(text(manifest, "institution"), "manifest.institution");
+        String task = text(manifest, "task");
+        requireName("manifest.task", task);
+        // Fails with the registry's 404 for an unknown branch before any byte is stored.
+        registry.branch(branch).await().atMost(BROKER_TIMEOUT);
+
+        Map<SubmissionPart, String> digests = new EnumMap<>(SubmissionPart.class);
+        for (Map.Entry<SubmissionPart, Path> part : parts.entrySet()) {
+            try (InputStream in = Files.newInputStream(part.getValue())) {
+                digests.put(part.getKey(), store.put(in).toString());
+            }
+        }
+        String submissionId = UUID.randomUUID().toString();
+        AdapterSubmitted submitted = new AdapterSubmitted(submissionId, institution, branch, task,
+                new AdapterSubmitted.SubmittedArtifacts(digests.get(SubmissionPart.ADAPTER_CONFIG),
+                        digests.get(SubmissionPart.ADAPTER_MODEL), digests.get(SubmissionPart.DISTILLED),
+                        digests.get(SubmissionPart.PRIVACY_REPORT)),
+                manifest);
+        events.emit(EventEnvelope.wrap(SubmissionEvents.SOURCE, submitted)).await().atMost(BROKER_TIMEOUT);
+        return submissionId;
+    }
+
+    /** Sizes first, and all at once: an oversized part is refused whatever else is wrong. */
+    private void checkSizesAndFormats(Map<SubmissionPart, Path> parts) throws IOException {
+        List<FieldError> missing = new ArrayList<>();
+        for (SubmissionPart part : SubmissionPart.values()) {
+            Path file = parts.get(part);
+            if (file == null) {
+                missing.add(new FieldError("REQUIRED", part.partName(), "the part '" + part.partName() + "' is missing"));
+            } else if (Files.size(file) > config.maxPartBytes()) {
+                throw GatewayException.tooLarge(part.partName(), "the part '" + part.partName() + "' has "
+                        + Files.size(file) + " bytes; the limit is " + config.maxPartBytes());
+            }
+        }
+        throwIfAny(missing);
+        List<FieldError> malformed = new ArrayList<>();
+        for (SubmissionPart part : SubmissionPart.values()) {
+            PartSniffer.check(part, parts.get(part)).ifPresent(malformed::add);
+        }
+        throwIfAny(malformed);
+    }
+
+    private static void throwIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new GatewayException(new Problem("about:blank", "Invalid submission", 400,
+                    errors.size() + " part(s) failed the checks", errors));
+        }
+    }
+
+    private static void requireName(String field, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw GatewayException.badRequest("NAME_FORMAT", field,
+                    "lowercase letters, digits, '.', '_' or '-', at most 64, got '" + value + "'");
+        }
+    }
+
+    private static String text(Map<String, Object> manifest, String field) {
+        Object value = manifest.get(field);
+        return value == null ? null : value.toString();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.medforge.gateway;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+
+/** Branches and submission parts for the gateway's tests; each test works on a branch of its own. */
+public final class GatewayFixtures {
+
+    public static final String DIGEST = "sha256:" + "cd".repeat(32);
+
+    private GatewayFixtures() {
+    }
+
+    /** Registers a fresh branch through the gateway, as the operator would. */
+    public static String newBranch() {
+        String branch = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(KeycloakTokens.userToken("ops"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("id", branch,
+                        "baseModel", Map.of("id", "vit-tiny-gateway-test", "digest", DIGEST, "architecture", "{\"width\":64}")))
+                .post("/api/v1/branches")
+                .then().statusCode(201);
+        return branch;
+    }
+
+    /** The smallest file that looks like safetensors: one f32 tensor, padded to {@code size} bytes when larger. */
+    public static byte[] safetensors(int size) {
+        byte[] header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer buffer = ByteBuffer.allocate(Math.max(size, 8 + header.length + 4)).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(header.length).put(header);
+        return buffer.array();
+    }
+
+    public static byte[] json(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A complete, well-formed submission for {@code task}; override a part by passing it again. */
+    public static RequestSpecification submission(String token, String task, Map<String, byte[]> overrides) {
+        Map<String, byte[]> parts = new LinkedHashMap<>(Map.of(
+                "manifest", json("{\"task\":\"" + task + "\",\"description\":\"gateway test\"}"),
+                "adapter_config", json("{\"r\":8,\"lora_alpha\":8,\"target_modules\":[\"q_proj\",\"v_proj\"]}"),
+                "adapter_model", safetensors(64),
+                "distilled", safetensors(64),
+                "privacy_report", json("{\"nearestNeighbour\":[]}")));
+        parts.putAll(overrides);
+        RequestSpecification request = given().auth().oauth2(token).contentType("multipart/form-data");
+        parts.forEach((name, bytes) -> request.multiPart(name, name + ".bin", bytes, "application/octet-stream"));
+        return request;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.medforge.gateway.rest;
+
+import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.artifacts.ArtifactDigest;
+import dev.medforge.contracts.artifacts.ArtifactStore;
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.testing.TopicProbe;
+import dev.medforge.gateway.GatewayFixtures;
+import dev.medforge.gateway.KeycloakTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@QuarkusTest
+class BranchResourceTest {
+
+    @Inject
+    ArtifactStore store;
+
+    @Test
+    void theOperatorRegistersABranchThatSubscribersSeeAndOnlyTheOperatorMaySetItsPolicy() {
+        String branch = GatewayFixtures.newBranch();
+        given().auth().oauth2(KeycloakTokens.userToken("viewer")).get("/api/v1/branches").then()
+                .statusCode(200).body("id", hasItem(branch));
+
+        given().auth().oauth2(KeycloakTokens.userToken("ops")).contentType(ContentType.JSON)
+                .body(Map.of("strategy", "mixture", "maxRegression", 0.02))
+                .put("/api/v1/branches/{b}/policy", branch).then()
+                .statusCode(200).body("policy.strategy", is("mixture"));
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType(ContentType.JSON)
+                .body(Map.of("strategy", "fusion"))
+                .put("/api/v1/branches/{b}/policy", branch).then().statusCode(403);
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType(ContentType.JSON)
+                .body(Map.of("id", "x-" + branch, "baseModel", Map.of("id", "b", "digest", GatewayFixtures.DIGEST, "architecture", "{}")))
+                .post("/api/v1/branches").then().statusCode(403);
+    }
+
+    @Test
+    void theRegistrysRefusalsPassThroughAsProblemDetails() {
+        String branch = GatewayFixtures.newBranch();
+        given().auth().oauth2(KeycloakTokens.userToken("ops")).contentType(ContentType.JSON)
+                .body(Map.of("id", branch, "baseModel", Map.of("id", "vit-tiny-gateway-test", "digest", GatewayFixtures.DIGEST, "architecture", "{}")))
+                .post("/api/v1/branches").then()
+                .statusCode(409).contentType("application/problem+json");
+        given().auth().oauth2(KeycloakTokens.userToken("ops")).contentType(ContentType.JSON)
+                .body(Map.of("strategy", "averaging"))
+                .put("/api/v1/branches/{b}/policy", branch).then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", is("policy.strategy"));
+    }
+
+    @Test
+    void aContributorRegistersTasksForItsOwnInstitutionOnly() {
+        String branch = GatewayFixtures.newBranch();
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "classNames", List.of("T-shirt/top", "Pullover"), "evaluationSuite", GatewayFixtures.DIGEST))
+                .post("/api/v1/branches/{b}/tasks", branch).then()
+                .statusCode(201)
+                .body("institution", is("hospital-a"));
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType(ContentType.JSON)
+                .body(Map.of("name", "footwear", "institution", "hospital-b", "classNames", List.of("Sandal", "Sneaker"),
+                        "evaluationSuite", GatewayFixtures.DIGEST))
+                .post("/api/v1/branches/{b}/tasks", branch).then()
+                .statusCode(400)
+                .body("errors[0].code", is("INSTITUTION_MISMATCH"));
+    }
+
+    @Test
+    void aPublishedVersionHasAModelCardAndDownloadsWithItsDigest() throws IOException {
+        String branch = GatewayFixtures.newBranch();
+        byte[] model = ("composite of " + branch).getBytes(StandardCharsets.UTF_8);
+        ArtifactDigest digest = store.put(model);
+        String submissionId = UUID.randomUUID().toString();
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated(
+                "c-" + UUID.randomUUID(), branch, 0, "fusion", digest.toString(),
+                List.of(new AdapterRef(submissionId, "hospital-a", "tops", GatewayFixtures.DIGEST, GatewayFixtures.DIGEST, GatewayFixtures.DIGEST)),
+                Map.of(submissionId, 0.8), Map.of("tops", new TaskMetrics(0.91, 0.97, 2000)), Map.of(), Map.of(),
+                new CompositeEvaluated.GateDecision(true, List.of()))));
+
+        String viewer = KeycloakTokens.userToken("viewer");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions", branch).then()
+                        .statusCode(200).body("version", hasItem(1)));
+        given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/1", branch).then()
+                .statusCode(200)
+                .body("artifact", is(digest.toString()))
+                .body("metrics.tops.accuracy", is(0.91f))
+                .body("institutions", hasItem("hospital-a"));
+
+        Response download = given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/1/artifact", branch);
+        download.then().statusCode(200);
+        assertArrayEquals(model, download.asByteArray());
+        assertEquals("\"" + digest + "\"", download.header("ETag"));
+        assertEquals("sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex())), download.header("Digest"));
+
+        given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/2", branch).then()
+                .statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(KeycloakTokens.userToken("ops")).get("/api/v1/branches/{b}/versions/1/artifact", branch).then()
+                .statusCode(200);
+    }
+}
