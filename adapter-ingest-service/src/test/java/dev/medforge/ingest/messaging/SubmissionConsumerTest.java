@@ -11,8 +11,8 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.testing.TopicProbe;
-import dev.medforge.ingest.RegistryTestResource;
-import dev.medforge.ingest.Submissions;
+import dev.medforge.contracts.testing.RegistryTestResource;
+import dev.medforge.ml.store.PipelineFixtures;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
@@ -32,8 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.medforge.ingest.Submissions.adapter;
-import static dev.medforge.ingest.Submissions.submission;
+import static dev.medforge.ml.store.PipelineFixtures.adapter;
+import static dev.medforge.ml.store.PipelineFixtures.submission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,7 +105,7 @@ class SubmissionConsumerTest {
 
     @Test
     void aHeadThatDoesNotFitTheTaskIsAShapeError() {
-        Adapter fiveClasses = dev.medforge.ml.lora.TestAdapters.random(Submissions.BASE, "tops", 5, 8, 8f, 4);
+        Adapter fiveClasses = dev.medforge.ml.lora.TestAdapters.random(PipelineFixtures.BASE, "tops", 5, 8, 8f, 4);
 
         List<RejectionReason> reasons = rejectionOf(submission(store, branch(), fiveClasses));
 
@@ -181,7 +181,7 @@ class SubmissionConsumerTest {
     }
 
     private String branch() {
-        return Submissions.newBranch(store, registryUrl);
+        return PipelineFixtures.newBranch(store, registryUrl);
     }
 
     /** Submits and returns the reasons of the rejection, failing if the submission is not rejected. */

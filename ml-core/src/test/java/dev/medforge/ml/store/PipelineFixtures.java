@@ -1,4 +1,4 @@
-package dev.medforge.ingest;
+package dev.medforge.ml.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.artifacts.ArtifactStore;
@@ -11,10 +11,13 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.PeftAdapterIO;
 import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.model.BaseModel;
-import io.restassured.http.ContentType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,42 +27,83 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
-import static io.restassured.RestAssured.given;
 
 /**
- * Builds what an institution submits, as files in the artifact store, and registers the branch and
- * task it targets in the real registry. Each test gets a branch of its own.
+ * What the pipeline services' tests need: what an institution submits, as files in the artifact
+ * store, and a branch with a task "tops" registered in the real registry (over its internal API).
+ * Each test gets a branch of its own.
  */
-public final class Submissions {
+public final class PipelineFixtures {
 
     public static final BaseModel BASE = TestAdapters.randomBase(5);
     public static final List<String> TOPS = List.of("T-shirt/top", "Pullover", "Coat", "Shirt");
 
-    private Submissions() {
+    private PipelineFixtures() {
     }
 
-    /** Registers a branch on {@link #BASE} with a task "tops", and returns the branch id. */
     public static String newBranch(ArtifactStore store, String registryUrl) {
+        return newBranch(store, registryUrl, Map.of());
+    }
+
+    /** As {@link #newBranch(ArtifactStore, String)}, with policy fields such as {@code maxRegression}. */
+    public static String newBranch(ArtifactStore store, String registryUrl, Map<String, Object> policy) {
         String branch = "ingest-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             Path dir = Files.createTempDirectory("base-");
             BASE.save(dir);
             String digest = store.put(Files.readAllBytes(dir.resolve(BaseModel.WEIGHTS_FILE))).toString();
             String architecture = Files.readString(dir.resolve(BaseModel.ARCHITECTURE_FILE));
-            given().baseUri(registryUrl).contentType(ContentType.JSON)
-                    .body(Map.of("id", branch, "baseModel", Map.of("id", BASE.config().id(), "digest", digest, "architecture", architecture)))
-                    .post("/internal/branches").then().log().ifValidationFails().statusCode(201);
-            given().baseUri(registryUrl).contentType(ContentType.JSON)
-                    .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", TOPS, "evaluationSuite", digest))
-                    .post("/internal/branches/{b}/tasks", branch).then().log().ifValidationFails().statusCode(201);
+            post(registryUrl + "/internal/branches", Map.of("id", branch, "baseModel",
+                    Map.of("id", BASE.config().id(), "digest", digest, "architecture", architecture), "policy", policy));
+            post(registryUrl + "/internal/branches/" + branch + "/tasks",
+                    Map.of("name", "tops", "institution", "hospital-a", "classNames", TOPS, "evaluationSuite", digest));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return branch;
     }
 
+    /** Registers another task of the branch, trained by {@code institution}, with {@code classes} classes. */
+    public static void registerTask(String registryUrl, String branch, String task, String institution, int classes,
+                                    String evaluationSuite) {
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add(task + "-" + c);
+        }
+        post(registryUrl + "/internal/branches/" + branch + "/tasks",
+                Map.of("name", task, "institution", institution, "classNames", names, "evaluationSuite", evaluationSuite));
+    }
+
+    private static void post(String url, Object body) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(new ObjectMapper().writeValueAsBytes(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Adapter adapter(long seed) {
         return TestAdapters.random(BASE, "tops", TOPS.size(), 8, 8f, seed);
+    }
+
+    /** Images and labels (a distilled set or an evaluation suite) stored as distilled.safetensors. */
+    public static String storeLabeledImages(ArtifactStore store, int classes, int perClass, long seed) {
+        try {
+            Path file = Files.createTempFile("set-", ".safetensors");
+            DistilledSetIO.write(distilled(classes, perClass, seed), file);
+            return store.put(Files.readAllBytes(file)).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A submission of {@code adapter} with a distilled set of 10 images per class and an honest privacy report. */
@@ -68,7 +112,7 @@ public final class Submissions {
         try {
             Path dir = Files.createTempDirectory("adapter-");
             PeftAdapterIO.write(adapter, dir);
-            LabeledImages distilled = distilled(adapter.head().classes(), 10);
+            LabeledImages distilled = distilled(adapter.head().classes(), 10, 3);
             DistilledSetIO.write(distilled, dir.resolve(DistilledSetIO.FILE));
             List<PrivacyReport.Entry> entries = new ArrayList<>();
             for (int i = 0; i < distilled.size(); i++) {
@@ -80,7 +124,7 @@ public final class Submissions {
                     store.put(Files.readAllBytes(dir.resolve(PeftAdapterIO.WEIGHTS_FILE))).toString(),
                     store.put(Files.readAllBytes(dir.resolve(DistilledSetIO.FILE))).toString(),
                     store.put(new ObjectMapper().writeValueAsBytes(report)).toString());
-            return new AdapterSubmitted(UUID.randomUUID().toString(), "hospital-a", branch, "tops", artifacts, manifest);
+            return new AdapterSubmitted(UUID.randomUUID().toString(), "hospital-a", branch, adapter.task(), artifacts, manifest);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -90,8 +134,8 @@ public final class Submissions {
         return submission(store, branch, adapter, Map.of("description", "tops classifier, 3 epochs"), r -> r);
     }
 
-    private static LabeledImages distilled(int classes, int perClass) {
-        Random random = new Random(3);
+    private static LabeledImages distilled(int classes, int perClass, long seed) {
+        Random random = new Random(seed);
         int n = classes * perClass;
         float[] pixels = new float[n * 28 * 28];
         for (int i = 0; i < pixels.length; i++) {

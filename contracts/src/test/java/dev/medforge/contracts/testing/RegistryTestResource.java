@@ -1,13 +1,12 @@
-package dev.medforge.ingest;
+package dev.medforge.contracts.testing;
 
-import dev.medforge.contracts.testing.ServiceProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** The real registry-service, run from its packaged jar for the duration of the ingest tests. */
+/** The real registry-service, run from its packaged jar for the tests of a service that calls it. */
 public class RegistryTestResource implements QuarkusTestResourceLifecycleManager {
 
     private ServiceProcess registry;

@@ -1,0 +1,27 @@
+package dev.medforge.merge.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The coefficient search of MedForge-Fusion and -Mixture, as in the paper unless changed here. */
+@ConfigMapping(prefix = "medforge.merge")
+public interface MergeConfig {
+
+    /** Objective evaluations per search. */
+    @WithDefault("40")
+    int budget();
+
+    @WithDefault("-1.5")
+    double lowerBound();
+
+    @WithDefault("1.5")
+    double upperBound();
+
+    /** Weight of the mean |w| penalty. */
+    @WithDefault("0.05")
+    double l1();
+
+    /** Seed of the search, so the same inputs always give the same composite. */
+    @WithDefault("42")
+    long seed();
+}

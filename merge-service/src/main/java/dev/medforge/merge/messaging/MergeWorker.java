@@ -1,0 +1,102 @@
+package dev.medforge.merge.messaging;
+
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.AdapterValidated;
+import dev.medforge.contracts.events.CompositeRebase;
+import dev.medforge.contracts.events.EventCodec;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.InvalidEventException;
+import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.merge.service.CompositeBuilder;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A merge worker. Validated adapters arrive in batches (one poll); those of one branch that wait
+ * together go into one composite (group commit). Workers scale out as the consumer group
+ * {@code merge-workers}: the branch key keeps one branch on one partition, hence one worker.
+ * Offsets commit after the composite and its events are durable, so a worker that dies mid-merge
+ * loses nothing: the batch comes again and yields the same composite id.
+ */
+@ApplicationScoped
+public class MergeWorker {
+
+    static final String SOURCE = "merge-service";
+    private static final Logger LOG = Logger.getLogger(MergeWorker.class);
+
+    private final CompositeBuilder builder;
+    private final MutinyEmitter<Record<String, String>> created;
+    private final MutinyEmitter<Record<String, String>> status;
+    private final MutinyEmitter<Record<String, String>> deadLetters;
+
+    MergeWorker(CompositeBuilder builder,
+                @Channel("composite-created") MutinyEmitter<Record<String, String>> created,
+                @Channel("submission-status") MutinyEmitter<Record<String, String>> status,
+                @Channel("adapter-validated-dlq") MutinyEmitter<Record<String, String>> deadLetters) {
+        this.builder = builder;
+        this.created = created;
+        this.status = status;
+        this.deadLetters = deadLetters;
+    }
+
+    @Incoming("adapter-validated")
+    @Blocking
+    public void onValidated(List<String> batch) {
+        Map<String, List<EventEnvelope<AdapterValidated>>> byBranch = new LinkedHashMap<>();
+        for (String json : batch) {
+            try {
+                EventEnvelope<AdapterValidated> event = EventCodec.decode(json, AdapterValidated.class);
+                byBranch.computeIfAbsent(event.data().branch(), b -> new ArrayList<>()).add(event);
+            } catch (InvalidEventException e) {
+                // A batch is acknowledged as a whole, so one poison message is set aside here rather
+                // than failing the adapters that arrived with it.
+                LOG.warnf("dead-lettering a message on medforge.adapter.validated: %s", e.getMessage());
+                deadLetters.sendAndAwait(Record.of("invalid", json));
+            }
+        }
+        byBranch.forEach((branch, events) -> {
+            List<AdapterRef> adapters = events.stream().map(e -> ref(e.data())).toList();
+            merge(branch, adapters, events.get(0).id());
+        });
+    }
+
+    @Incoming("composite-rebase")
+    @Blocking
+    public void onRebase(String json) {
+        EventEnvelope<CompositeRebase> event = EventCodec.decode(json, CompositeRebase.class);
+        LOG.infof("branch %s: rebasing %d adapter(s) of %s onto version %d", event.data().branch(),
+                event.data().adapters().size(), event.data().staleCompositeId(), event.data().headVersion());
+        merge(event.data().branch(), event.data().adapters(), event.id());
+    }
+
+    private void merge(String branch, List<AdapterRef> adapters, String causeId) {
+        builder.build(branch, adapters).ifPresent(composite -> {
+            send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
+            for (AdapterRef adapter : composite.adapters()) {
+                send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
+                        branch, Stage.MERGED, composite.strategy() + " composite of " + (composite.coefficients().size())
+                        + " adapter(s) on version " + composite.parentVersion()), composite.compositeId()));
+            }
+        });
+    }
+
+    private static AdapterRef ref(AdapterValidated validated) {
+        return new AdapterRef(validated.submissionId(), validated.institution(), validated.task(),
+                validated.artifacts().adapterModel(), validated.artifacts().adapterConfig(), validated.artifacts().distilled());
+    }
+
+    private static void send(MutinyEmitter<Record<String, String>> emitter, EventEnvelope<?> envelope) {
+        emitter.sendAndAwait(Record.of(envelope.subject(), EventCodec.encode(envelope)));
+    }
+}

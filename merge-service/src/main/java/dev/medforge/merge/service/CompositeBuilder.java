@@ -1,0 +1,176 @@
+package dev.medforge.merge.service;
+
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.CompositeCreated;
+import dev.medforge.contracts.registry.RegistryClient;
+import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
+import dev.medforge.merge.Lineage;
+import dev.medforge.merge.config.MergeConfig;
+import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.lora.AdapterValidationException;
+import dev.medforge.ml.merge.Composite;
+import dev.medforge.ml.merge.CompositeIO;
+import dev.medforge.ml.merge.DistilledSetLoss;
+import dev.medforge.ml.merge.MergeOptions;
+import dev.medforge.ml.merge.MergeRequest;
+import dev.medforge.ml.merge.MergeStrategies;
+import dev.medforge.ml.model.BaseModel;
+import dev.medforge.ml.model.ModelSession;
+import dev.medforge.ml.safetensors.SafetensorsFormatException;
+import dev.medforge.ml.store.ArtifactModels;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the next composite of a branch: the head's members plus the new adapters, merged with the
+ * branch's strategy and searched on the distilled sets of every task so far. The composite id is a
+ * hash of what went in, so building twice from the same inputs yields the same id.
+ */
+@ApplicationScoped
+public class CompositeBuilder {
+
+    private static final Logger LOG = Logger.getLogger(CompositeBuilder.class);
+
+    private final RegistryClient registry;
+    private final ArtifactModels models;
+    private final MergeConfig config;
+    private final MeterRegistry meters;
+
+    CompositeBuilder(@RestClient RegistryClient registry, ArtifactModels models, MergeConfig config, MeterRegistry meters) {
+        this.registry = registry;
+        this.models = models;
+        this.config = config;
+        this.meters = meters;
+    }
+
+    /** Empty when every adapter is in the head already: a redelivered event after publication. */
+    public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving) {
+        long start = System.nanoTime();
+        BranchInfo branch = registry.branch(branchId);
+        Lineage parent = branch.headVersion() == 0 ? Lineage.EMPTY : lineageOf(branch);
+        Set<String> merged = parent.members().stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
+        List<AdapterRef> fresh = arriving.stream().filter(a -> !merged.contains(a.submissionId())).distinct().toList();
+        if (fresh.isEmpty()) {
+            LOG.infof("branch %s: %s already in version %d", branchId, arriving, branch.headVersion());
+            return Optional.empty();
+        }
+        List<AdapterRef> members = new ArrayList<>(parent.members());
+        members.addAll(fresh);
+        String strategy = strategyOf(branch);
+        MergeOptions options = MergeOptions.defaults().withSeed(config.seed()).withBudget(config.budget());
+        options = new MergeOptions(options.weights(), options.density(), options.dropRate(), options.seed(), options.rank(),
+                options.budget(), config.lowerBound(), config.upperBound(), config.l1(), options.perLayer());
+
+        BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
+        List<Adapter> adapters = new ArrayList<>();
+        Map<String, LabeledImages> distilled = new LinkedHashMap<>();
+        for (AdapterRef member : members) {
+            Adapter adapter = load(member, base);
+            adapters.add(adapter);
+            distilled.put(member.task(), distilledSet(member, adapter, base));
+        }
+        Composite composite;
+        try (ModelSession session = ModelSession.open(base)) {
+            composite = MergeStrategies.get(strategy).merge(new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled)));
+        }
+        String artifact;
+        try {
+            artifact = models.store().put(CompositeIO.write(composite, base.reference(), new Lineage(members).toJson())).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the composite of branch " + branchId, e);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        meters.timer("medforge.merge.duration", "strategy", strategy).record(took);
+        meters.counter("medforge.merge.evaluations", "strategy", strategy).increment(options.budget() * Math.max(1, members.size() - 1));
+        String id = compositeId(branch.headCompositeId(), fresh, strategy, options);
+        LOG.infof("branch %s: composite %s of %d adapters (%s) in %d ms", branchId, id, members.size(), strategy, took.toMillis());
+        return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
+                weightsBySubmission(members, composite.coefficients()), List.of(), artifact, took.toMillis()));
+    }
+
+    private Lineage lineageOf(BranchInfo branch) {
+        RegistryClient.VersionInfo head = registry.version(branch.id(), branch.headVersion());
+        try {
+            return Lineage.fromJson(models.composite(head.artifact()).lineage());
+        } catch (IOException | SafetensorsFormatException e) {
+            throw new IllegalStateException("head composite " + head.artifact() + " of " + branch.id() + " is unreadable", e);
+        }
+    }
+
+    /** {@code fallback} starts with fusion; the gate's verdict decides whether mixture is tried. */
+    static String strategyOf(BranchInfo branch) {
+        return "mixture".equals(branch.policy().strategy()) ? "mixture" : "fusion";
+    }
+
+    private Adapter load(AdapterRef member, BaseModel base) {
+        try {
+            return models.adapter(member.adapterConfig(), member.adapterModel(), base, member.task());
+        } catch (AdapterValidationException e) {
+            // Ingest validated it against the same base; failing now means the store or the base changed.
+            throw new IllegalStateException("validated adapter " + member.submissionId() + " no longer loads: " + e.getMessage(), e);
+        }
+    }
+
+    private LabeledImages distilledSet(AdapterRef member, Adapter adapter, BaseModel base) {
+        try {
+            return models.labeledImages(member.distilled(), adapter.head().classes(), base);
+        } catch (IOException | SafetensorsFormatException e) {
+            throw new IllegalStateException("distilled set of " + member.submissionId() + " no longer loads: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each member's weight in the result. Joint strategies give one weight per member; sequential
+     * fusion gives a (composite so far, new adapter) pair per step, so a member's weight is its
+     * step's weight times the composite weight of every later step.
+     */
+    static Map<String, Double> weightsBySubmission(List<AdapterRef> members, double[] coefficients) {
+        Map<String, Double> weights = new LinkedHashMap<>();
+        int n = members.size();
+        if (coefficients.length == n) {
+            for (int i = 0; i < n; i++) {
+                weights.put(members.get(i).submissionId(), coefficients[i]);
+            }
+        } else if (n > 1 && coefficients.length == 2 * (n - 1)) {
+            for (int i = 0; i < n; i++) {
+                double w = i == 0 ? coefficients[0] : coefficients[2 * (i - 1) + 1];
+                for (int step = Math.max(i, 1); step < n - 1; step++) {
+                    w *= coefficients[2 * step];
+                }
+                weights.put(members.get(i).submissionId(), w);
+            }
+        } else if (n == 1) {
+            weights.put(members.get(0).submissionId(), 1.0);
+        }
+        return weights;
+    }
+
+    static String compositeId(String parentCompositeId, List<AdapterRef> fresh, String strategy, MergeOptions options) {
+        String inputs = String.join("|", String.valueOf(parentCompositeId),
+                fresh.stream().map(AdapterRef::adapterModel).sorted().collect(Collectors.joining(",")), strategy,
+                options.budget() + "," + options.lower() + "," + options.upper() + "," + options.l1() + "," + options.seed());
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(inputs.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.medforge.merge.messaging;
+
+import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.artifacts.ArtifactStore;
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.AdapterSubmitted;
+import dev.medforge.contracts.events.AdapterValidated;
+import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
+import dev.medforge.contracts.events.CompositeCreated;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.testing.RegistryTestResource;
+import dev.medforge.contracts.testing.TopicProbe;
+import dev.medforge.merge.Lineage;
+import dev.medforge.ml.lora.TestAdapters;
+import dev.medforge.ml.merge.Composite;
+import dev.medforge.ml.merge.CompositeIO;
+import dev.medforge.ml.store.ArtifactModels;
+import dev.medforge.ml.store.PipelineFixtures;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Validated adapters through the real broker to real composites in the artifact store. */
+@QuarkusTest
+@QuarkusTestResource(value = RegistryTestResource.class, restrictToAnnotatedClass = true)
+class MergeWorkerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(180);
+
+    @Inject
+    ArtifactStore store;
+
+    @Inject
+    ArtifactModels models;
+
+    @ConfigProperty(name = "quarkus.rest-client.registry.url")
+    String registryUrl;
+
+    @Test
+    void adaptersOfTwoTasksBecomeCompositesWithBothHeadsAndTheirLineage() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        PipelineFixtures.registerTask(registryUrl, branch, "footwear", "hospital-b", 3,
+                PipelineFixtures.storeLabeledImages(store, 3, 5, 9));
+        AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(21));
+        AdapterSubmitted footwear = PipelineFixtures.submission(store, branch,
+                TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 22));
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(tops)));
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
+
+            Set<String> merged = new HashSet<>();
+            CompositeCreated last = null;
+            while (merged.size() < 2) {
+                last = created.awaitEvent(CompositeCreated.class,
+                        c -> c.branch().equals(branch) && c.adapters().stream().noneMatch(a -> merged.contains(a.submissionId())), WAIT).data();
+                last.adapters().forEach(a -> merged.add(a.submissionId()));
+            }
+            assertEquals(Set.of(tops.submissionId(), footwear.submissionId()), merged);
+            assertEquals(0, last.parentVersion(), "nothing is published in this test, so every composite builds on the base");
+            assertEquals("fusion", last.strategy());
+            assertTrue(last.artifact().startsWith("sha256:"));
+
+            CompositeIO.Loaded composite = models.composite(last.artifact());
+            assertInstanceOf(Composite.Merged.class, composite.composite());
+            assertEquals(PipelineFixtures.BASE.reference(), composite.baseReference());
+            List<String> members = Lineage.fromJson(composite.lineage()).members().stream().map(AdapterRef::submissionId).toList();
+            assertTrue(members.containsAll(last.adapters().stream().map(AdapterRef::submissionId).toList()), members.toString());
+            assertTrue(composite.composite().heads().keySet().containsAll(
+                    last.adapters().stream().map(AdapterRef::task).toList()), composite.composite().heads().keySet().toString());
+            status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(tops.submissionId()) && s.stage() == Stage.MERGED, WAIT);
+        }
+    }
+
+    private static AdapterValidated validated(AdapterSubmitted submitted) {
+        return new AdapterValidated(submitted.submissionId(), submitted.institution(), submitted.branch(), submitted.task(),
+                submitted.artifacts(), new ValidationReport(8, List.of("q_proj", "v_proj"), 1.0, 40, List.of()));
+    }
+}

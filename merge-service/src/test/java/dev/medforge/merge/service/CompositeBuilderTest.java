@@ -1,0 +1,50 @@
+package dev.medforge.merge.service;
+
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.ml.merge.MergeOptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+class CompositeBuilderTest {
+
+    private static final AdapterRef A = ref("a", "sha256:" + "a".repeat(64));
+    private static final AdapterRef B = ref("b", "sha256:" + "b".repeat(64));
+    private static final AdapterRef C = ref("c", "sha256:" + "c".repeat(64));
+
+    @Test
+    void sequentialFusionWeightsMultiplyAlongLaterSteps() {
+        // step 1: 0.9*A + 0.6*B; step 2: 0.5*(that) + 1.2*C
+        Map<String, Double> weights = CompositeBuilder.weightsBySubmission(List.of(A, B, C), new double[] {0.9, 0.6, 0.5, 1.2});
+
+        assertEquals(0.45, weights.get("a"), 1e-12);
+        assertEquals(0.30, weights.get("b"), 1e-12);
+        assertEquals(1.2, weights.get("c"), 1e-12);
+    }
+
+    @Test
+    void jointWeightsAreOnePerMember() {
+        assertEquals(Map.of("a", 0.2, "b", 0.8), CompositeBuilder.weightsBySubmission(List.of(A, B), new double[] {0.2, 0.8}));
+        assertEquals(Map.of("a", 1.0), CompositeBuilder.weightsBySubmission(List.of(A), new double[0]));
+    }
+
+    @Test
+    void theCompositeIdDependsOnWhatWentInAndNotOnArrivalOrder() {
+        MergeOptions options = MergeOptions.defaults();
+        String id = CompositeBuilder.compositeId("sha256:parent", List.of(A, B), "fusion", options);
+
+        assertEquals(id, CompositeBuilder.compositeId("sha256:parent", List.of(B, A), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("sha256:other", List.of(A, B), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("sha256:parent", List.of(A, B), "mixture", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("sha256:parent", List.of(A, B), "fusion", options.withBudget(10)));
+        assertNotEquals(id, CompositeBuilder.compositeId("sha256:parent", List.of(A), "fusion", options));
+    }
+
+    private static AdapterRef ref(String id, String digest) {
+        return new AdapterRef(id, "hospital-a", "tops", digest, digest, digest);
+    }
+}
