@@ -53,11 +53,6 @@ public record Scenario(String name, String dataset, PublicPool publicPool, List<
                 .orElseThrow(() -> new IllegalArgumentException("scenario " + name + " has no institution " + id));
     }
 
-    /** Institutions in arrival order, the order merges happen in. */
-    public List<Institution> arrivals() {
-        return arrivalOrder.stream().map(this::institution).toList();
-    }
-
     /** The same scenario with smaller samples, for quick runs; seeds and classes unchanged. */
     public Scenario scaled(int poolSize, int trainSamples, int evalSamples) {
         return new Scenario(name, dataset, new PublicPool(poolSize, publicPool.seed),

@@ -20,10 +20,7 @@ import org.apache.commons.math3.random.MersenneTwister;
  */
 final class CoefficientSearch {
 
-    /** One evaluated point of the search, for the composite's trace. */
-    record Step(int evaluation, double[] coefficients, double loss, double objective) { }
-
-    record Result(double[] best, double bestObjective, double startObjective, List<Step> trace) { }
+    record Result(double[] best, List<SearchStep> trace) { }
 
     private CoefficientSearch() {
     }
@@ -34,7 +31,7 @@ final class CoefficientSearch {
 
     static Result minimise(Function<double[], Double> loss, double[] start, double lower, double upper, MergeOptions o) {
         int dim = start.length;
-        List<Step> trace = new ArrayList<>();
+        List<SearchStep> trace = new ArrayList<>();
         double[][] best = {clamp(start, lower, upper)};
         double[] bestValue = {Double.POSITIVE_INFINITY};
         Function<double[], Double> objective = w -> {
@@ -44,14 +41,14 @@ final class CoefficientSearch {
             double[] x = clamp(w, lower, upper);
             double l = loss.apply(x);
             double value = l + o.l1() * Arrays.stream(x).map(Math::abs).average().orElse(0);
-            trace.add(new Step(trace.size() + 1, x, l, value));
+            trace.add(new SearchStep(trace.size() + 1, x, l, value));
             if (value < bestValue[0]) {
                 bestValue[0] = value;
                 best[0] = x;
             }
             return value;
         };
-        double startValue = objective.apply(best[0]);
+        objective.apply(best[0]);
         if (o.budget() > 1) {
             double[] lo = new double[dim];
             double[] hi = new double[dim];
@@ -69,7 +66,7 @@ final class CoefficientSearch {
                 // the budget is the stopping rule; the best point so far is the answer
             }
         }
-        return new Result(best[0], bestValue[0], startValue, List.copyOf(trace));
+        return new Result(best[0], List.copyOf(trace));
     }
 
     private static double[] clamp(double[] w, double lower, double upper) {

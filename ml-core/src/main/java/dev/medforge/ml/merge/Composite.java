@@ -20,6 +20,9 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
     /** Coefficients the strategy used or found, flattened in adapter order (for lineage and events). */
     double[] coefficients();
 
+    /** Every point the coefficient search evaluated, in order; empty for strategies that do not search. */
+    List<SearchStep> searchTrace();
+
     /** Class scores [n, classes] of {@code task} for n images (pixels [n, C*H*W]). */
     float[][] scores(ModelSession session, String task, float[] pixels, int n);
 
@@ -32,7 +35,13 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
     }
 
     /** One set of LoRA modules applied to the base: what every parameter-space strategy produces. */
-    record Merged(Map<String, LoraModule> modules, Map<String, TaskHead> heads, double[] coefficients) implements Composite {
+    record Merged(Map<String, LoraModule> modules, Map<String, TaskHead> heads, double[] coefficients,
+                  List<SearchStep> searchTrace) implements Composite {
+
+        public Merged(Map<String, LoraModule> modules, Map<String, TaskHead> heads, double[] coefficients) {
+            this(modules, heads, coefficients, List.of());
+        }
+
         @Override
         public float[][] scores(ModelSession session, String task, float[] pixels, int n) {
             return session.probabilities(pixels, n, modules, head(task));
@@ -43,7 +52,13 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
      * MedForge-Mixture: modules stay apart; the output is the weighted sum of each member's softmax
      * output, each member being base + its LoRA under the task's head.
      */
-    record Mixture(List<Adapter> members, double[] coefficients, Map<String, TaskHead> heads) implements Composite {
+    record Mixture(List<Adapter> members, double[] coefficients, Map<String, TaskHead> heads,
+                   List<SearchStep> searchTrace) implements Composite {
+
+        public Mixture(List<Adapter> members, double[] coefficients, Map<String, TaskHead> heads) {
+            this(members, coefficients, heads, List.of());
+        }
+
         @Override
         public float[][] scores(ModelSession session, String task, float[] pixels, int n) {
             float[][] sum = null;

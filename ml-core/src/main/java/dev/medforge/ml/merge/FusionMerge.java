@@ -43,6 +43,7 @@ final class FusionMerge implements MergeStrategy {
         }
         Map<String, LoraModule> current = adapters.get(0).modules();
         List<Double> coefficients = new ArrayList<>();
+        List<SearchStep> trace = new ArrayList<>();
         Map<String, TaskHead> heads = new LinkedHashMap<>();
         heads.put(adapters.get(0).task(), adapters.get(0).head());
         for (int k = 1; k < adapters.size(); k++) {
@@ -50,11 +51,12 @@ final class FusionMerge implements MergeStrategy {
             Composite.Merged step = search(List.of(current, adapters.get(k).modules()), new LinkedHashMap<>(heads),
                     List.copyOf(heads.keySet()), names, loss, request.options());
             current = step.modules();
+            trace.addAll(step.searchTrace());
             for (double c : step.coefficients()) {
                 coefficients.add(c);
             }
         }
-        return new Composite.Merged(current, heads, coefficients.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Composite.Merged(current, heads, coefficients.stream().mapToDouble(Double::doubleValue).toArray(), trace);
     }
 
     private static Composite.Merged search(List<Map<String, LoraModule>> items, Map<String, TaskHead> heads, List<String> tasks,
@@ -64,7 +66,7 @@ final class FusionMerge implements MergeStrategy {
         java.util.Arrays.fill(start, 1.0 / items.size());
         CoefficientSearch.Result r = CoefficientSearch.minimise(
                 w -> loss.loss(new Composite.Merged(combine(items, names, w, perItem), heads, w), tasks), start, o);
-        return new Composite.Merged(combine(items, names, r.best(), perItem), heads, r.best());
+        return new Composite.Merged(combine(items, names, r.best(), perItem), heads, r.best(), r.trace());
     }
 
     /** Expands a flat coefficient vector (per adapter, or per adapter and module) and combines. */

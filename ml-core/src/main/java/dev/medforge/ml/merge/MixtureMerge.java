@@ -26,6 +26,6 @@ final class MixtureMerge implements MergeStrategy {
         CoefficientSearch.Result r = CoefficientSearch.minimise(
                 w -> loss.loss(new Composite.Mixture(request.adapters(), w, request.heads()), request.tasks()),
                 start, Math.max(0, request.options().lower()), request.options().upper(), request.options());
-        return new Composite.Mixture(request.adapters(), r.best(), request.heads());
+        return new Composite.Mixture(request.adapters(), r.best(), request.heads(), r.trace());
     }
 }

@@ -67,6 +67,10 @@ class SearchedMergeTest {
         Composite.Merged fused = (Composite.Merged) MergeStrategies.get("fusion-joint")
                 .merge(new MergeRequest(List.of(A, B, C), o, recording(seen, calls)));
         assertEquals(40, calls.get(), "the whole budget is used, never more");
+        assertEquals(40, fused.searchTrace().size());
+        assertEquals(fused.searchTrace().stream().mapToDouble(SearchStep::objective).min().orElseThrow(),
+                fused.searchTrace().stream().filter(st -> java.util.Arrays.equals(st.coefficients(), fused.coefficients()))
+                        .findFirst().orElseThrow().objective(), 1e-12, "the composite uses the best point of its trace");
         for (double[] w : seen) {
             for (double x : w) {
                 assertTrue(x >= -1.5 && x <= 1.5, "coefficient " + x + " outside bounds");
@@ -87,6 +91,7 @@ class SearchedMergeTest {
         Composite.Merged fused = (Composite.Merged) MergeStrategies.get("fusion")
                 .merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults().withBudget(12), recording(seen, calls)));
         assertEquals(24, calls.get(), "two pairwise searches of 12 evaluations");
+        assertEquals(24, fused.searchTrace().size());
         assertEquals(4, fused.coefficients().length);
         assertEquals(3, fused.heads().size());
         for (double[] w : seen) {
