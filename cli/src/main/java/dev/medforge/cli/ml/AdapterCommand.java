@@ -77,6 +77,7 @@ public final class AdapterCommand {
                 spec.commandLine().getOut().println(summary);
             }
             Files.write(out.resolve("training.log"), log);
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

@@ -56,6 +56,7 @@ public final class BaseCommand {
             provenance.put("reference", base.reference());
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(Files.newOutputStream(out.resolve("recipe.json")), provenance);
             spec.commandLine().getOut().println(base.reference());
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

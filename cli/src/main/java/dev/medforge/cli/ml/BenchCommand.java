@@ -34,6 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
                 new Progress(spec.commandLine().getErr()));
         spec.commandLine().getOut().print(report.table());
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report.toJson());
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

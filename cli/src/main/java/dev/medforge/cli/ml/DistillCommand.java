@@ -40,7 +40,7 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--images-per-class", defaultValue = "10", description = "default ${DEFAULT-VALUE}")
     int imagesPerClass;
 
-    @Option(names = "--iterations", defaultValue = "200", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--iterations", defaultValue = "1000", description = "default ${DEFAULT-VALUE}")
     int iterations;
 
     @Option(names = "--seed", defaultValue = "3", description = "default ${DEFAULT-VALUE}")
@@ -59,6 +59,7 @@ public final class DistillCommand implements Callable<Integer> {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("privacy-report.json").toFile(), report);
         spec.commandLine().getOut().printf("%d synthetic images; nearest-real distance ratio min %.3f (1.0 = typical real-to-real)%n",
                 synthetic.size(), report.minRatio());
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

@@ -9,7 +9,7 @@ package dev.medforge.ml.distill;
  */
 public record DistillRecipe(int imagesPerClass, int iterations, int realPerClass, float learningRate, long seed) {
     public static DistillRecipe defaults(long seed) {
-        return new DistillRecipe(10, 200, 32, 0.01f, seed);
+        return new DistillRecipe(10, 1000, 32, 0.01f, seed);
     }
 
     public DistillRecipe withIterations(int n) {

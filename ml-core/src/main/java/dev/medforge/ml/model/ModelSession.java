@@ -86,9 +86,12 @@ public final class ModelSession implements AutoCloseable {
         }, lora);
     }
 
+    /** Upper bound of the logit scale, as CLIP clamps it: an unbounded scale lets training diverge to NaN. */
+    public static final float MAX_LOG_SCALE = (float) Math.log(100);
+
     /** Cosine logits scaled by exp(logit scale): embeddings [B, d], class embeddings [C, d] -> [B, C]. */
     public static NDArray logits(NDArray embeddings, NDArray classEmbeddings, NDArray logScale) {
-        return unit(embeddings).matMul(unit(classEmbeddings).transpose()).mul(logScale.exp());
+        return unit(embeddings).matMul(unit(classEmbeddings).transpose()).mul(logScale.clip(0f, MAX_LOG_SCALE).exp());
     }
 
     static NDArray unit(NDArray x) {
