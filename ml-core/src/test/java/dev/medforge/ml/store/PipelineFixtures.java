@@ -56,7 +56,8 @@ public final class PipelineFixtures {
             post(registryUrl + "/internal/branches", Map.of("id", branch, "baseModel",
                     Map.of("id", BASE.config().id(), "digest", digest, "architecture", architecture), "policy", policy));
             post(registryUrl + "/internal/branches/" + branch + "/tasks",
-                    Map.of("name", "tops", "institution", "hospital-a", "classNames", TOPS, "evaluationSuite", digest));
+                    Map.of("name", "tops", "institution", "hospital-a", "classNames", TOPS,
+                            "evaluationSuite", storeLabeledImages(store, TOPS.size(), 25, 17)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,111 @@
+package dev.medforge.eval.service;
+
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.CompositeCreated;
+import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.registry.RegistryClient;
+import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
+import dev.medforge.contracts.registry.RegistryClient.TaskInfo;
+import dev.medforge.eval.GatePolicy;
+import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.lora.AdapterValidationException;
+import dev.medforge.ml.merge.Composite;
+import dev.medforge.ml.model.BaseModel;
+import dev.medforge.ml.model.ModelSession;
+import dev.medforge.ml.safetensors.SafetensorsFormatException;
+import dev.medforge.ml.store.ArtifactModels;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Scores a composite on the evaluation suite of every task it serves, scores each new adapter alone
+ * on its own task, and applies the branch's gate against the parent version.
+ */
+@ApplicationScoped
+public class CompositeEvaluator {
+
+    private final RegistryClient registry;
+    private final ArtifactModels models;
+    private final MeterRegistry meters;
+
+    CompositeEvaluator(@RestClient RegistryClient registry, ArtifactModels models, MeterRegistry meters) {
+        this.registry = registry;
+        this.models = models;
+        this.meters = meters;
+    }
+
+    public CompositeEvaluated evaluate(CompositeCreated created) {
+        long start = System.nanoTime();
+        BranchInfo branch = registry.branch(created.branch());
+        Map<String, TaskInfo> tasks = registry.tasks(created.branch()).stream()
+                .collect(Collectors.toMap(TaskInfo::name, Function.identity()));
+        BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
+        Composite composite = load(created.artifact());
+
+        Map<String, TaskMetrics> metrics = new LinkedHashMap<>();
+        Map<String, TaskMetrics> standalone = new LinkedHashMap<>();
+        try (ModelSession session = ModelSession.open(base)) {
+            for (String task : composite.heads().keySet()) {
+                LabeledImages suite = suite(tasks, task, composite.head(task).classes(), base);
+                metrics.put(task, score(composite, session, task, suite));
+            }
+            for (AdapterRef adapter : created.adapters()) {
+                Adapter alone = adapter(adapter, base);
+                Composite single = new Composite.Merged(alone.modules(), Map.of(adapter.task(), alone.head()), new double[] {1});
+                standalone.put(adapter.task(), score(single, session, adapter.task(),
+                        suite(tasks, adapter.task(), alone.head().classes(), base)));
+            }
+        }
+        Map<String, TaskMetrics> parent = created.parentVersion() == 0 ? Map.of()
+                : registry.version(created.branch(), created.parentVersion()).metrics();
+        GatePolicy gate = new GatePolicy(branch.policy().maxRegression(), branch.policy().maxNewTaskGap());
+        CompositeEvaluated.GateDecision decision = gate.decide(metrics, parent, standalone);
+        meters.timer("medforge.eval.duration").record(java.time.Duration.ofNanos(System.nanoTime() - start));
+        meters.counter("medforge.eval.decisions", "passed", String.valueOf(decision.passed())).increment();
+        return new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(), created.strategy(),
+                created.artifact(), created.adapters(), created.coefficients(), metrics, parent, standalone, decision);
+    }
+
+    private static TaskMetrics score(Composite composite, ModelSession session, String task, LabeledImages suite) {
+        float[][] scores = composite.scores(session, task, suite.pixels(), suite.size());
+        dev.medforge.ml.metrics.TaskMetrics m = dev.medforge.ml.metrics.TaskMetrics.of(scores, suite.labels());
+        return new TaskMetrics(m.accuracy(), m.auc(), m.n());
+    }
+
+    private LabeledImages suite(Map<String, TaskInfo> tasks, String task, int classes, BaseModel base) {
+        TaskInfo info = tasks.get(task);
+        if (info == null) {
+            throw new IllegalStateException("task '" + task + "' has no registered evaluation suite");
+        }
+        try {
+            return models.labeledImages(info.evaluationSuite(), classes, base);
+        } catch (IOException | SafetensorsFormatException e) {
+            throw new IllegalStateException("evaluation suite of '" + task + "' is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private Composite load(String artifact) {
+        try {
+            return models.composite(artifact).composite();
+        } catch (IOException | SafetensorsFormatException e) {
+            throw new IllegalStateException("composite " + artifact + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private Adapter adapter(AdapterRef ref, BaseModel base) {
+        try {
+            return models.adapter(ref.adapterConfig(), ref.adapterModel(), base, ref.task());
+        } catch (AdapterValidationException e) {
+            throw new IllegalStateException("validated adapter " + ref.submissionId() + " no longer loads: " + e.getMessage(), e);
+        }
+    }
+}
