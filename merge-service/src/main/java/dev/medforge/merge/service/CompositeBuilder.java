@@ -100,7 +100,7 @@ public class CompositeBuilder {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         meters.timer("medforge.merge.duration", "strategy", strategy).record(took);
         meters.counter("medforge.merge.evaluations", "strategy", strategy).increment(options.budget() * Math.max(1, members.size() - 1));
-        String id = compositeId(branch.headCompositeId(), fresh, strategy, options);
+        String id = compositeId(branchId, branch.headCompositeId(), fresh, strategy, options);
         LOG.infof("branch %s: composite %s of %d adapters (%s) in %d ms", branchId, id, members.size(), strategy, took.toMillis());
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
                 weightsBySubmission(members, composite.coefficients()), List.of(), artifact, took.toMillis()));
@@ -163,8 +163,9 @@ public class CompositeBuilder {
         return weights;
     }
 
-    static String compositeId(String parentCompositeId, List<AdapterRef> fresh, String strategy, MergeOptions options) {
-        String inputs = String.join("|", String.valueOf(parentCompositeId),
+    /** The branch is part of the id: two branches on one base may well receive the same adapter. */
+    static String compositeId(String branch, String parentCompositeId, List<AdapterRef> fresh, String strategy, MergeOptions options) {
+        String inputs = String.join("|", branch, String.valueOf(parentCompositeId),
                 fresh.stream().map(AdapterRef::adapterModel).sorted().collect(Collectors.joining(",")), strategy,
                 options.budget() + "," + options.lower() + "," + options.upper() + "," + options.l1() + "," + options.seed());
         try {

@@ -35,13 +35,14 @@ class CompositeBuilderTest {
     @Test
     void theCompositeIdDependsOnWhatWentInAndNotOnArrivalOrder() {
         MergeOptions options = MergeOptions.defaults();
-        String id = CompositeBuilder.compositeId("sha256:parent", List.of(A, B), "fusion", options);
+        String id = CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), "fusion", options);
 
-        assertEquals(id, CompositeBuilder.compositeId("sha256:parent", List.of(B, A), "fusion", options));
-        assertNotEquals(id, CompositeBuilder.compositeId("sha256:other", List.of(A, B), "fusion", options));
-        assertNotEquals(id, CompositeBuilder.compositeId("sha256:parent", List.of(A, B), "mixture", options));
-        assertNotEquals(id, CompositeBuilder.compositeId("sha256:parent", List.of(A, B), "fusion", options.withBudget(10)));
-        assertNotEquals(id, CompositeBuilder.compositeId("sha256:parent", List.of(A), "fusion", options));
+        assertEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(B, A), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:other", List.of(A, B), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), "mixture", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), "fusion", options.withBudget(10)));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("other-branch", "sha256:parent", List.of(A, B), "fusion", options));
     }
 
     private static AdapterRef ref(String id, String digest) {

@@ -11,8 +11,8 @@ public interface RegistryConfig {
     /** Policy of a branch created without one. */
     BranchDefaults branchDefaults();
 
-    /** How often the outbox relay looks for unsent events; also the worst-case publish delay. */
-    @WithDefault("0.5s")
+    /** How often the outbox relay looks for unsent events; also the worst-case publish delay (Quarkus's floor is 1 s). */
+    @WithDefault("1s")
     Duration outboxInterval();
 
     /** Most events the relay sends in one round. */

@@ -34,7 +34,7 @@ public class OutboxRelay {
     }
 
     // The first round waits for the Kafka emitter, which connects after the scheduler starts.
-    @Scheduled(every = "${medforge.registry.outbox-interval:0.5s}", delayed = "2s",
+    @Scheduled(every = "${medforge.registry.outbox-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> relay() {
         return Panache.withSession(() -> OutboxEvent.<OutboxEvent>find("sentAt is null order by id")
