@@ -152,7 +152,7 @@ public final class Benchmark {
             long tj = System.nanoTime();
             List<Training.TaskData> all = new ArrayList<>();
             data.inArrivalOrder().forEach(i -> all.add(new Training.TaskData(i.institution().task(), i.train())));
-            List<Adapter> joint = Training.trainLora(session, base.reference(), all, settings.adapter(), line -> progress.accept("joint: " + line));
+            List<Adapter> joint = Training.trainLora(session, base.reference(), all, settings.joint(), line -> progress.accept("joint: " + line));
             Map<String, TaskHead> jointHeads = new LinkedHashMap<>();
             joint.forEach(a -> jointHeads.put(a.task(), a.head()));
             methods.put("joint", scored(session, new Composite.Merged(joint.get(0).modules(), jointHeads, new double[] {1}), suites, tj, progress, "joint"));
