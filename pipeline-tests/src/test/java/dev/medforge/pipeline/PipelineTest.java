@@ -6,6 +6,7 @@ import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.artifacts.FileSystemArtifactStore;
 import dev.medforge.contracts.events.AdapterRejected;
 import dev.medforge.contracts.events.AdapterSubmitted;
+import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
@@ -125,7 +126,8 @@ class PipelineTest {
                 PipelineFixtures.submission(store, branch, TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 102)),
                 PipelineFixtures.submission(store, branch, TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, 103)));
 
-        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED)) {
             for (int i = 0; i < submissions.size(); i++) {
                 int version = i + 1;
                 TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", submissions.get(i)));
@@ -137,6 +139,13 @@ class PipelineTest {
                 assertEquals(expected.size(), event.metrics().size(), "every task so far is scored: " + event.metrics());
             }
             assertEquals(List.of(1, 2, 3), publishedVersions(published, branch), "model.published arrives once per version");
+            CompositeCreated second = created.awaitEvent(CompositeCreated.class,
+                    c -> c.branch().equals(branch) && c.parentVersion() == 1, WAIT).data();
+            assertTrue(!second.searchTrace().isEmpty() && second.searchTrace().size() <= 40,
+                    "fusion searched (tops, footwear) within the default budget of 40: " + second.searchTrace().size());
+            assertTrue(second.searchTrace().stream().flatMap(step -> step.weights().stream()).allMatch(w -> w >= -1.5 && w <= 1.5),
+                    "every searched weight stays in [-1.5, 1.5]");
+            assertEquals(2, second.coefficients().size());
         }
         given().get(registry + "/internal/branches/{b}/versions", branch).then()
                 .statusCode(200)

@@ -103,7 +103,14 @@ public class CompositeBuilder {
         String id = compositeId(branchId, branch.headCompositeId(), fresh, strategy, options);
         LOG.infof("branch %s: composite %s of %d adapters (%s) in %d ms", branchId, id, members.size(), strategy, took.toMillis());
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
-                weightsBySubmission(members, composite.coefficients()), List.of(), artifact, took.toMillis()));
+                weightsBySubmission(members, composite.coefficients()), trace(composite), artifact, took.toMillis()));
+    }
+
+    private static List<CompositeCreated.SearchStep> trace(Composite composite) {
+        return composite.searchTrace().stream()
+                .map(step -> new CompositeCreated.SearchStep(step.evaluation(), step.objective(),
+                        java.util.Arrays.stream(step.coefficients()).boxed().toList()))
+                .toList();
     }
 
     private Lineage lineageOf(BranchInfo branch) {
