@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -30,17 +31,8 @@ public final class AdapterCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--scenario", required = true, description = "bundled scenario name (fashion3) or JSON file")
-        String scenario;
-
-        @Option(names = "--institution", required = true, description = "institution id in the scenario")
-        String institution;
-
-        @Option(names = "--base", required = true, description = "base model directory (from 'base pretrain')")
-        Path base;
-
-        @Option(names = "--out", required = true, description = "output directory")
-        Path out;
+        @Mixin
+        InstitutionJob job;
 
         @Option(names = "--epochs", defaultValue = "4", description = "default ${DEFAULT-VALUE}")
         int epochs;
@@ -58,25 +50,25 @@ public final class AdapterCommand {
         public Integer call() throws Exception {
             List<String> log = new ArrayList<>();
             Progress progress = new Progress(spec.commandLine().getErr());
-            BaseModel b = BaseModel.load(base);
-            ScenarioData.InstitutionData data = ScenarioData.load(Scenario.load(scenario)).institution(institution);
+            BaseModel b = job.baseModel();
+            ScenarioData.InstitutionData data = job.data();
             String task = data.institution().task();
             TrainingRecipe recipe = new TrainingRecipe(epochs, 128, 3e-3f, seed, rank, alpha);
             log.add("base " + b.reference());
-            log.add("institution " + institution + ", task " + task + ", " + data.train().size() + " samples, recipe " + recipe);
+            log.add("institution " + job.institution + ", task " + task + ", " + data.train().size() + " samples, recipe " + recipe);
             try (ModelSession session = ModelSession.open(b)) {
                 Adapter adapter = Training.trainAdapter(session, b.reference(), new Training.TaskData(task, data.train()), recipe, line -> {
                     log.add(line);
                     progress.accept(line);
                 });
-                PeftAdapterIO.write(adapter, out);
+                PeftAdapterIO.write(adapter, job.out);
                 TaskMetrics m = TaskMetrics.of(session.probabilities(data.eval().pixels(), data.eval().size(), adapter.modules(), adapter.head()),
                         data.eval().labels());
                 String summary = String.format("evaluation on %s: accuracy %.4f, macro AUC %.4f, n %d", task, m.accuracy(), m.auc(), m.n());
                 log.add(summary);
                 spec.commandLine().getOut().println(summary);
             }
-            Files.write(out.resolve("training.log"), log);
+            Files.write(job.out.resolve("training.log"), log);
             spec.commandLine().getOut().flush();
             return 0;
         }

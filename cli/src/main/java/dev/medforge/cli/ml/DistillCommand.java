@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -25,17 +26,8 @@ public final class DistillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scenario", required = true, description = "bundled scenario name (fashion3) or JSON file")
-    String scenario;
-
-    @Option(names = "--institution", required = true, description = "institution id in the scenario")
-    String institution;
-
-    @Option(names = "--base", required = true, description = "base model directory (gives the architecture)")
-    Path base;
-
-    @Option(names = "--out", required = true, description = "output directory")
-    Path out;
+    @Mixin
+    InstitutionJob job;
 
     @Option(names = "--images-per-class", defaultValue = "10", description = "default ${DEFAULT-VALUE}")
     int imagesPerClass;
@@ -49,14 +41,14 @@ public final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Progress progress = new Progress(spec.commandLine().getErr());
-        BaseModel b = BaseModel.load(base);
-        LabeledImages real = ScenarioData.load(Scenario.load(scenario)).institution(institution).train();
+        BaseModel b = job.baseModel();
+        LabeledImages real = job.data().train();
         DistillRecipe recipe = DistillRecipe.defaults(seed).withIterations(iterations).withImagesPerClass(imagesPerClass);
         LabeledImages synthetic = DistributionMatching.distill(b.config(), real, recipe, progress);
-        Files.createDirectories(out);
-        DistilledSetIO.write(synthetic, out.resolve(DistilledSetIO.FILE));
+        Files.createDirectories(job.out);
+        DistilledSetIO.write(synthetic, job.out.resolve(DistilledSetIO.FILE));
         PrivacyReport report = PrivacyReport.compute(synthetic, real, 500, seed);
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("privacy-report.json").toFile(), report);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(job.out.resolve("privacy-report.json").toFile(), report);
         spec.commandLine().getOut().printf("%d synthetic images; nearest-real distance ratio min %.3f (1.0 = typical real-to-real)%n",
                 synthetic.size(), report.minRatio());
         spec.commandLine().getOut().flush();
