@@ -6,6 +6,8 @@ public enum PublishDecision {
     PUBLISHED,
     /** The gate passed but the head moved meanwhile: its adapters go back to the merge workers. */
     REBASE,
+    /** The gate failed a fused composite of a {@code fallback} branch: its adapters go back to be merged as a mixture. */
+    FALLBACK,
     /** The gate failed: its submissions end as gated-out with the gate's reasons. */
     GATED_OUT,
     /** This composite was decided before; a redelivered event changes nothing. */

@@ -22,10 +22,15 @@ public final class RegistryFixtures {
     }
 
     public static String newBranch() {
+        return newBranch(Map.of());
+    }
+
+    public static String newBranch(Map<String, Object> policy) {
         String branch = "b-" + UUID.randomUUID().toString().substring(0, 8);
         given().contentType(ContentType.JSON)
                 .body(Map.of("id", branch,
-                        "baseModel", Map.of("id", "vit-tiny-test", "digest", DIGEST, "architecture", "{\"width\":64}")))
+                        "baseModel", Map.of("id", "vit-tiny-test", "digest", DIGEST, "architecture", "{\"width\":64}"),
+                        "policy", policy))
                 .post("/internal/branches")
                 .then().statusCode(201);
         return branch;
@@ -33,11 +38,16 @@ public final class RegistryFixtures {
 
     public static EventEnvelope<CompositeEvaluated> evaluated(String branch, int parentVersion, boolean passed,
                                                               String... submissionIds) {
+        return evaluated(branch, "fusion", parentVersion, passed, submissionIds);
+    }
+
+    public static EventEnvelope<CompositeEvaluated> evaluated(String branch, String strategy, int parentVersion, boolean passed,
+                                                              String... submissionIds) {
         List<AdapterRef> adapters = java.util.Arrays.stream(submissionIds)
                 .map(id -> new AdapterRef(id, "hospital-a", "tops", DIGEST, DIGEST, DIGEST))
                 .toList();
         return EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch, parentVersion,
-                "fusion", DIGEST, adapters, Map.of(submissionIds[0], 0.8),
+                strategy, DIGEST, adapters, Map.of(submissionIds[0], 0.8),
                 Map.of("tops", new TaskMetrics(0.9, 0.97, 2000)), Map.of(), Map.of(),
                 new GateDecision(passed, passed ? List.of() : List.of("tops lost 3.1 points against version " + parentVersion))));
     }

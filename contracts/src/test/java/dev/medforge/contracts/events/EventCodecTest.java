@@ -45,7 +45,7 @@ class EventCodecTest {
                         List.of(new SearchStep(1, 0.52, List.of(0.7))), D2, 4200),
                 new CompositeEvaluated("c-1", "main", 2, "fusion", D2, List.of(REF), Map.of("s-1", 0.7), Map.of("tops", TOPS), Map.of("tops", new TaskMetrics(0.8, 0.9, 2000)),
                         Map.of("tops", TOPS), new GateDecision(false, List.of("tops lost 2.5 points"))),
-                new CompositeRebase("main", 3, "c-3", "c-1", List.of(REF)),
+                new CompositeRebase("main", 3, "c-3", "c-1", List.of(REF), "mixture"),
                 new ModelPublished("main", 3, "c-3", D2, "fusion", List.of("s-1"), Map.of("tops", TOPS)),
                 new SubmissionStatus("s-1", "hospital-a", "main", Stage.GATED_OUT, "tops lost 2.5 points"));
     }

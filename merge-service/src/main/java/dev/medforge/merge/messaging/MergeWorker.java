@@ -67,7 +67,7 @@ public class MergeWorker {
         }
         byBranch.forEach((branch, events) -> {
             List<AdapterRef> adapters = events.stream().map(e -> ref(e.data())).toList();
-            merge(branch, adapters, events.get(0).id());
+            merge(branch, adapters, null, events.get(0).id());
         });
     }
 
@@ -75,13 +75,14 @@ public class MergeWorker {
     @Blocking
     public void onRebase(String json) {
         EventEnvelope<CompositeRebase> event = EventCodec.decode(json, CompositeRebase.class);
-        LOG.infof("branch %s: rebasing %d adapter(s) of %s onto version %d", event.data().branch(),
-                event.data().adapters().size(), event.data().staleCompositeId(), event.data().headVersion());
-        merge(event.data().branch(), event.data().adapters(), event.id());
+        CompositeRebase rebase = event.data();
+        LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s", rebase.branch(), rebase.adapters().size(),
+                rebase.staleCompositeId(), rebase.headVersion(), rebase.strategy() == null ? "" : " as " + rebase.strategy());
+        merge(rebase.branch(), rebase.adapters(), rebase.strategy(), event.id());
     }
 
-    private void merge(String branch, List<AdapterRef> adapters, String causeId) {
-        builder.build(branch, adapters).ifPresent(composite -> {
+    private void merge(String branch, List<AdapterRef> adapters, String strategy, String causeId) {
+        builder.build(branch, adapters, strategy).ifPresent(composite -> {
             send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
             for (AdapterRef adapter : composite.adapters()) {
                 send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),

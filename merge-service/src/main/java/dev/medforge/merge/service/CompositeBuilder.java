@@ -53,19 +53,27 @@ public class CompositeBuilder {
     private final ArtifactModels models;
     private final MergeConfig config;
     private final MeterRegistry meters;
+    private final HeadLineages lineages;
 
-    CompositeBuilder(@RestClient RegistryClient registry, ArtifactModels models, MergeConfig config, MeterRegistry meters) {
+    CompositeBuilder(@RestClient RegistryClient registry, ArtifactModels models, MergeConfig config, MeterRegistry meters,
+                     HeadLineages lineages) {
         this.registry = registry;
+        this.lineages = lineages;
         this.models = models;
         this.config = config;
         this.meters = meters;
     }
 
-    /** Empty when every adapter is in the head already: a redelivered event after publication. */
-    public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving) {
+    /**
+     * Empty when every adapter is in the head already: a redelivered event after publication.
+     *
+     * @param strategy the strategy to merge with, or null for the branch's own
+     */
+    public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving, String strategy) {
         long start = System.nanoTime();
         BranchInfo branch = registry.branch(branchId);
-        Lineage parent = branch.headVersion() == 0 ? Lineage.EMPTY : lineageOf(branch);
+        Lineage parent = branch.headVersion() == 0 ? Lineage.EMPTY
+                : lineages.of(branch.headCompositeId(), () -> registry.version(branchId, branch.headVersion()).artifact());
         Set<String> merged = parent.members().stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
         List<AdapterRef> fresh = arriving.stream().filter(a -> !merged.contains(a.submissionId())).distinct().toList();
         if (fresh.isEmpty()) {
@@ -74,7 +82,9 @@ public class CompositeBuilder {
         }
         List<AdapterRef> members = new ArrayList<>(parent.members());
         members.addAll(fresh);
-        String strategy = strategyOf(branch);
+        if (strategy == null) {
+            strategy = strategyOf(branch);
+        }
         MergeOptions options = MergeOptions.defaults().withSeed(config.seed()).withBudget(config.budget());
         options = new MergeOptions(options.weights(), options.density(), options.dropRate(), options.seed(), options.rank(),
                 options.budget(), config.lowerBound(), config.upperBound(), config.l1(), options.perLayer());
@@ -113,16 +123,7 @@ public class CompositeBuilder {
                 .toList();
     }
 
-    private Lineage lineageOf(BranchInfo branch) {
-        RegistryClient.VersionInfo head = registry.version(branch.id(), branch.headVersion());
-        try {
-            return Lineage.fromJson(models.composite(head.artifact()).lineage());
-        } catch (IOException | SafetensorsFormatException e) {
-            throw new IllegalStateException("head composite " + head.artifact() + " of " + branch.id() + " is unreadable", e);
-        }
-    }
-
-    /** {@code fallback} starts with fusion; the gate's verdict decides whether mixture is tried. */
+    /** {@code fallback} starts with fusion; after a failed gate the registry asks for mixture in a rebase. */
     static String strategyOf(BranchInfo branch) {
         return "mixture".equals(branch.policy().strategy()) ? "mixture" : "fusion";
     }

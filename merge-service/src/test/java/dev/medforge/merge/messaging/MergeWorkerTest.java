@@ -7,6 +7,7 @@ import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterValidated;
 import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
 import dev.medforge.contracts.events.CompositeCreated;
+import dev.medforge.contracts.events.CompositeRebase;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
@@ -84,6 +85,24 @@ class MergeWorkerTest {
                     last.adapters().stream().map(AdapterRef::task).toList()), composite.composite().heads().keySet().toString());
             status.awaitEvent(SubmissionStatus.class,
                     s -> s.submissionId().equals(tops.submissionId()) && s.stage() == Stage.MERGED, WAIT);
+        }
+    }
+
+    @Test
+    void aRebaseThatAsksForMixtureBuildsAMixtureOnTheHeadWhateverTheBranchStrategy() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(23));
+        AdapterRef ref = new AdapterRef(tops.submissionId(), tops.institution(), tops.task(), tops.artifacts().adapterModel(),
+                tops.artifacts().adapterConfig(), tops.artifacts().distilled());
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED)) {
+            TopicProbe.send(Topics.COMPOSITE_REBASE, EventEnvelope.wrap("test",
+                    new CompositeRebase(branch, 0, null, "sha256:" + "0".repeat(64), List.of(ref), "mixture")));
+
+            CompositeCreated mixture = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch), WAIT).data();
+            assertEquals("mixture", mixture.strategy());
+            assertEquals(List.of(tops.submissionId()), mixture.adapters().stream().map(AdapterRef::submissionId).toList());
+            assertInstanceOf(Composite.Mixture.class, models.composite(mixture.artifact()).composite());
         }
     }
 

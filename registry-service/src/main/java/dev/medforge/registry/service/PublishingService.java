@@ -34,6 +34,9 @@ import java.util.List;
 public class PublishingService {
 
     static final String SOURCE = "registry-service";
+    private static final String FALLBACK = "fallback";
+    private static final String FUSION = "fusion";
+    private static final String MIXTURE = "mixture";
     private static final Logger LOG = Logger.getLogger(PublishingService.class);
 
     @WithTransaction
@@ -58,6 +61,13 @@ public class PublishingService {
         CompositeEvaluated evaluated = event.data();
         if (!evaluated.decision().passed()) {
             String reasons = String.join("; ", evaluated.decision().reasons());
+            if (FALLBACK.equals(branch.strategy) && FUSION.equals(evaluated.strategy())) {
+                List<EventData> events = new ArrayList<>();
+                events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(),
+                        evaluated.adapters(), MIXTURE));
+                events.addAll(statuses(evaluated, Stage.EVALUATED, "fusion failed the gate (" + reasons + "); trying mixture"));
+                return outbox(event, events).replaceWith(PublishDecision.FALLBACK);
+            }
             return outbox(event, statuses(evaluated, Stage.GATED_OUT, reasons)).replaceWith(PublishDecision.GATED_OUT);
         }
         if (evaluated.parentVersion() != branch.headVersion) {

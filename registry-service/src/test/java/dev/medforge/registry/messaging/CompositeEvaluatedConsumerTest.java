@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.medforge.registry.RegistryFixtures.evaluated;
@@ -103,6 +104,32 @@ class CompositeEvaluatedConsumerTest {
         }
         given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
         given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
+    }
+
+    @Test
+    void aFallbackBranchTriesMixtureAfterAFailedFusionAndGatesOutOnlyWhenMixtureFailsToo() {
+        String branch = newBranch(Map.of("strategy", "fallback"));
+        String submission = UUID.randomUUID().toString();
+        try (TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS);
+             TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
+            EventEnvelope<CompositeEvaluated> fused = evaluated(branch, "fusion", 0, false, submission);
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, fused);
+
+            CompositeRebase retry = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
+            assertEquals("mixture", retry.strategy());
+            assertEquals(fused.data().compositeId(), retry.staleCompositeId());
+            assertEquals(0, retry.headVersion());
+            assertEquals(List.of(submission), retry.adapters().stream().map(a -> a.submissionId()).toList());
+            SubmissionStatus evaluatedStatus = status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(submission), WAIT).data();
+            assertEquals(Stage.EVALUATED, evaluatedStatus.stage());
+            assertEquals("fusion failed the gate (tops lost 3.1 points against version 0); trying mixture", evaluatedStatus.detail());
+
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, "mixture", 0, false, submission));
+            // A failed mixture is final: a second retry would leave the submission EVALUATED, not GATED_OUT.
+            status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(submission) && s.stage() == Stage.GATED_OUT, WAIT);
+        }
+        given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
     }
 
     @Test

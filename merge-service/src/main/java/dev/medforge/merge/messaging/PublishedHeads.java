@@ -1,0 +1,29 @@
+package dev.medforge.merge.messaging;
+
+import dev.medforge.contracts.events.EventCodec;
+import dev.medforge.contracts.events.ModelPublished;
+import dev.medforge.merge.service.HeadLineages;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Warms each worker's head lineages from {@code medforge.model.published}. Every worker listens in
+ * a group of its own: any of them may take the branch's partition after a rebalance.
+ */
+@ApplicationScoped
+public class PublishedHeads {
+
+    private final HeadLineages lineages;
+
+    PublishedHeads(HeadLineages lineages) {
+        this.lineages = lineages;
+    }
+
+    @Incoming("model-published")
+    @Blocking
+    public void onPublished(String json) {
+        ModelPublished published = EventCodec.decode(json, ModelPublished.class).data();
+        lineages.published(published.compositeId(), published.artifact());
+    }
+}

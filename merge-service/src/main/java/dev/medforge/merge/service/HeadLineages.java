@@ -1,0 +1,80 @@
+package dev.medforge.merge.service;
+
+import dev.medforge.merge.Lineage;
+import dev.medforge.ml.safetensors.SafetensorsFormatException;
+import dev.medforge.ml.store.ArtifactModels;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The lineage of each branch head, by composite id. A composite never changes, so an entry never
+ * goes stale and needs no expiry, only a size bound. {@code medforge.model.published} fills it as a
+ * version is published, so the next merge on that branch starts without reading and parsing the
+ * head composite from the artifact store.
+ *
+ * <p>Which composite is the head is still asked of the registry on every merge: the head moves in
+ * the registry's transaction, and the published event follows through the outbox up to a relay
+ * interval later. A head taken from events would lag by that much and send merges onto stale
+ * parents, each costing a wasted merge and a rebase.
+ */
+@ApplicationScoped
+public class HeadLineages {
+
+    private static final int CAPACITY = 256;
+
+    private final ArtifactModels models;
+    private final Counter hits;
+    private final Counter misses;
+    private final Map<String, Lineage> byComposite = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Lineage> eldest) {
+            return size() > CAPACITY;
+        }
+    });
+
+    HeadLineages(ArtifactModels models, MeterRegistry meters) {
+        this.models = models;
+        this.hits = meters.counter("medforge.merge.head.lineage", "result", "hit");
+        this.misses = meters.counter("medforge.merge.head.lineage", "result", "miss");
+    }
+
+    /** The lineage of composite {@code compositeId}; {@code artifact} is asked only on a miss. */
+    Lineage of(String compositeId, Supplier<String> artifact) {
+        Lineage cached = byComposite.get(compositeId);
+        if (cached != null) {
+            hits.increment();
+            return cached;
+        }
+        misses.increment();
+        Lineage lineage = read(compositeId, artifact.get());
+        byComposite.put(compositeId, lineage);
+        return lineage;
+    }
+
+    /** A version was published: read its lineage now, while no merge waits for it. */
+    public void published(String compositeId, String artifact) {
+        if (!byComposite.containsKey(compositeId)) {
+            byComposite.put(compositeId, read(compositeId, artifact));
+        }
+    }
+
+    public Optional<Lineage> cached(String compositeId) {
+        return Optional.ofNullable(byComposite.get(compositeId));
+    }
+
+    private Lineage read(String compositeId, String artifact) {
+        try {
+            return Lineage.fromJson(models.composite(artifact).lineage());
+        } catch (IOException | SafetensorsFormatException e) {
+            throw new IllegalStateException("composite " + compositeId + " (" + artifact + ") is unreadable", e);
+        }
+    }
+}
