@@ -13,6 +13,7 @@ import dev.medforge.registry.rest.Views.ModelCard;
 import dev.medforge.registry.rest.Views.Policy;
 import dev.medforge.registry.rest.Views.TaskView;
 import dev.medforge.registry.rest.Views.VersionView;
+import dev.medforge.registry.service.VersionService.PublishedVersion;
 
 import java.util.List;
 import java.util.Map;
@@ -38,13 +39,19 @@ public final class BranchMapper {
                 metrics(version), version.publishedAt);
     }
 
-    public static ModelCard toCard(ModelVersion version, Composite composite) {
-        List<AdapterRef> adapters = JsonText.read(composite.adapters, new TypeReference<>() { });
+    public static ModelCard toCard(PublishedVersion published) {
+        ModelVersion version = published.version();
+        Composite composite = published.composite();
+        List<AdapterRef> adapters = published.lineage().stream().flatMap(c -> adaptersOf(c).stream()).toList();
         return new ModelCard(version.branchId, version.number, composite.parentVersion, version.compositeId,
                 version.artifact, version.strategy, metrics(version),
                 JsonText.read(composite.coefficients, new TypeReference<Map<String, Double>>() { }),
-                adapters, adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(),
-                version.publishedAt);
+                adapters, adaptersOf(composite).stream().map(AdapterRef::submissionId).toList(),
+                adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), version.publishedAt);
+    }
+
+    private static List<AdapterRef> adaptersOf(Composite composite) {
+        return JsonText.read(composite.adapters, new TypeReference<>() { });
     }
 
     private static Map<String, TaskMetrics> metrics(ModelVersion version) {

@@ -91,6 +91,6 @@ public class BranchResource {
     @GET
     @Path("/{branch}/versions/{version}")
     public Uni<ModelCard> card(@PathParam("branch") String branchId, @PathParam("version") int number) {
-        return versions.version(branchId, number).map(v -> BranchMapper.toCard(v.version(), v.composite()));
+        return versions.version(branchId, number).map(BranchMapper::toCard);
     }
 }

@@ -28,9 +28,13 @@ public final class Views {
                               Map<String, TaskMetrics> metrics, Instant publishedAt) {
     }
 
-    /** A model card: scores per task, how it was merged, and its lineage down to submissions and institutions. */
+    /**
+     * A model card: scores per task, how it was merged, and its lineage down to submissions and
+     * institutions. {@code adapters} is every adapter the version contains, in arrival order;
+     * {@code added} the submissions this version brought in.
+     */
     public record ModelCard(String branch, int version, int parentVersion, String compositeId, String artifact,
                             String strategy, Map<String, TaskMetrics> metrics, Map<String, Double> coefficients,
-                            List<AdapterRef> adapters, List<String> institutions, Instant publishedAt) {
+                            List<AdapterRef> adapters, List<String> added, List<String> institutions, Instant publishedAt) {
     }
 }

@@ -14,8 +14,11 @@ import java.util.List;
 @ApplicationScoped
 public class VersionService {
 
-    /** A version with the composite behind it: the material of a model card. */
-    public record PublishedVersion(ModelVersion version, Composite composite) {
+    /**
+     * A version with the composite behind it and the composites of every version up to it, oldest
+     * first: each composite records only the adapters it added, so the lineage is their sequence.
+     */
+    public record PublishedVersion(ModelVersion version, Composite composite, List<Composite> lineage) {
     }
 
     @WithSession
@@ -34,7 +37,9 @@ public class VersionService {
             if (version == null) {
                 throw RegistryException.notFound("Version", branchId + "/" + number);
             }
-            return Composite.<Composite>findById(version.compositeId).map(c -> new PublishedVersion(version, c));
+            return Composite.<Composite>find("select c from Composite c, ModelVersion v where v.branchId = ?1 and v.number <= ?2"
+                            + " and c.id = v.compositeId order by v.number", branchId, number).list()
+                    .map(lineage -> new PublishedVersion(version, lineage.get(lineage.size() - 1), lineage));
         });
     }
 }

@@ -35,6 +35,7 @@ class CompositeEvaluatedConsumerTest {
     void aPassingCompositeOnTheHeadBecomesTheNextVersionAndIsAnnouncedOnce() {
         String branch = newBranch();
         String submission = UUID.randomUUID().toString();
+        String secondSubmission = UUID.randomUUID().toString();
         EventEnvelope<CompositeEvaluated> first = evaluated(branch, 0, true, submission);
 
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
@@ -49,7 +50,7 @@ class CompositeEvaluatedConsumerTest {
             status.awaitEvent(SubmissionStatus.class,
                     s -> s.submissionId().equals(submission) && s.stage() == Stage.PUBLISHED, WAIT);
 
-            EventEnvelope<CompositeEvaluated> second = evaluated(branch, 1, true, UUID.randomUUID().toString());
+            EventEnvelope<CompositeEvaluated> second = evaluated(branch, 1, true, secondSubmission);
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, second);
             ModelPublished v2 = published.awaitEvent(ModelPublished.class,
                     p -> p.branch().equals(branch) && p.version() == 2, WAIT).data();
@@ -69,6 +70,10 @@ class CompositeEvaluatedConsumerTest {
                 .body("institutions", contains("hospital-a"))
                 .body("metrics.tops.accuracy", is(0.9f))
                 .body("coefficients." + submission, is(0.8f));
+        given().get("/internal/branches/{b}/versions/2", branch).then()
+                .statusCode(200)
+                .body("adapters.submissionId", contains(submission, secondSubmission))
+                .body("added", contains(secondSubmission));
     }
 
     @Test
