@@ -35,7 +35,8 @@ class OpenApiTest {
             Map.entry("GET /api/v1/webhooks", Set.of("subscriber")),
             Map.entry("DELETE /api/v1/webhooks/{id}", Set.of("subscriber")),
             Map.entry("GET /api/v1/webhooks/{id}/deliveries", Set.of("subscriber")),
-            Map.entry("GET /api/v1/ops/merge-workers", Set.of("operator")));
+            Map.entry("GET /api/v1/ops/merge-workers", Set.of("operator")),
+            Map.entry("POST /api/v1/artifacts", Set.of("contributor", "operator")));
 
     @Test
     void listsEveryEndpointWithTheRolesThatMayCallIt() throws Exception {
