@@ -4,6 +4,17 @@ import dev.medforge.cli.ml.AdapterCommand;
 import dev.medforge.cli.ml.BaseCommand;
 import dev.medforge.cli.ml.BenchCommand;
 import dev.medforge.cli.ml.DistillCommand;
+import dev.medforge.cli.gateway.BranchCommand;
+import dev.medforge.cli.gateway.CardCommand;
+import dev.medforge.cli.gateway.LoginCommand;
+import dev.medforge.cli.gateway.LogoutCommand;
+import dev.medforge.cli.gateway.PullCommand;
+import dev.medforge.cli.gateway.StatusCommand;
+import dev.medforge.cli.gateway.SubmitCommand;
+import dev.medforge.cli.gateway.TaskCommand;
+import dev.medforge.cli.gateway.VersionsCommand;
+import dev.medforge.cli.gateway.WatchCommand;
+import dev.medforge.cli.gateway.WhoamiCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,9 +25,11 @@ import picocli.CommandLine.Command;
 @Command(name = "medforge",
         mixinStandardHelpOptions = true,
         version = "medforge 0.1.0",
-        description = "Build, distil and submit LoRA adapters to a MedForge branch.",
+        description = "Build, distil and submit LoRA adapters to a MedForge branch, and follow what becomes of them.",
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class,
-            BenchCommand.class})
+            BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
+            BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
+            CardCommand.class, PullCommand.class})
 public final class MedforgeCommand implements Runnable {
 
     /** Documented exit codes, shared by every subcommand. */
@@ -34,9 +47,19 @@ public final class MedforgeCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
-    /** Picocli already exits with 2 ({@link #EXIT_USAGE}) on invalid input. */
+    /**
+     * Picocli already exits with 2 ({@link #EXIT_USAGE}) on invalid input. A {@link CliException} is
+     * a message for the user and its exit code; anything else keeps picocli's handling.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new MedforgeCommand());
+        return new CommandLine(new MedforgeCommand()).setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof CliException failure) {
+                commandLine.getErr().println("medforge " + commandLine.getCommandName() + ": " + failure.getMessage());
+                commandLine.getErr().flush();
+                return failure.exitCode();
+            }
+            throw e;
+        });
     }
 
     public static void main(String[] args) {

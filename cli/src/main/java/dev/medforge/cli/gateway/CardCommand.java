@@ -1,0 +1,41 @@
+package dev.medforge.cli.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code medforge card}: one version's model card. */
+@Command(name = "card", description = "Show a version's model card: metrics per task, strategy, coefficients and lineage.")
+public final class CardCommand extends GatewayVerb {
+
+    @Mixin
+    VersionRef ref;
+
+    @Override
+    public Integer call() {
+        JsonNode card = gateway.client().get(ref.path());
+        Output out = out();
+        if (json) {
+            out.json(card);
+            return 0;
+        }
+        out.line("%s v%d (parent v%d), %s, published %s", card.path("branch").asText(), card.path("version").asInt(),
+                card.path("parentVersion").asInt(), card.path("strategy").asText(), card.path("publishedAt").asText());
+        out.line("artifact %s", card.path("artifact").asText());
+        card.path("metrics").properties().forEach(m -> out.line("  %-12s accuracy %.4f  auc %.4f  n %d", m.getKey(),
+                m.getValue().path("accuracy").asDouble(), m.getValue().path("auc").asDouble(), m.getValue().path("n").asInt()));
+        for (JsonNode a : card.path("adapters")) {
+            out.line("  adapter %s  %s/%s  coefficient %s", a.path("submissionId").asText(), a.path("institution").asText(),
+                    a.path("task").asText(), card.path("coefficients").path(a.path("submissionId").asText()).asText("-"));
+        }
+        return 0;
+    }
+
+    /** {@code " tops=0.912 footwear=0.880"}: each task's accuracy, for one-line summaries. */
+    static String accuracies(JsonNode metrics) {
+        StringBuilder line = new StringBuilder();
+        metrics.properties().forEach(task -> line.append(' ').append(task.getKey()).append('=')
+                .append(String.format("%.3f", task.getValue().path("accuracy").asDouble())));
+        return line.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.medforge.cli.gateway;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Reads server-sent events (the subset the gateway writes: event, id, data, comments). */
+final class EventStream implements AutoCloseable {
+
+    record Event(String name, String id, String data) {
+    }
+
+    private final InputStream body;
+    private final BufferedReader reader;
+
+    EventStream(InputStream body) {
+        this.body = body;
+        this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    }
+
+    /** The next event, or empty when the server ended the stream. */
+    Optional<Event> next() throws IOException {
+        String name = null;
+        String id = null;
+        StringBuilder data = null;
+        for (String line; (line = reader.readLine()) != null; ) {
+            if (line.isEmpty()) {
+                if (data != null || name != null) {
+                    return Optional.of(new Event(name == null ? "message" : name, id, data == null ? "" : data.toString()));
+                }
+                continue;
+            }
+            if (line.startsWith(":")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String field = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(colon + 1);
+            if (value.startsWith(" ")) {
+                value = value.substring(1);
+            }
+            switch (field) {
+                case "event" -> name = value;
+                case "id" -> id = value;
+                case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                default -> {
+                    // retry and unknown fields: nothing to do for a command-line client
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() throws IOException {
+        body.close();
+    }
+}
