@@ -1,5 +1,6 @@
 package dev.medforge.ingest.messaging;
 
+import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.AdapterRejected;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
@@ -8,6 +9,7 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.AdapterValidated;
+import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.ingest.ValidationOutcome;
 import dev.medforge.ingest.service.IntakeService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,22 +59,23 @@ public class SubmissionConsumer {
     @Blocking
     public void onSubmitted(String json) {
         EventEnvelope<AdapterSubmitted> event = EventCodec.decode(json, AdapterSubmitted.class);
+        EventSender.recordQueueWait(meters, Topics.ADAPTER_SUBMITTED, event);
         AdapterSubmitted submission = event.data();
-        ValidationOutcome outcome = intake.intake(submission);
+        ValidationOutcome outcome = meters.timer("medforge.ingest.duration").record(() -> intake.intake(submission));
         if (outcome instanceof ValidationOutcome.Valid valid) {
-            send(validated, EventEnvelope.wrapCausedBy(SOURCE, new AdapterValidated(submission.submissionId(),
+            EventSender.send(validated, EventEnvelope.wrapCausedBy(SOURCE, new AdapterValidated(submission.submissionId(),
                     submission.institution(), submission.branch(), submission.task(), submission.artifacts(),
                     valid.report()), event.id()));
-            send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(submission.submissionId(),
+            EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(submission.submissionId(),
                     submission.institution(), submission.branch(), Stage.VALIDATED, String.format(Locale.ROOT,
                             "rank %d, max delta-W norm %.3g, %d distilled images", valid.report().rank(),
                             valid.report().maxDeltaNorm(), valid.report().distilledImages())), event.id()));
         } else {
             List<RejectionReason> problems = ((ValidationOutcome.Invalid) outcome).reasons();
             LOG.infof("submission %s rejected: %s", submission.submissionId(), problems);
-            send(rejected, EventEnvelope.wrapCausedBy(SOURCE, new AdapterRejected(submission.submissionId(),
+            EventSender.send(rejected, EventEnvelope.wrapCausedBy(SOURCE, new AdapterRejected(submission.submissionId(),
                     submission.institution(), submission.branch(), problems), event.id()));
-            send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(submission.submissionId(),
+            EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(submission.submissionId(),
                     submission.institution(), submission.branch(), Stage.REJECTED,
                     problems.stream().map(p -> p.code() + " " + p.field()).collect(Collectors.joining(", "))), event.id()));
         }
@@ -80,7 +83,4 @@ public class SubmissionConsumer {
                 outcome instanceof ValidationOutcome.Valid ? "validated" : "rejected").increment();
     }
 
-    private static void send(MutinyEmitter<Record<String, String>> emitter, EventEnvelope<?> envelope) {
-        emitter.sendAndAwait(Record.of(envelope.subject(), EventCodec.encode(envelope)));
-    }
 }

@@ -34,6 +34,8 @@ import java.util.UUID;
 
 import static dev.medforge.ml.store.PipelineFixtures.adapter;
 import static dev.medforge.ml.store.PipelineFixtures.submission;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +71,10 @@ class SubmissionConsumerTest {
             assertEquals(Stage.VALIDATED, stage.data().stage());
             assertEquals("adapter-ingest-service", stage.source());
         }
+        // The per-stage latency breakdown rests on these: how long the event queued, how long validation took.
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("medforge_queue_wait_seconds_count{topic=\"medforge.adapter.submitted\"}"))
+                .body(containsString("medforge_ingest_duration_seconds_count"));
     }
 
     @Test

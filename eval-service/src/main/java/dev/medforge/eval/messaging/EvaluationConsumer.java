@@ -1,5 +1,6 @@
 package dev.medforge.eval.messaging;
 
+import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.CompositeEvaluated;
@@ -7,7 +8,9 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.eval.service.CompositeEvaluator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -29,34 +32,34 @@ public class EvaluationConsumer {
     private final CompositeEvaluator evaluator;
     private final MutinyEmitter<Record<String, String>> evaluated;
     private final MutinyEmitter<Record<String, String>> status;
+    private final MeterRegistry meters;
 
-    EvaluationConsumer(CompositeEvaluator evaluator,
+    EvaluationConsumer(CompositeEvaluator evaluator, MeterRegistry meters,
                        @Channel("composite-evaluated") MutinyEmitter<Record<String, String>> evaluated,
                        @Channel("submission-status") MutinyEmitter<Record<String, String>> status) {
         this.evaluator = evaluator;
         this.evaluated = evaluated;
         this.status = status;
+        this.meters = meters;
     }
 
     @Incoming("composite-created")
     @Blocking
     public void onCreated(String json) {
         EventEnvelope<CompositeCreated> event = EventCodec.decode(json, CompositeCreated.class);
+        EventSender.recordQueueWait(meters, Topics.COMPOSITE_CREATED, event);
         CompositeEvaluated result = evaluator.evaluate(event.data());
         String summary = result.metrics().entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.1f%%", e.getKey(), e.getValue().accuracy() * 100))
                 .collect(Collectors.joining(", "));
         LOG.infof("composite %s on %s: %s; gate %s %s", result.compositeId(), result.branch(), summary,
                 result.decision().passed() ? "passed" : "failed", result.decision().reasons());
-        send(evaluated, EventEnvelope.wrapCausedBy(SOURCE, result, event.id()));
+        EventSender.send(evaluated, EventEnvelope.wrapCausedBy(SOURCE, result, event.id()));
         for (AdapterRef adapter : result.adapters()) {
-            send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
+            EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
                     result.branch(), Stage.EVALUATED, summary + (result.decision().passed() ? "; gate passed" : "; gate failed")),
                     event.id()));
         }
     }
 
-    private static void send(MutinyEmitter<Record<String, String>> emitter, EventEnvelope<?> envelope) {
-        emitter.sendAndAwait(Record.of(envelope.subject(), EventCodec.encode(envelope)));
-    }
 }

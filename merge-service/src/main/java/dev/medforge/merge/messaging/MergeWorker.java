@@ -1,5 +1,6 @@
 package dev.medforge.merge.messaging;
 
+import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.AdapterValidated;
 import dev.medforge.contracts.events.CompositeRebase;
@@ -8,7 +9,9 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.InvalidEventException;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.merge.service.CompositeBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -39,8 +42,9 @@ public class MergeWorker {
     private final MutinyEmitter<Record<String, String>> created;
     private final MutinyEmitter<Record<String, String>> status;
     private final MutinyEmitter<Record<String, String>> deadLetters;
+    private final MeterRegistry meters;
 
-    MergeWorker(CompositeBuilder builder,
+    MergeWorker(CompositeBuilder builder, MeterRegistry meters,
                 @Channel("composite-created") MutinyEmitter<Record<String, String>> created,
                 @Channel("submission-status") MutinyEmitter<Record<String, String>> status,
                 @Channel("adapter-validated-dlq") MutinyEmitter<Record<String, String>> deadLetters) {
@@ -48,6 +52,7 @@ public class MergeWorker {
         this.created = created;
         this.status = status;
         this.deadLetters = deadLetters;
+        this.meters = meters;
     }
 
     @Incoming("adapter-validated")
@@ -57,6 +62,7 @@ public class MergeWorker {
         for (String json : batch) {
             try {
                 EventEnvelope<AdapterValidated> event = EventCodec.decode(json, AdapterValidated.class);
+                EventSender.recordQueueWait(meters, Topics.ADAPTER_VALIDATED, event);
                 byBranch.computeIfAbsent(event.data().branch(), b -> new ArrayList<>()).add(event);
             } catch (InvalidEventException e) {
                 // A batch is acknowledged as a whole, so one poison message is set aside here rather
@@ -75,6 +81,7 @@ public class MergeWorker {
     @Blocking
     public void onRebase(String json) {
         EventEnvelope<CompositeRebase> event = EventCodec.decode(json, CompositeRebase.class);
+        EventSender.recordQueueWait(meters, Topics.COMPOSITE_REBASE, event);
         CompositeRebase rebase = event.data();
         LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s", rebase.branch(), rebase.adapters().size(),
                 rebase.staleCompositeId(), rebase.headVersion(), rebase.strategy() == null ? "" : " as " + rebase.strategy());
@@ -83,9 +90,9 @@ public class MergeWorker {
 
     private void merge(String branch, List<AdapterRef> adapters, String strategy, String causeId) {
         builder.build(branch, adapters, strategy).ifPresent(composite -> {
-            send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
+            EventSender.send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
             for (AdapterRef adapter : composite.adapters()) {
-                send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
+                EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
                         branch, Stage.MERGED, composite.strategy() + " composite of " + (composite.coefficients().size())
                         + " adapter(s) on version " + composite.parentVersion()), composite.compositeId()));
             }
@@ -97,7 +104,4 @@ public class MergeWorker {
                 validated.artifacts().adapterModel(), validated.artifacts().adapterConfig(), validated.artifacts().distilled());
     }
 
-    private static void send(MutinyEmitter<Record<String, String>> emitter, EventEnvelope<?> envelope) {
-        emitter.sendAndAwait(Record.of(envelope.subject(), EventCodec.encode(envelope)));
-    }
 }

@@ -21,6 +21,24 @@ public record Adapter(String task, Map<String, LoraModule> modules, TaskHead hea
         return new Adapter(task, replacement, head, baseReference);
     }
 
+    /**
+     * This adapter with one module's B scaled by {@code factor}: the poisoning (one layer's update
+     * blown up) that the ingest norm bound exists to stop. For tests and the demo.
+     */
+    public Adapter withModuleScaled(String module, float factor) {
+        LoraModule m = modules.get(module);
+        if (m == null) {
+            throw new IllegalArgumentException("adapter has no module " + module + " (modules: " + modules.keySet() + ")");
+        }
+        float[] b = m.b().clone();
+        for (int i = 0; i < b.length; i++) {
+            b[i] *= factor;
+        }
+        Map<String, LoraModule> replaced = new LinkedHashMap<>(modules);
+        replaced.put(module, new LoraModule(m.rank(), m.in(), m.out(), m.a(), b, m.scale()));
+        return withModules(replaced);
+    }
+
     /** Largest per-module delta norm; ingest compares it with a bound to stop poisoned adapters. */
     public double maxDeltaNorm() {
         return modules.values().stream().mapToDouble(LoraModule::deltaNorm).max().orElse(0);

@@ -1,7 +1,9 @@
 package dev.medforge.registry.messaging;
 
+import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.EventCodec;
+import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.registry.service.PublishingService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +25,7 @@ public class CompositeEvaluatedConsumer {
     @Incoming("composite-evaluated")
     public Uni<Void> onEvaluated(String json) {
         return Uni.createFrom().item(() -> EventCodec.decode(json, CompositeEvaluated.class))
+                .invoke(event -> EventSender.recordQueueWait(meters, Topics.COMPOSITE_EVALUATED, event))
                 .flatMap(publishing::decide)
                 .invoke(decision -> meters.counter("medforge.registry.decisions", "decision", decision.name().toLowerCase())
                         .increment())
