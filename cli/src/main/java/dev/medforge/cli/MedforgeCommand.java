@@ -4,6 +4,7 @@ import dev.medforge.cli.ml.AdapterCommand;
 import dev.medforge.cli.ml.BaseCommand;
 import dev.medforge.cli.ml.BenchCommand;
 import dev.medforge.cli.ml.DistillCommand;
+import dev.medforge.cli.demo.DemoCommand;
 import dev.medforge.cli.gateway.BranchCommand;
 import dev.medforge.cli.gateway.CardCommand;
 import dev.medforge.cli.gateway.LoginCommand;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class,
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
-            CardCommand.class, PullCommand.class})
+            CardCommand.class, PullCommand.class, DemoCommand.class})
 public final class MedforgeCommand implements Runnable {
 
     /** Documented exit codes, shared by every subcommand. */

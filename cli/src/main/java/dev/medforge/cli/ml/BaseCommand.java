@@ -40,6 +40,10 @@ public final class BaseCommand {
         @Option(names = "--seed", defaultValue = "7", description = "seed of initialisation, order and rotations (default ${DEFAULT-VALUE})")
         long seed;
 
+        @Option(names = "--id", description = "base model id (default: medforge/vit-fmnist-tiny); the registry binds an id to one"
+                + " digest, so a base trained again needs an id of its own")
+        String id;
+
         @Override
         public Integer call() throws Exception {
             Progress progress = new Progress(spec.commandLine().getErr());
@@ -47,7 +51,12 @@ public final class BaseCommand {
             ScenarioData data = ScenarioData.load(s);
             progress.accept("public pool: " + data.publicPool().size() + " images");
             TrainingRecipe recipe = TrainingRecipe.pretrainDefault(seed).withEpochs(epochs);
-            BaseModel base = Training.pretrain(VitConfig.fashionDefault(), data.publicPool(), recipe, progress);
+            VitConfig config = VitConfig.fashionDefault();
+            if (id != null) {
+                config = new VitConfig(id, config.imageSize(), config.channels(), config.patchSize(), config.width(), config.depth(),
+                        config.heads(), config.mlpRatio());
+            }
+            BaseModel base = Training.pretrain(config, data.publicPool(), recipe, progress);
             base.save(out);
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("scenario", s.name());

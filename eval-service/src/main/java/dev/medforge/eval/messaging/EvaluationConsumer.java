@@ -54,12 +54,14 @@ public class EvaluationConsumer {
                 .collect(Collectors.joining(", "));
         LOG.infof("composite %s on %s: %s; gate %s %s", result.compositeId(), result.branch(), summary,
                 result.decision().passed() ? "passed" : "failed", result.decision().reasons());
-        EventSender.send(evaluated, EventEnvelope.wrapCausedBy(SOURCE, result, event.id()));
         for (AdapterRef adapter : result.adapters()) {
             EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
                     result.branch(), Stage.EVALUATED, summary + (result.decision().passed() ? "; gate passed" : "; gate failed")),
                     event.id()));
         }
+        // After the statuses: the registry answers composite.evaluated with PUBLISHED or GATED_OUT, and
+        // a submission's history must not show its verdict before its evaluation.
+        EventSender.send(evaluated, EventEnvelope.wrapCausedBy(SOURCE, result, event.id()));
     }
 
 }

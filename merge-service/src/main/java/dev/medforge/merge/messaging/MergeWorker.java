@@ -90,12 +90,13 @@ public class MergeWorker {
 
     private void merge(String branch, List<AdapterRef> adapters, String strategy, String causeId) {
         builder.build(branch, adapters, strategy).ifPresent(composite -> {
-            EventSender.send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
             for (AdapterRef adapter : composite.adapters()) {
                 EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
                         branch, Stage.MERGED, composite.strategy() + " composite of " + (composite.coefficients().size())
                         + " adapter(s) on version " + composite.parentVersion()), composite.compositeId()));
             }
+            // Statuses first, so that no submission's history shows its evaluation before its merge.
+            EventSender.send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
         });
     }
 
