@@ -4,7 +4,7 @@ package dev.medforge.registry;
 public enum PublishDecision {
     /** Parent was the head and the gate passed: it is the new head version. */
     PUBLISHED,
-    /** The gate passed but the head moved meanwhile: its adapters go back to the merge workers. */
+    /** The head moved meanwhile: whatever the gate said about the old parent, its adapters go back to the merge workers. */
     REBASE,
     /** The gate failed a fused composite of a {@code fallback} branch: its adapters go back to be merged as a mixture. */
     FALLBACK,

@@ -59,6 +59,12 @@ public class PublishingService {
 
     private Uni<PublishDecision> apply(Branch branch, EventEnvelope<CompositeEvaluated> event) {
         CompositeEvaluated evaluated = event.data();
+        // Stale first: a verdict against an old parent says nothing about the composite on the head.
+        if (evaluated.parentVersion() != branch.headVersion) {
+            CompositeRebase rebase = new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId,
+                    evaluated.compositeId(), evaluated.adapters());
+            return outbox(event, List.of(rebase)).replaceWith(PublishDecision.REBASE);
+        }
         if (!evaluated.decision().passed()) {
             String reasons = String.join("; ", evaluated.decision().reasons());
             if (FALLBACK.equals(branch.strategy) && FUSION.equals(evaluated.strategy())) {
@@ -69,11 +75,6 @@ public class PublishingService {
                 return outbox(event, events).replaceWith(PublishDecision.FALLBACK);
             }
             return outbox(event, statuses(evaluated, Stage.GATED_OUT, reasons)).replaceWith(PublishDecision.GATED_OUT);
-        }
-        if (evaluated.parentVersion() != branch.headVersion) {
-            CompositeRebase rebase = new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId,
-                    evaluated.compositeId(), evaluated.adapters());
-            return outbox(event, List.of(rebase)).replaceWith(PublishDecision.REBASE);
         }
         ModelVersion version = new ModelVersion();
         version.branchId = branch.id;

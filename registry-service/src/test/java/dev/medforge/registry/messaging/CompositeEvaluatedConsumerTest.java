@@ -96,6 +96,22 @@ class CompositeEvaluatedConsumerTest {
     }
 
     @Test
+    void aCompositeThatFailedTheGateOnAStaleParentIsRebasedNotGatedOut() {
+        String branch = newBranch();
+        String late = UUID.randomUUID().toString();
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, true, UUID.randomUUID().toString()));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT);
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, false, late));
+
+            CompositeRebase request = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
+            assertEquals(1, request.headVersion());
+            assertEquals(List.of(late), request.adapters().stream().map(a -> a.submissionId()).toList());
+        }
+    }
+
+    @Test
     void aCompositeThatFailsTheGateLeavesTheHeadAndGatesOutItsSubmissionsWithTheReason() {
         String branch = newBranch();
         String submission = UUID.randomUUID().toString();
