@@ -7,34 +7,52 @@ import dev.medforge.contracts.artifacts.FileSystemArtifactStore;
 import dev.medforge.contracts.events.AdapterRejected;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.CompositeCreated;
+import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
+import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.testing.ServiceProcess;
 import dev.medforge.contracts.testing.TopicProbe;
+import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.distill.DistilledSetIO;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.lora.TestAdapters;
+import dev.medforge.ml.model.BaseModel;
+import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.store.ArtifactModels;
 import dev.medforge.ml.store.PipelineFixtures;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -42,13 +60,15 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The asynchronous core end to end: registry, ingest, merge and eval run from their packaged jars
- * on the real broker and PostgreSQL, sharing one artifact store; the test plays the gateway by
- * storing parts and emitting submitted events. Adapters are random but well formed, so the gate is
- * opened wide here: these tests are about versions, lineage and delivery, not about accuracy.
+ * on the real broker and PostgreSQL, sharing one artifact store. Most tests play the gateway by
+ * storing parts and emitting submitted events; one starts the gateway jar too and goes through it
+ * with real Keycloak tokens. Adapters are random but well formed, so the gate is opened wide where a
+ * test is about versions, lineage and delivery; the gate test builds its adapters to fail it.
  */
 class PipelineTest {
 
@@ -57,19 +77,30 @@ class PipelineTest {
     private static final List<ServiceProcess> SERVICES = new ArrayList<>();
     private static FileSystemArtifactStore store;
     private static String registry;
+    private static Path artifacts;
+    private static String run;
+    /** Started by the first test that needs it: the other tests do without Keycloak. */
+    private static String gateway;
+    private static Map<String, Object> baseModel;
 
     /** Each service's incoming channels; the test gives them consumer groups of its own. */
     private static final Map<String, List<String>> CHANNELS = Map.of(
             "registry-service", List.of("submission-status", "composite-evaluated"),
             "adapter-ingest-service", List.of("adapter-submitted"),
             "merge-service", List.of("adapter-validated", "composite-rebase"),
-            "eval-service", List.of("composite-created"));
+            "eval-service", List.of("composite-created"),
+            "gateway", List.of("model-published", "submission-status-in"));
+
+    /** The topics the services under test consume; whoever else consumes them would answer for this test's events too. */
+    private static final List<String> PIPELINE_INPUTS = List.of(Topics.ADAPTER_SUBMITTED, Topics.ADAPTER_VALIDATED,
+            Topics.COMPOSITE_CREATED, Topics.COMPOSITE_EVALUATED, Topics.COMPOSITE_REBASE);
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        Path artifacts = Files.createTempDirectory("pipeline-artifacts-");
+        requireNoOtherPipeline();
+        artifacts = Files.createTempDirectory("pipeline-artifacts-");
         store = new FileSystemArtifactStore(artifacts);
-        String run = "pipeline-test-" + UUID.randomUUID().toString().substring(0, 8);
+        run = "pipeline-test-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> shared = new HashMap<>(Map.of("medforge.artifacts.root", artifacts.toString()));
         ServiceProcess registryProcess = ServiceProcess.start("registry-service", isolated(shared, run, "registry-service"));
         SERVICES.add(registryProcess);
@@ -78,7 +109,24 @@ class PipelineTest {
         for (String service : List.of("adapter-ingest-service", "merge-service", "eval-service")) {
             SERVICES.add(ServiceProcess.start(service, isolated(shared, run, service)));
         }
-        awaitPartitionsAssigned(CHANNELS.keySet().stream().map(service -> run + "-" + service).toList());
+        awaitPartitionsAssigned(List.of("registry-service", "adapter-ingest-service", "merge-service", "eval-service").stream()
+                .map(service -> run + "-" + service).toList());
+    }
+
+    /**
+     * The gateway from its jar in front of the running pipeline: the same artifact store, the
+     * registry started above, and the local Keycloak as issuer (MEDFORGE_OIDC_ISSUER, inherited).
+     */
+    private static String gateway() throws Exception {
+        if (gateway == null) {
+            Map<String, String> properties = new HashMap<>(Map.of("medforge.artifacts.root", artifacts.toString(),
+                    "medforge.gateway.registry-url", registry));
+            ServiceProcess process = ServiceProcess.start("gateway", isolated(properties, run, "gateway"));
+            SERVICES.add(process);
+            awaitPartitionsAssigned(List.of(run + "-gateway"));
+            gateway = process.url();
+        }
+        return gateway;
     }
 
     /**
@@ -92,6 +140,31 @@ class PipelineTest {
             properties.put("mp.messaging.incoming." + channel + ".auto.offset.reset", "latest");
         }
         return properties;
+    }
+
+    /**
+     * Another pipeline on the same broker (a stack from {@code ./medforge up}, or a service's own
+     * tests) would take this test's events as well, with another artifact store and registry: its
+     * ingest rejects them as ARTIFACT_MISSING, its registry relays this registry's outbox a second
+     * time. That makes every test here fail in confusing ways, so say it once, plainly.
+     */
+    private static void requireNoOtherPipeline() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP))) {
+            List<String> active = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
+                    .filter(g -> g.groupState().map(state -> state != GroupState.EMPTY && state != GroupState.DEAD).orElse(true))
+                    .map(GroupListing::groupId)
+                    .toList();
+            List<String> others = admin.describeConsumerGroups(active).all().get().values().stream()
+                    .filter(group -> group.members().stream().anyMatch(member -> member.assignment().topicPartitions().stream()
+                            .anyMatch(partition -> PIPELINE_INPUTS.contains(partition.topic()))))
+                    .map(group -> group.groupId() + " (" + group.members().size() + " member(s))")
+                    .toList();
+            if (!others.isEmpty()) {
+                throw new IllegalStateException("other consumers of " + PIPELINE_INPUTS + " are running: " + others
+                        + ". They would process this test's events too, with another artifact store and registry. Stop them"
+                        + " (a stack from ./medforge up: ./medforge down) and run again.");
+            }
+        }
     }
 
     /** Reading "from the end" starts at assignment, so nothing may be sent before every group has its partitions. */
@@ -211,6 +284,189 @@ class PipelineTest {
         }
         given().get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(1));
         given().get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1));
+    }
+
+    /**
+     * Issue 5, test 6, with issue 4's test 5 on the way: everything through the gateway with real
+     * Keycloak tokens. The operator registers the branch, hospital-a its task and then its adapter
+     * as a multipart upload; a subscriber's open SSE stream hears model.published, and hospital-a's
+     * status history shows every stage. Just before the upload a malformed record lands on the
+     * submitted topic with the branch as its key, so on the very partition the good submission
+     * follows it: it must go to the DLQ, and the submission after it must still be published.
+     */
+    @Test
+    void aSubmissionThroughTheGatewayIsPublishedAndASubscriberHearsItWhileAMalformedEventBeforeItGoesToTheDlq() throws Exception {
+        String gw = gateway();
+        String branch = "gw-pipeline-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(KeycloakTokens.user("ops")).contentType(ContentType.JSON)
+                .body(Map.of("id", branch, "baseModel", baseModel(), "policy", OPEN_GATE))
+                .post(gw + "/api/v1/branches")
+                .then().statusCode(201);
+        String hospitalA = KeycloakTokens.user("hospital-a");
+        given().auth().oauth2(hospitalA).contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "classNames", PipelineFixtures.TOPS,
+                        "evaluationSuite", PipelineFixtures.storeLabeledImages(store, PipelineFixtures.TOPS.size(), 25, 17)))
+                .post(gw + "/api/v1/branches/{b}/tasks", branch)
+                .then().statusCode(201);
+        SubmissionParts parts = SubmissionParts.of(PipelineFixtures.adapter(501));
+        String garbage = "{\"not\": \"an event\", \"marker\": \"" + UUID.randomUUID() + "\"";
+
+        try (SseStream subscriber = SseStream.open(gw + "/api/v1/notifications", KeycloakTokens.user("viewer"));
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe deadLetters = TopicProbe.tail(Topics.deadLetter(Topics.ADAPTER_SUBMITTED))) {
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, branch, garbage);
+
+            RequestSpecification upload = given().auth().oauth2(hospitalA).contentType("multipart/form-data")
+                    .multiPart("manifest", "manifest.json",
+                            "{\"task\":\"tops\",\"description\":\"tops classifier, 3 epochs\"}".getBytes(StandardCharsets.UTF_8),
+                            "application/json");
+            parts.byPartName().forEach((name, bytes) -> upload.multiPart(name, name, bytes, "application/octet-stream"));
+            Response accepted = upload.post(gw + "/api/v1/branches/{b}/submissions", branch);
+            assertEquals(202, accepted.statusCode(), accepted.asString());
+            String id = accepted.path("submissionId");
+            assertTrue(accepted.header("Location").endsWith("/api/v1/submissions/" + id), accepted.header("Location"));
+
+            SseStream.Event heard = subscriber.await("model.published", data -> data.contains("\"" + branch + "\"")
+                    && EventCodec.decode(data, ModelPublished.class).data().version() == 1, WAIT);
+            assertEquals(List.of(id), EventCodec.decode(heard.data(), ModelPublished.class).data().submissionIds(),
+                    "version 1 is the gateway's submission");
+
+            ConsumerRecord<String, String> dead = deadLetters.await(r -> garbage.equals(r.value()), Duration.ofSeconds(30));
+            assertTrue(dead.headers().lastHeader("dead-letter-reason") != null, "the DLQ record says why");
+            ConsumerRecord<String, String> broker = published.await(r -> r.value().contains("\"" + branch + "\""), Duration.ofSeconds(30));
+
+            JsonPath status = awaitStage(() -> given().auth().oauth2(hospitalA).get(gw + "/api/v1/submissions/{id}", id),
+                    "PUBLISHED");
+            assertEquals("hospital-a", status.getString("institution"));
+            assertEquals(List.of("RECEIVED", "VALIDATED", "MERGED", "EVALUATED", "PUBLISHED"), status.getList("history.stage"));
+
+            Instant publishedAt = Instant.parse(given().auth().oauth2(KeycloakTokens.user("viewer"))
+                    .get(gw + "/api/v1/branches/{b}/versions/1", branch)
+                    .then().statusCode(200).extract().path("publishedAt"));
+            Instant relayed = Instant.ofEpochMilli(broker.timestamp());
+            System.out.printf(Locale.ROOT, "SSE latency: %d ms from the publish commit (version 1 publishedAt %s) to the subscriber's "
+                            + "model.published line; commit -> broker (outbox relay) %d ms, broker -> SSE line %d ms%n",
+                    Duration.between(publishedAt, heard.arrived()).toMillis(), publishedAt,
+                    Duration.between(publishedAt, relayed).toMillis(), Duration.between(relayed, heard.arrived()).toMillis());
+        }
+    }
+
+    /**
+     * Issue 4, test 3b: an adapter that breaks another task is gated out with the reason, and the
+     * head does not move. hospital-a's evaluation suite for "tops" is labelled with what its own
+     * adapter predicts, so version 1 scores (nearly) 100% and any change to the shared encoder
+     * shows. hospital-b's "footwear" adapter is a random LoRA scaled to a delta-W norm of 40 in
+     * every module, under the branch bound of 50, so ingest passes it; its distilled set is labelled
+     * by the adapter itself, so the fusion search keeps it at full weight. The gate allows 2 points
+     * of regression and ignores the new-task gap, so the only reason left is the broken "tops".
+     * Everything is seeded (fixtures, images and the merge search), so the outcome is the same on
+     * every run; ml-core's merge of these exact inputs takes "tops" from 100% to 25%.
+     */
+    @Test
+    void anAdapterThatBreaksAnotherTaskIsGatedOutWithTheReasonAndTheHeadDoesNotMove() throws Exception {
+        String branch = "gate-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("id", branch, "baseModel", baseModel(), "policy", Map.of("maxRegression", 2.0, "maxNewTaskGap", 100.0)))
+                .post(registry + "/internal/branches")
+                .then().statusCode(201).body("policy.normBound", org.hamcrest.Matchers.is(50.0f));
+        Adapter tops = PipelineFixtures.adapter(401);
+        Adapter footwear = withDeltaNorm(TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 402), 40.0);
+        float[] suite = SubmissionParts.blobs(400, 11);
+        float[] footwearImages = SubmissionParts.blobs(30, 12);
+        LabeledImages topsSuite;
+        LabeledImages footwearDistilled;
+        try (ModelSession session = ModelSession.open(PipelineFixtures.BASE)) {
+            topsSuite = new LabeledImages(suite, predictions(session.probabilities(suite, 400, tops.modules(), tops.head())), 4, 28, 28);
+            footwearDistilled = new LabeledImages(footwearImages,
+                    predictions(session.probabilities(footwearImages, 30, footwear.modules(), footwear.head())), 3, 28, 28);
+        }
+        PipelineFixtures.registerTask(registry, branch, "tops", "hospital-a", 4, storeImages(topsSuite));
+        PipelineFixtures.registerTask(registry, branch, "footwear", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 20, 5));
+        AdapterSubmitted first = PipelineFixtures.submission(store, branch, tops);
+        AdapterSubmitted breaking = SubmissionParts.of(footwear, footwearDistilled)
+                .store(store, "hospital-b", branch, "footwear", Map.of("description", "footwear classifier"));
+
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED);
+             TopicProbe statuses = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", first));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 1, WAIT);
+
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", breaking));
+            CompositeEvaluated verdict = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.branch().equals(branch)
+                    && e.adapters().stream().anyMatch(a -> a.submissionId().equals(breaking.submissionId())), WAIT).data();
+            double before = verdict.parentMetrics().get("tops").accuracy();
+            double after = verdict.metrics().get("tops").accuracy();
+            assertTrue(before > 0.9, "version 1 scores its own predictions: " + before);
+            assertTrue(before - after > 0.02, "tops fell by more than 2 points: " + before + " -> " + after);
+            assertFalse(verdict.decision().passed());
+            assertEquals(1, verdict.decision().reasons().size(), "only tops is named: " + verdict.decision().reasons());
+            assertTrue(verdict.decision().reasons().get(0).startsWith("tops: accuracy fell"), verdict.decision().reasons().get(0));
+            System.out.printf(Locale.ROOT, "Gate: footwear merged with coefficients %s gated out: %s%n",
+                    verdict.coefficients(), verdict.decision().reasons());
+
+            SubmissionStatus gated = statuses.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(breaking.submissionId())
+                    && s.stage() == SubmissionStatus.Stage.GATED_OUT, WAIT).data();
+            assertTrue(gated.detail().contains("tops: accuracy fell"), gated.detail());
+            // GATED_OUT leaves the registry's outbox after anything that transaction could have published.
+            assertEquals(List.of(1), publishedVersions(published, branch), "no model.published for version 2");
+        }
+        JsonPath status = awaitStage(() -> given().get(registry + "/internal/submissions/{id}", breaking.submissionId()), "GATED_OUT");
+        assertEquals(List.of("VALIDATED", "MERGED", "EVALUATED", "GATED_OUT"), status.getList("history.stage"));
+        assertTrue(status.getString("history[-1].detail").contains("tops: accuracy fell"), status.getString("history[-1].detail"));
+        given().get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(1));
+        given().get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1));
+    }
+
+    /** The same adapter with every module's factor B scaled so that its delta-W has Frobenius norm {@code norm}. */
+    private static Adapter withDeltaNorm(Adapter adapter, double norm) {
+        Map<String, LoraModule> modules = new LinkedHashMap<>();
+        adapter.modules().forEach((name, m) -> {
+            float factor = (float) (norm / m.deltaNorm());
+            float[] b = m.b().clone();
+            for (int i = 0; i < b.length; i++) {
+                b[i] *= factor;
+            }
+            modules.put(name, new LoraModule(m.rank(), m.in(), m.out(), m.a(), b, m.scale()));
+        });
+        return adapter.withModules(modules);
+    }
+
+    private static int[] predictions(float[][] scores) {
+        return Arrays.stream(scores).mapToInt(dev.medforge.ml.metrics.TaskMetrics::argMax).toArray();
+    }
+
+    private static String storeImages(LabeledImages images) throws Exception {
+        Path file = Files.createTempFile("suite-", ".safetensors");
+        DistilledSetIO.write(images, file);
+        return store.put(Files.readAllBytes(file)).toString();
+    }
+
+    /** Polls a submission's status until it reaches {@code stage}: the registry records it after the event that tells of it. */
+    private static JsonPath awaitStage(Supplier<Response> get, String stage) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            Response response = get.get();
+            if (response.statusCode() == 200 && stage.equals(response.path("stage"))) {
+                return response.jsonPath();
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("submission not " + stage + " within 30 s: " + response.statusCode() + " " + response.asString());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The test base model, stored once: what an operator registers a branch with. */
+    private static synchronized Map<String, Object> baseModel() throws Exception {
+        if (baseModel == null) {
+            Path dir = Files.createTempDirectory("base-");
+            PipelineFixtures.BASE.save(dir);
+            baseModel = Map.of("id", PipelineFixtures.BASE.config().id(),
+                    "digest", store.put(Files.readAllBytes(dir.resolve(BaseModel.WEIGHTS_FILE))).toString(),
+                    "architecture", Files.readString(dir.resolve(BaseModel.ARCHITECTURE_FILE)));
+        }
+        return baseModel;
     }
 
     /** A branch with the fashion3 tasks (random evaluation suites) and a gate opened wide. */
