@@ -352,6 +352,53 @@ class PipelineTest {
     }
 
     /**
+     * {@code medforge demo --quick} from the packaged CLI, against this pipeline's gateway: every
+     * step is a child {@code medforge} process with real Keycloak sign-ins, uploads and SSE waits.
+     * Quick adapters are weak, so a later one may be gated out (exit 4); what must hold is the
+     * story's shape: version 1 is hospital-a's adapter, each version contains the one before it,
+     * the poisoned copy is rejected for its norm, and every submission has a latency.
+     */
+    @Test
+    void theDemoTellsTheFashion3StoryThroughTheGateway() throws Exception {
+        String gw = gateway();
+        Path work = Files.createTempDirectory("demo-");
+        Path summary = work.resolve("demo.json");
+        ProcessBuilder demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("..", "cli", "target", "medforge-cli.jar").toString(), "demo", "--quick",
+                "--gateway", gw, "--work", work.toString(), "--json", summary.toString(), "--timeout", "600")
+                .redirectErrorStream(true).redirectOutput(work.resolve("demo.log").toFile());
+        demo.environment().put("OMP_NUM_THREADS", "2");
+        Process process = demo.start();
+        boolean finished = process.waitFor(15, java.util.concurrent.TimeUnit.MINUTES);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        String log = Files.readString(work.resolve("demo.log"));
+        assertTrue(finished, "the quick demo did not finish in 15 minutes:\n" + log);
+        int exit = process.exitValue();
+        assertTrue(exit == 0 || exit == 4, "demo exit " + exit + ":\n" + log);
+
+        JsonNode result = new ObjectMapper().readTree(summary.toFile());
+        JsonNode versions = result.path("versions");
+        assertTrue(versions.size() >= 1, log);
+        assertEquals(1, versions.get(0).path("version").asInt());
+        assertEquals("[\"hospital-a\"]", versions.get(0).path("institutions").toString());
+        for (int v = 1; v < versions.size(); v++) {
+            List<String> earlier = new ArrayList<>();
+            versions.get(v - 1).path("submissions").forEach(id -> earlier.add(id.asText()));
+            List<String> later = new ArrayList<>();
+            versions.get(v).path("submissions").forEach(id -> later.add(id.asText()));
+            assertTrue(later.containsAll(earlier) && later.size() > earlier.size(), "version " + (v + 1) + " extends version " + v);
+        }
+        assertEquals(1, result.path("rejected").size(), result.toString());
+        assertEquals("[\"NORM_BOUND\"]", result.path("rejected").get(0).path("codes").toString());
+        int gatedOut = result.path("gatedOut").size();
+        assertEquals(exit == 0 ? 0 : 1, Math.min(gatedOut, 1), "exit 4 only when an honest adapter was gated out: " + result);
+        assertEquals(versions.size() + gatedOut + 1, result.path("latencySeconds").size(), result.toString());
+        System.out.printf(Locale.ROOT, "Demo (--quick): exit %d, %d version(s), %d gated out%n", exit, versions.size(), gatedOut);
+    }
+
+    /**
      * Issue 4, test 3b: an adapter that breaks another task is gated out with the reason, and the
      * head does not move. hospital-a's evaluation suite for "tops" is labelled with what its own
      * adapter predicts, so version 1 scores (nearly) 100% and any change to the shared encoder
