@@ -46,7 +46,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -257,15 +256,8 @@ class PipelineTest {
         EventEnvelope<AdapterSubmitted> once = EventEnvelope.wrap("pipeline-test",
                 PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(301)));
         Adapter honest = PipelineFixtures.adapter(302);
-        Map<String, LoraModule> modules = new LinkedHashMap<>(honest.modules());
-        String layer = modules.keySet().iterator().next();
-        LoraModule m = modules.get(layer);
-        float[] scaled = m.b().clone();
-        for (int i = 0; i < scaled.length; i++) {
-            scaled[i] *= 1000;
-        }
-        modules.put(layer, new LoraModule(m.rank(), m.in(), m.out(), m.a(), scaled, m.scale()));
-        AdapterSubmitted poisoned = PipelineFixtures.submission(store, branch, honest.withModules(modules));
+        String layer = honest.modules().keySet().iterator().next();
+        AdapterSubmitted poisoned = PipelineFixtures.submission(store, branch, honest.withModuleScaled(layer, 1000f));
 
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe rejected = TopicProbe.tail(Topics.ADAPTER_REJECTED)) {
@@ -467,16 +459,11 @@ class PipelineTest {
 
     /** The same adapter with every module's factor B scaled so that its delta-W has Frobenius norm {@code norm}. */
     private static Adapter withDeltaNorm(Adapter adapter, double norm) {
-        Map<String, LoraModule> modules = new LinkedHashMap<>();
-        adapter.modules().forEach((name, m) -> {
-            float factor = (float) (norm / m.deltaNorm());
-            float[] b = m.b().clone();
-            for (int i = 0; i < b.length; i++) {
-                b[i] *= factor;
-            }
-            modules.put(name, new LoraModule(m.rank(), m.in(), m.out(), m.a(), b, m.scale()));
-        });
-        return adapter.withModules(modules);
+        Adapter scaled = adapter;
+        for (Map.Entry<String, LoraModule> module : adapter.modules().entrySet()) {
+            scaled = scaled.withModuleScaled(module.getKey(), (float) (norm / module.getValue().deltaNorm()));
+        }
+        return scaled;
     }
 
     private static int[] predictions(float[][] scores) {

@@ -15,7 +15,6 @@ import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.ml.store.PipelineFixtures;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.lora.Adapter;
-import dev.medforge.ml.lora.LoraModule;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -27,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,16 +78,9 @@ class SubmissionConsumerTest {
     @Test
     void aPoisonedAdapterIsRejectedForItsNormNamingTheLayer() {
         Adapter honest = adapter(2);
-        Map<String, LoraModule> modules = new LinkedHashMap<>(honest.modules());
-        String layer = modules.keySet().iterator().next();
-        LoraModule m = modules.get(layer);
-        float[] b = m.b().clone();
-        for (int i = 0; i < b.length; i++) {
-            b[i] *= 1000;
-        }
-        modules.put(layer, new LoraModule(m.rank(), m.in(), m.out(), m.a(), b, m.scale()));
+        String layer = honest.modules().keySet().iterator().next();
 
-        List<RejectionReason> reasons = rejectionOf(submission(store, branch(), honest.withModules(modules)));
+        List<RejectionReason> reasons = rejectionOf(submission(store, branch(), honest.withModuleScaled(layer, 1000f)));
 
         assertEquals(1, reasons.size(), reasons.toString());
         assertEquals("NORM_BOUND", reasons.get(0).code());

@@ -11,6 +11,8 @@ import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.testing.TopicProbe;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -76,15 +78,17 @@ class CompositeEvaluatedConsumerTest {
                 .body("added", contains(secondSubmission));
     }
 
-    @Test
-    void aCompositeBuiltOnAStaleParentIsSentBackForARebase() {
+    /** Stale before the gate: a failed verdict against an old parent says nothing about the composite on the head. */
+    @ParameterizedTest(name = "gate passed: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCompositeBuiltOnAStaleParentIsSentBackForARebaseWhateverItsVerdict(boolean passed) {
         String branch = newBranch();
         String late = UUID.randomUUID().toString();
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, true, UUID.randomUUID().toString()));
             published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT);
-            EventEnvelope<CompositeEvaluated> stale = evaluated(branch, 0, true, late);
+            EventEnvelope<CompositeEvaluated> stale = evaluated(branch, 0, passed, late);
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, stale);
 
             CompositeRebase request = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
@@ -93,22 +97,6 @@ class CompositeEvaluatedConsumerTest {
             assertEquals(List.of(late), request.adapters().stream().map(a -> a.submissionId()).toList());
         }
         given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(1));
-    }
-
-    @Test
-    void aCompositeThatFailedTheGateOnAStaleParentIsRebasedNotGatedOut() {
-        String branch = newBranch();
-        String late = UUID.randomUUID().toString();
-        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
-             TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
-            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, true, UUID.randomUUID().toString()));
-            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT);
-            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, false, late));
-
-            CompositeRebase request = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
-            assertEquals(1, request.headVersion());
-            assertEquals(List.of(late), request.adapters().stream().map(a -> a.submissionId()).toList());
-        }
     }
 
     @Test
