@@ -90,8 +90,13 @@ public class BranchService {
                             && existing.evaluationSuite.equals(task.evaluationSuite)) {
                         return Uni.createFrom().item(existing);
                     }
-                    throw RegistryException.conflict("task '" + request.name() + "' is registered already by "
-                            + existing.institution + " with other classes or evaluation suite");
+                    if (!existing.institution.equals(task.institution)) {
+                        // Unnamed owner: the refusal would otherwise tell any contributor which institution works on what.
+                        throw RegistryException.conflict("task '" + request.name() + "' on branch '" + branchId
+                                + "' is registered by another institution; choose another name");
+                    }
+                    throw RegistryException.conflict("task '" + request.name()
+                            + "' is registered already by your institution with other classes or evaluation suite");
                 });
     }
 

@@ -11,8 +11,10 @@ import static dev.medforge.registry.RegistryFixtures.DIGEST;
 import static dev.medforge.registry.RegistryFixtures.newBranch;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 @QuarkusTest
 class BranchResourceTest {
@@ -74,7 +76,15 @@ class BranchResourceTest {
         given().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
         given().contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-b", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
-                .post("/internal/branches/{b}/tasks", branch).then().statusCode(409);
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(409)
+                .body("detail", is("task 'tops' on branch '" + branch + "' is registered by another institution; choose another name"))
+                .body("detail", not(containsString("hospital-a")));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(409)
+                .body("detail", is("task 'tops' is registered already by your institution with other classes or evaluation suite"));
 
         given().get("/internal/branches/{b}/tasks", branch).then()
                 .statusCode(200)
