@@ -89,7 +89,7 @@ public class MergeWorker {
     }
 
     private void merge(String branch, List<AdapterRef> adapters, String strategy, String causeId) {
-        builder.build(branch, adapters, strategy).ifPresent(composite -> {
+        builder.build(branch, adapters, strategy, notOwned -> reject(branch, notOwned, causeId)).ifPresent(composite -> {
             for (AdapterRef adapter : composite.adapters()) {
                 EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
                         branch, Stage.MERGED, composite.strategy() + " composite of " + (composite.coefficients().size())
@@ -98,6 +98,12 @@ public class MergeWorker {
             // Statuses first, so that no submission's history shows its evaluation before its merge.
             EventSender.send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
         });
+    }
+
+    /** Final: the task stays another institution's, so no later merge could take this adapter either. */
+    private void reject(String branch, AdapterRef notOwned, String causeId) {
+        EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(notOwned.submissionId(),
+                notOwned.institution(), branch, Stage.REJECTED, "TASK_NOT_OWNED task"), causeId));
     }
 
     private static AdapterRef ref(AdapterValidated validated) {

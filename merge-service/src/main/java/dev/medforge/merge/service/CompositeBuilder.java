@@ -31,12 +31,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -65,11 +67,14 @@ public class CompositeBuilder {
     }
 
     /**
-     * Empty when every adapter is in the head already: a redelivered event after publication.
+     * Empty when every adapter is in the head already (a redelivered event after publication), or
+     * when none of them may go in.
      *
      * @param strategy the strategy to merge with, or null for the branch's own
+     * @param notOwned told of each adapter left out because another institution holds its task in the head
      */
-    public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving, String strategy) {
+    public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving, String strategy,
+                                            Consumer<AdapterRef> notOwned) {
         long start = System.nanoTime();
         BranchInfo branch = registry.branch(branchId);
         Lineage parent = branch.headVersion() == 0 ? Lineage.EMPTY
@@ -78,6 +83,10 @@ public class CompositeBuilder {
         List<AdapterRef> fresh = arriving.stream().filter(a -> !merged.contains(a.submissionId())).distinct().toList();
         if (fresh.isEmpty()) {
             LOG.infof("branch %s: %s already in version %d", branchId, arriving, branch.headVersion());
+            return Optional.empty();
+        }
+        fresh = inOwnTasks(parent, fresh, notOwned);
+        if (fresh.isEmpty()) {
             return Optional.empty();
         }
         List<AdapterRef> members = new ArrayList<>(parent.members());
@@ -114,6 +123,28 @@ public class CompositeBuilder {
         LOG.infof("branch %s: composite %s of %d adapters (%s) in %d ms", branchId, id, members.size(), strategy, took.toMillis());
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
                 weightsBySubmission(members, composite.coefficients()), trace(composite), artifact, took.toMillis()));
+    }
+
+    /**
+     * Heads are keyed by task name, so an adapter whose task another institution's adapter holds in
+     * the parent would replace that institution's head. Ingest refuses such a submission already;
+     * this holds should one get past it.
+     */
+    static List<AdapterRef> inOwnTasks(Lineage parent, List<AdapterRef> fresh, Consumer<AdapterRef> notOwned) {
+        Map<String, String> holders = new HashMap<>();
+        parent.members().forEach(member -> holders.putIfAbsent(member.task(), member.institution()));
+        List<AdapterRef> own = new ArrayList<>();
+        for (AdapterRef adapter : fresh) {
+            String holder = holders.get(adapter.task());
+            if (holder == null || holder.equals(adapter.institution())) {
+                own.add(adapter);
+            } else {
+                LOG.warnf("leaving out submission %s of %s: task '%s' is held by another institution",
+                        adapter.submissionId(), adapter.institution(), adapter.task());
+                notOwned.accept(adapter);
+            }
+        }
+        return own;
     }
 
     private static List<CompositeCreated.SearchStep> trace(Composite composite) {

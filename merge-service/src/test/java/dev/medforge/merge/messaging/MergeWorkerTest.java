@@ -7,10 +7,13 @@ import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterValidated;
 import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
 import dev.medforge.contracts.events.CompositeCreated;
+import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeRebase;
 import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.merge.Lineage;
@@ -28,7 +31,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -104,6 +109,61 @@ class MergeWorkerTest {
             assertEquals(List.of(tops.submissionId()), mixture.adapters().stream().map(AdapterRef::submissionId).toList());
             assertInstanceOf(Composite.Mixture.class, models.composite(mixture.artifact()).composite());
         }
+    }
+
+    /**
+     * Issue 9, defence in depth behind ingest: hospital-a's "tops" is the head's, so hospital-b's
+     * "tops" adapter would replace hospital-a's head. It is left out and rejected; hospital-b's own
+     * task, validated with it, merges onto version 1 as usual.
+     */
+    @Test
+    void anAdapterInATaskAnotherInstitutionHoldsInTheHeadIsRejectedAndTheRestOfTheBatchMerges() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        PipelineFixtures.registerTask(registryUrl, branch, "footwear", "hospital-b", 3,
+                PipelineFixtures.storeLabeledImages(store, 3, 5, 9));
+        AdapterSubmitted owners = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(24));
+        AdapterSubmitted intruder = asInstitution("hospital-b", PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(25)));
+        AdapterSubmitted footwear = asInstitution("hospital-b", PipelineFixtures.submission(store, branch,
+                TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 26)));
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(owners)));
+            CompositeCreated first = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch), WAIT).data();
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(first)));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 1, WAIT);
+
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(intruder)));
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
+
+            SubmissionStatus rejected = status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(intruder.submissionId()), WAIT).data();
+            assertEquals(Stage.REJECTED, rejected.stage());
+            assertEquals("TASK_NOT_OWNED task", rejected.detail());
+            CompositeCreated next = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                    && c.adapters().stream().anyMatch(a -> a.submissionId().equals(footwear.submissionId())), WAIT).data();
+            assertEquals(1, next.parentVersion());
+            assertEquals(List.of(footwear.submissionId()), next.adapters().stream().map(AdapterRef::submissionId).toList());
+            assertEquals(List.of(owners.submissionId(), footwear.submissionId()),
+                    Lineage.fromJson(models.composite(next.artifact()).lineage()).members().stream().map(AdapterRef::submissionId).toList());
+            assertTrue(created.seen().stream().noneMatch(r -> r.value().contains(intruder.submissionId())),
+                    "no composite contains hospital-b's tops adapter");
+        }
+    }
+
+    private static AdapterSubmitted asInstitution(String institution, AdapterSubmitted submitted) {
+        return new AdapterSubmitted(submitted.submissionId(), institution, submitted.branch(), submitted.task(),
+                submitted.artifacts(), submitted.manifest());
+    }
+
+    /** What eval would say of {@code composite} with the gate passed: the registry publishes it as the next version. */
+    private static CompositeEvaluated passed(CompositeCreated composite) {
+        Map<String, TaskMetrics> metrics = composite.adapters().stream()
+                .collect(Collectors.toMap(AdapterRef::task, a -> new TaskMetrics(0.9, 0.95, 100)));
+        return new CompositeEvaluated(composite.compositeId(), composite.branch(), composite.parentVersion(), composite.strategy(),
+                composite.artifact(), composite.adapters(), composite.coefficients(), metrics, Map.of(), Map.of(),
+                new CompositeEvaluated.GateDecision(true, List.of()));
     }
 
     private static AdapterValidated validated(AdapterSubmitted submitted) {

@@ -1,9 +1,11 @@
 package dev.medforge.merge.service;
 
 import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.merge.Lineage;
 import dev.medforge.ml.merge.MergeOptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +45,19 @@ class CompositeBuilderTest {
         assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), "fusion", options.withBudget(10)));
         assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A), "fusion", options));
         assertNotEquals(id, CompositeBuilder.compositeId("other-branch", "sha256:parent", List.of(A, B), "fusion", options));
+    }
+
+    @Test
+    void onlyAnAdapterInATaskThatAnotherInstitutionHoldsInTheParentIsLeftOut() {
+        String digest = "sha256:" + "d".repeat(64);
+        AdapterRef foreign = new AdapterRef("d", "hospital-b", "tops", digest, digest, digest);
+        AdapterRef footwear = new AdapterRef("e", "hospital-b", "footwear", digest, digest, digest);
+        List<AdapterRef> refused = new ArrayList<>();
+
+        List<AdapterRef> kept = CompositeBuilder.inOwnTasks(new Lineage(List.of(A)), List.of(foreign, B, footwear), refused::add);
+
+        assertEquals(List.of(B, footwear), kept, "hospital-a's next tops adapter and hospital-b's new task go in");
+        assertEquals(List.of(foreign), refused);
     }
 
     private static AdapterRef ref(String id, String digest) {
