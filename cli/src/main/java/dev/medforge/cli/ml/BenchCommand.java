@@ -1,11 +1,13 @@
 package dev.medforge.cli.ml;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medforge.ml.bench.BenchReport;
 import dev.medforge.ml.bench.BenchSettings;
 import dev.medforge.ml.bench.Benchmark;
 import dev.medforge.ml.data.Scenario;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,9 +30,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", required = true, description = "where to write the JSON results")
     Path json;
 
+    @Option(names = "--seeds", defaultValue = "1", description = "independent runs (adapter and distillation seeds) on one base;"
+            + " results are means with 95%% intervals (default ${DEFAULT-VALUE})")
+    int seeds;
+
     @Override
     public Integer call() throws Exception {
-        Benchmark.Report report = Benchmark.run(Scenario.load(scenario), quick ? BenchSettings.smoke() : BenchSettings.standard(),
+        if (seeds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
+        }
+        BenchReport report = Benchmark.run(Scenario.load(scenario), quick ? BenchSettings.smoke() : BenchSettings.standard(), seeds,
                 new Progress(spec.commandLine().getErr()));
         spec.commandLine().getOut().print(report.table());
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report.toJson());

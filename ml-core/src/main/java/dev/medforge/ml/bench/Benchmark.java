@@ -1,18 +1,17 @@
 package dev.medforge.ml.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.data.ScenarioData;
 import dev.medforge.ml.distill.DistributionMatching;
 import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.merge.Composite;
+import dev.medforge.ml.merge.CompositeLoss;
 import dev.medforge.ml.merge.DistilledSetLoss;
 import dev.medforge.ml.merge.MergeOptions;
 import dev.medforge.ml.merge.MergeRequest;
 import dev.medforge.ml.merge.MergeStrategies;
-import dev.medforge.ml.metrics.Evaluation;
 import dev.medforge.ml.metrics.TaskMetrics;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.Devices;
@@ -26,18 +25,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
- * The whole story of a scenario on one machine: pretrain the base on the public pool, train and
- * distil per institution, then score every method on every task's evaluation suite. Methods:
- * {@code base-head-only}, {@code oracle}, each registered merge strategy over all adapters in
- * arrival order, and {@code joint} (one LoRA trained on all institutions' data, an upper bound).
+ * The whole story of a scenario on one machine: pretrain the base on the public pool once, then,
+ * for each seed, train and distil per institution and score every method on every task's
+ * evaluation suite. Methods: {@code base-head-only}, {@code oracle} (each task served by its own
+ * adapter), each registered merge strategy over all adapters in arrival order, and {@code joint}
+ * (one LoRA trained on all institutions' data, the multi-task reference).
+ * <p>
+ * Seeds differ per institution and per run, as real contributors' would: with one seed for all,
+ * every adapter's A matrices start identical, which flatters element-wise merging.
  */
 public final class Benchmark {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One method's results; {@code seconds} is its own merge (or training) plus evaluation time. */
-    public record MethodResult(Map<String, TaskMetrics> tasks, double seconds) {
+    /**
+     * One method's results in one seed's run.
+     *
+     * @param seconds its own merge (or training) plus evaluation time
+     * @param proxyLoss mean cross-entropy on the distilled sets: what the searches see
+     * @param realLoss mean cross-entropy on the evaluation suites: what the proxy stands for
+     */
+    public record MethodResult(Map<String, TaskMetrics> tasks, double seconds, double proxyLoss, double realLoss,
+                               double[] coefficients) {
         public double meanAccuracy() {
             return tasks.values().stream().mapToDouble(TaskMetrics::accuracy).average().orElse(Double.NaN);
         }
@@ -47,55 +57,29 @@ public final class Benchmark {
         }
     }
 
-    public record Report(String scenario, boolean quick, int cores, String device, Map<String, MethodResult> methods,
-                         double pretrainSeconds, Map<String, Double> trainSeconds, Map<String, Double> distillSeconds) {
+    /**
+     * One seed's run.
+     *
+     * @param adapterCosine mean cosine similarity of two institutions' LoRA A matrices, over pairs and modules
+     */
+    public record SeedRun(int run, Map<String, MethodResult> methods, Map<String, Double> trainSeconds,
+                          Map<String, Double> distillSeconds, double adapterCosine) {
 
-        /** The JSON layout of the issue: scenario, machine, methods, timings. */
-        public ObjectNode toJson() {
-            ObjectNode root = JSON.createObjectNode();
-            root.put("scenario", scenario);
-            root.put("quick", quick);
-            root.putObject("machine").put("cores", cores).put("device", device);
-            ObjectNode ms = root.putObject("methods");
-            methods.forEach((name, r) -> {
-                ObjectNode m = ms.putObject(name);
-                ObjectNode ts = m.putObject("tasks");
-                r.tasks().forEach((task, t) -> ts.putObject(task).put("accuracy", t.accuracy()).put("auc", t.auc()).put("n", t.n()));
-                m.put("meanAccuracy", r.meanAccuracy());
-                m.put("meanAuc", r.meanAuc());
-                m.put("seconds", r.seconds());
-            });
-            ObjectNode timings = root.putObject("timings");
-            timings.put("pretrain", pretrainSeconds);
-            ObjectNode train = timings.putObject("train");
-            trainSeconds.forEach(train::put);
-            ObjectNode distill = timings.putObject("distill");
-            distillSeconds.forEach(distill::put);
-            return root;
-        }
-
-        /** A fixed-width table: one row per method, accuracy / AUC per task, means and seconds. */
-        public String table() {
-            List<String> tasks = new ArrayList<>(methods.values().iterator().next().tasks().keySet());
-            StringBuilder sb = new StringBuilder(String.format("%-16s", "method"));
-            tasks.forEach(t -> sb.append(String.format(" %16s", t + " acc/auc")));
-            sb.append(String.format(" %14s %8s%n", "mean acc/auc", "seconds"));
-            methods.forEach((name, r) -> {
-                sb.append(String.format("%-16s", name));
-                for (String t : tasks) {
-                    TaskMetrics m = r.tasks().get(t);
-                    sb.append(m == null ? String.format(" %16s", "-") : String.format(" %8.3f/%.3f", m.accuracy(), m.auc()));
-                }
-                sb.append(String.format(" %6.3f/%.3f %8.2f%n", r.meanAccuracy(), r.meanAuc(), r.seconds()));
-            });
-            return sb.toString();
+        /** Spearman correlation between distilled-set and real loss over the methods: how well the proxy ranks composites. */
+        public double proxyFidelity() {
+            double[] proxy = methods.values().stream().mapToDouble(MethodResult::proxyLoss).toArray();
+            double[] real = methods.values().stream().mapToDouble(MethodResult::realLoss).toArray();
+            return new SpearmansCorrelation().correlation(proxy, real);
         }
     }
 
     private Benchmark() {
     }
 
-    public static Report run(Scenario scenario, BenchSettings settings, Consumer<String> progress) throws IOException {
+    public static BenchReport run(Scenario scenario, BenchSettings settings, int seeds, Consumer<String> progress) throws IOException {
+        if (seeds < 1) {
+            throw new IllegalArgumentException("seeds must be at least 1, got " + seeds);
+        }
         Scenario s = settings.quick() ? scenario.scaled(settings.pool(), settings.train(), settings.eval()) : scenario;
         ScenarioData data = ScenarioData.load(s);
         VitConfig config = VitConfig.fashionDefault();
@@ -105,67 +89,129 @@ public final class Benchmark {
         double pretrainSeconds = seconds(t0);
         progress.accept(String.format("base %s pretrained in %.1fs", base.reference(), pretrainSeconds));
 
+        List<SeedRun> runs = new ArrayList<>();
+        try (ModelSession session = ModelSession.open(base)) {
+            for (int run = 0; run < seeds; run++) {
+                int r = run;
+                Consumer<String> tagged = seeds == 1 ? progress : line -> progress.accept("seed " + (r + 1) + "/" + seeds + ": " + line);
+                runs.add(runOnce(data, base, session, settings, run, tagged));
+            }
+        }
+        return new BenchReport(scenario.name(), settings.quick(), Runtime.getRuntime().availableProcessors(), Devices.describe(),
+                pretrainSeconds, runs);
+    }
+
+    /** A recipe seed for one institution in one run: distinct across both. */
+    static long seedFor(long recipeSeed, Scenario.Institution institution, int run) {
+        return recipeSeed + 1_000L * institution.seed() + 1_000_003L * run;
+    }
+
+    private static SeedRun runOnce(ScenarioData data, BaseModel base, ModelSession session, BenchSettings settings, int run,
+                                   Consumer<String> progress) {
         Map<String, LabeledImages> suites = new LinkedHashMap<>();
         Map<String, LabeledImages> distilled = new LinkedHashMap<>();
         Map<String, Double> trainSeconds = new LinkedHashMap<>();
         Map<String, Double> distillSeconds = new LinkedHashMap<>();
         List<Adapter> adapters = new ArrayList<>();
-        Map<String, MethodResult> methods = new LinkedHashMap<>();
-        try (ModelSession session = ModelSession.open(base)) {
-            for (ScenarioData.InstitutionData inst : data.inArrivalOrder()) {
-                String id = inst.institution().id();
-                String task = inst.institution().task();
-                suites.put(task, inst.eval());
-                long ts = System.nanoTime();
-                adapters.add(Training.trainAdapter(session, base.reference(), new Training.TaskData(task, inst.train()),
-                        settings.adapter(), line -> progress.accept(id + ": " + line)));
-                trainSeconds.put(id, seconds(ts));
-                long td = System.nanoTime();
-                distilled.put(task, DistributionMatching.distill(config, inst.train(), settings.distill(), line -> progress.accept(id + ": " + line)));
-                distillSeconds.put(id, seconds(td));
-                progress.accept(String.format("%s: adapter %.1fs, distilled set %.1fs", id, trainSeconds.get(id), distillSeconds.get(id)));
-            }
-
-            long th = System.nanoTime();
-            Map<String, TaskHead> heads = new LinkedHashMap<>();
-            for (ScenarioData.InstitutionData inst : data.inArrivalOrder()) {
-                heads.put(inst.institution().task(), Training.trainHead(session, null, inst.train(), settings.head()));
-            }
-            methods.put("base-head-only", scored(session, new Composite.Merged(Map.of(), heads, new double[0]), suites, th, progress, "base-head-only"));
-
-            long to = System.nanoTime();
-            Map<String, TaskMetrics> oracle = new LinkedHashMap<>();
-            for (Adapter a : adapters) {
-                Composite own = new Composite.Merged(a.modules(), Map.of(a.task(), a.head()), new double[] {1});
-                oracle.putAll(Evaluation.score(session, own, Map.of(a.task(), suites.get(a.task()))));
-            }
-            methods.put("oracle", new MethodResult(oracle, seconds(to)));
-            progress.accept(String.format("oracle: mean accuracy %.3f", methods.get("oracle").meanAccuracy()));
-
-            DistilledSetLoss objective = new DistilledSetLoss(session, distilled);
-            for (String name : MergeStrategies.names()) {
-                long tm = System.nanoTime();
-                Composite c = MergeStrategies.get(name).merge(new MergeRequest(adapters, MergeOptions.defaults(), objective));
-                methods.put(name, scored(session, c, suites, tm, progress, name));
-            }
-
-            long tj = System.nanoTime();
-            List<Training.TaskData> all = new ArrayList<>();
-            data.inArrivalOrder().forEach(i -> all.add(new Training.TaskData(i.institution().task(), i.train())));
-            List<Adapter> joint = Training.trainLora(session, base.reference(), all, settings.joint(), line -> progress.accept("joint: " + line));
-            Map<String, TaskHead> jointHeads = new LinkedHashMap<>();
-            joint.forEach(a -> jointHeads.put(a.task(), a.head()));
-            methods.put("joint", scored(session, new Composite.Merged(joint.get(0).modules(), jointHeads, new double[] {1}), suites, tj, progress, "joint"));
+        for (ScenarioData.InstitutionData inst : data.inArrivalOrder()) {
+            Scenario.Institution who = inst.institution();
+            suites.put(who.task(), inst.eval());
+            long ts = System.nanoTime();
+            adapters.add(Training.trainAdapter(session, base.reference(), new Training.TaskData(who.task(), inst.train()),
+                    settings.adapter().withSeed(seedFor(settings.adapter().seed(), who, run)),
+                    line -> progress.accept(who.id() + ": " + line)));
+            trainSeconds.put(who.id(), seconds(ts));
+            long td = System.nanoTime();
+            distilled.put(who.task(), DistributionMatching.distill(base.config(), inst.train(),
+                    settings.distill().withSeed(seedFor(settings.distill().seed(), who, run)), line -> progress.accept(who.id() + ": " + line)));
+            distillSeconds.put(who.id(), seconds(td));
+            progress.accept(String.format("%s: adapter %.1fs, distilled set %.1fs", who.id(), trainSeconds.get(who.id()),
+                    distillSeconds.get(who.id())));
         }
-        return new Report(scenario.name(), settings.quick(), Runtime.getRuntime().availableProcessors(), Devices.describe(),
-                methods, pretrainSeconds, trainSeconds, distillSeconds);
+        Scorer scorer = new Scorer(session, suites, new DistilledSetLoss(session, distilled), progress);
+        Map<String, MethodResult> methods = new LinkedHashMap<>();
+
+        long th = System.nanoTime();
+        Map<String, TaskHead> heads = new LinkedHashMap<>();
+        for (ScenarioData.InstitutionData inst : data.inArrivalOrder()) {
+            heads.put(inst.institution().task(), Training.trainHead(session, null, inst.train(),
+                    settings.head().withSeed(seedFor(settings.head().seed(), inst.institution(), run))));
+        }
+        methods.put("base-head-only", scorer.score("base-head-only", new Composite.Merged(Map.of(), heads, new double[0]), th));
+
+        long to = System.nanoTime();
+        Map<String, TaskHead> ownHeads = new LinkedHashMap<>();
+        adapters.forEach(a -> ownHeads.put(a.task(), a.head()));
+        methods.put("oracle", scorer.score("oracle", Composite.Mixture.routed(adapters, ownHeads), to));
+
+        for (String name : MergeStrategies.names()) {
+            long tm = System.nanoTime();
+            Composite c = MergeStrategies.get(name).merge(new MergeRequest(adapters, MergeOptions.defaults(), scorer.objective));
+            methods.put(name, scorer.score(name, c, tm));
+        }
+
+        long tj = System.nanoTime();
+        List<Training.TaskData> all = new ArrayList<>();
+        data.inArrivalOrder().forEach(i -> all.add(new Training.TaskData(i.institution().task(), i.train())));
+        List<Adapter> joint = Training.trainLora(session, base.reference(), all,
+                settings.joint().withSeed(settings.joint().seed() + 1_000_003L * run), line -> progress.accept("joint: " + line));
+        Map<String, TaskHead> jointHeads = new LinkedHashMap<>();
+        joint.forEach(a -> jointHeads.put(a.task(), a.head()));
+        methods.put("joint", scorer.score("joint", new Composite.Merged(joint.get(0).modules(), jointHeads, new double[] {1}), tj));
+        SeedRun result = new SeedRun(run, methods, trainSeconds, distillSeconds, adapterCosine(adapters));
+        progress.accept(String.format("proxy fidelity (Spearman of distilled-set vs real loss over %d methods): %.2f; A-matrix cosine %.3f",
+                methods.size(), result.proxyFidelity(), result.adapterCosine()));
+        return result;
     }
 
-    private static MethodResult scored(ModelSession session, Composite c, Map<String, LabeledImages> suites, long start,
-                                       Consumer<String> progress, String name) {
-        MethodResult r = new MethodResult(Evaluation.score(session, c, suites), seconds(start));
-        progress.accept(String.format("%s: mean accuracy %.3f, mean AUC %.3f (%.1fs)", name, r.meanAccuracy(), r.meanAuc(), r.seconds()));
-        return r;
+    /** Scores composites on the evaluation suites and on the distilled sets in one place. */
+    private record Scorer(ModelSession session, Map<String, LabeledImages> suites, CompositeLoss objective, Consumer<String> progress) {
+
+        MethodResult score(String name, Composite c, long start) {
+            Map<String, TaskMetrics> tasks = new LinkedHashMap<>();
+            double realLoss = 0;
+            for (Map.Entry<String, LabeledImages> suite : suites.entrySet()) {
+                LabeledImages set = suite.getValue();
+                float[][] p = c.scores(session, suite.getKey(), set.pixels(), set.size());
+                tasks.put(suite.getKey(), TaskMetrics.of(p, set.labels()));
+                double[] truth = new double[p.length];
+                for (int i = 0; i < p.length; i++) {
+                    truth[i] = p[i][set.labels()[i]];
+                }
+                realLoss += CompositeLoss.crossEntropy(truth) / suites.size();
+            }
+            double seconds = seconds(start);
+            MethodResult r = new MethodResult(tasks, seconds, objective.loss(c, List.copyOf(suites.keySet())), realLoss, c.coefficients());
+            progress.accept(String.format("%s: mean accuracy %.3f, mean AUC %.3f (%.1fs)", name, r.meanAccuracy(), r.meanAuc(), seconds));
+            return r;
+        }
+    }
+
+    /** Mean cosine similarity of the A factors of two adapters, over every pair of adapters and every module. */
+    static double adapterCosine(List<Adapter> adapters) {
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < adapters.size(); i++) {
+            for (int j = i + 1; j < adapters.size(); j++) {
+                for (Map.Entry<String, LoraModule> module : adapters.get(i).modules().entrySet()) {
+                    sum += cosine(module.getValue().a(), adapters.get(j).modules().get(module.getKey()).a());
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    private static double cosine(float[] x, float[] y) {
+        double dot = 0;
+        double nx = 0;
+        double ny = 0;
+        for (int k = 0; k < x.length; k++) {
+            dot += (double) x[k] * y[k];
+            nx += (double) x[k] * x[k];
+            ny += (double) y[k] * y[k];
+        }
+        return dot / Math.sqrt(nx * ny + 1e-30);
     }
 
     private static double seconds(long start) {

@@ -42,7 +42,7 @@ public record Scenario(String name, String dataset, PublicPool publicPool, List<
         }
         try (InputStream in = Scenario.class.getResourceAsStream("/dev/medforge/ml/scenarios/" + nameOrPath + ".json")) {
             if (in == null) {
-                throw new IOException("no scenario file " + path.toAbsolutePath() + " and no bundled scenario named '" + nameOrPath + "' (bundled: fashion3)");
+                throw new IOException("no scenario file " + path.toAbsolutePath() + " and no bundled scenario named '" + nameOrPath + "' (bundled: fashion3, fashion5)");
             }
             return JSON.readValue(in, Scenario.class);
         }

@@ -16,6 +16,10 @@ public record DistillRecipe(int imagesPerClass, int iterations, int realPerClass
         return new DistillRecipe(imagesPerClass, n, realPerClass, learningRate, seed);
     }
 
+    public DistillRecipe withSeed(long s) {
+        return new DistillRecipe(imagesPerClass, iterations, realPerClass, learningRate, s);
+    }
+
     public DistillRecipe withImagesPerClass(int n) {
         return new DistillRecipe(n, iterations, realPerClass, learningRate, seed);
     }

@@ -14,9 +14,11 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.CMAESOptimizer;
 import org.apache.commons.math3.random.MersenneTwister;
 
 /**
- * Gradient-free coefficient search shared by fusion and mixture: CMA-ES (commons-math3) inside
- * bounds, minimising loss + l1 * mean|w| within a hard evaluation budget. The starting point is
- * evaluated first and the best point seen is returned, so the result is never worse than the start.
+ * Fusion's gradient-free coefficient search: CMA-ES (commons-math3) inside bounds, minimising
+ * loss + l1 * mean|w - start| within a hard evaluation budget. The penalty pulls towards the start
+ * (the running linear point), not towards zero: shrinking every weight is no prior worth paying for.
+ * The starting point is evaluated first and the best point seen is returned, so the result is never
+ * worse than the start on the data searched.
  */
 final class CoefficientSearch {
 
@@ -26,10 +28,8 @@ final class CoefficientSearch {
     }
 
     static Result minimise(Function<double[], Double> loss, double[] start, MergeOptions o) {
-        return minimise(loss, start, o.lower(), o.upper(), o);
-    }
-
-    static Result minimise(Function<double[], Double> loss, double[] start, double lower, double upper, MergeOptions o) {
+        double lower = o.lower();
+        double upper = o.upper();
         int dim = start.length;
         List<SearchStep> trace = new ArrayList<>();
         double[][] best = {clamp(start, lower, upper)};
@@ -40,7 +40,11 @@ final class CoefficientSearch {
             }
             double[] x = clamp(w, lower, upper);
             double l = loss.apply(x);
-            double value = l + o.l1() * Arrays.stream(x).map(Math::abs).average().orElse(0);
+            double distance = 0;
+            for (int i = 0; i < dim; i++) {
+                distance += Math.abs(x[i] - start[i]);
+            }
+            double value = l + o.l1() * distance / dim;
             trace.add(new SearchStep(trace.size() + 1, x, l, value));
             if (value < bestValue[0]) {
                 bestValue[0] = value;

@@ -4,6 +4,9 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -17,7 +20,10 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
     /** Task name to head, for every task merged so far. */
     Map<String, TaskHead> heads();
 
-    /** Coefficients the strategy used or found, flattened in adapter order (for lineage and events). */
+    /**
+     * Coefficients the strategy used or found, flattened for lineage and events: one per adapter, a
+     * (composite so far, new adapter) pair per sequential fusion step, or a mixture's rows in head order.
+     */
     double[] coefficients();
 
     /** Every point the coefficient search evaluated, in order; empty for strategies that do not search. */
@@ -49,27 +55,91 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
     }
 
     /**
-     * MedForge-Mixture: modules stay apart; the output is the weighted sum of each member's softmax
-     * output, each member being base + its LoRA under the task's head.
+     * MedForge-Mixture: modules stay apart; for task t the output is the weighted mean of each
+     * member's softmax output (base + that member's LoRA, under t's head), with the weights of row t.
+     * A composite always knows its task (it must pick the head), so each task has its own row; the
+     * paper's single weight vector is the special case of equal rows. Rows are normalised when used,
+     * and members with weight 0 are not run, so a one-hot row costs one forward pass.
+     *
+     * @param weights task to one non-negative weight per member, in member order, for every head
      */
-    record Mixture(List<Adapter> members, double[] coefficients, Map<String, TaskHead> heads,
+    record Mixture(List<Adapter> members, Map<String, double[]> weights, Map<String, TaskHead> heads,
                    List<SearchStep> searchTrace) implements Composite {
 
-        public Mixture(List<Adapter> members, double[] coefficients, Map<String, TaskHead> heads) {
-            this(members, coefficients, heads, List.of());
+        public Mixture {
+            members = List.copyOf(members);
+            weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+            for (String task : heads.keySet()) {
+                double[] row = weights.get(task);
+                if (row == null || row.length != members.size()) {
+                    throw new IllegalArgumentException("mixture needs a row of " + members.size() + " weights for task " + task
+                            + ", got " + (row == null ? "none" : row.length));
+                }
+                if (Arrays.stream(row).anyMatch(w -> !(w >= 0)) || Arrays.stream(row).sum() <= 0) {
+                    throw new IllegalArgumentException("mixture weights of task " + task + " must be non-negative with a positive sum: "
+                            + Arrays.toString(row));
+                }
+            }
+        }
+
+        public Mixture(List<Adapter> members, Map<String, double[]> weights, Map<String, TaskHead> heads) {
+            this(members, weights, heads, List.of());
+        }
+
+        /** Every task routed to its own member (the last one trained for it): exactly the per-task oracle. */
+        public static Mixture routed(List<Adapter> members, Map<String, TaskHead> heads) {
+            Map<String, double[]> rows = new LinkedHashMap<>();
+            for (String task : heads.keySet()) {
+                double[] row = new double[members.size()];
+                row[ownMember(members, task)] = 1;
+                rows.put(task, row);
+            }
+            return new Mixture(members, rows, heads);
+        }
+
+        /** The same row for every task: the paper's global mixture. */
+        public static Mixture global(List<Adapter> members, double[] row, Map<String, TaskHead> heads, List<SearchStep> trace) {
+            Map<String, double[]> rows = new LinkedHashMap<>();
+            heads.keySet().forEach(task -> rows.put(task, row.clone()));
+            return new Mixture(members, rows, heads, trace);
+        }
+
+        /** Position of the member whose head serves {@code task}: the last one trained for it. */
+        public static int ownMember(List<Adapter> members, String task) {
+            for (int m = members.size() - 1; m >= 0; m--) {
+                if (members.get(m).task().equals(task)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("no member was trained for task " + task);
+        }
+
+        /** Rows in head order, flattened: T x M values. */
+        @Override
+        public double[] coefficients() {
+            return heads.keySet().stream().flatMapToDouble(t -> Arrays.stream(weights.get(t))).toArray();
         }
 
         @Override
         public float[][] scores(ModelSession session, String task, float[] pixels, int n) {
+            double[] row = weights.get(task);
+            if (row == null) {
+                throw new NoSuchElementException("mixture has no weights for task " + task + " (tasks: " + weights.keySet() + ")");
+            }
+            double total = Arrays.stream(row).sum();
             float[][] sum = null;
             for (int m = 0; m < members.size(); m++) {
+                if (row[m] == 0) {
+                    continue;
+                }
                 float[][] p = session.probabilities(pixels, n, members.get(m).modules(), head(task));
                 if (sum == null) {
                     sum = new float[n][p[0].length];
                 }
+                float w = (float) (row[m] / total);
                 for (int i = 0; i < n; i++) {
                     for (int c = 0; c < p[i].length; c++) {
-                        sum[i][c] += (float) (coefficients[m] * p[i][c]);
+                        sum[i][c] += w * p[i][c];
                     }
                 }
             }

@@ -20,14 +20,21 @@ import java.util.Set;
  * A composite as one self-contained safetensors file, so a subscriber who downloads a version needs
  * nothing else. A fused composite holds its merged LoRA factors ({@code modules.<module>.lora_A.weight}
  * [r, in], {@code lora_B.weight} [out, r], scale folded into B); a mixture holds every member's
- * factors ({@code members.<i>.<module>...}) and its weights. Every task's head is stored as
- * {@code heads.<task>.class_embeddings} and {@code heads.<task>.logit_scale}. The caller's lineage
- * travels as the {@code lineage} metadata entry.
+ * factors ({@code members.<i>.<module>...}) and its weights as a [tasks, members] tensor
+ * {@code mixture.weights}, whose row order is the {@code weight_tasks} metadata entry. Every task's
+ * head is stored as {@code heads.<task>.class_embeddings} and {@code heads.<task>.logit_scale}. The
+ * caller's lineage travels as the {@code lineage} metadata entry.
+ * <p>
+ * Mixtures written before per-task weights carry one weight vector in the {@code coefficients}
+ * metadata and no weight tensor; they are read with that vector as every task's row, which scores
+ * the same (each row is normalised, and normalising changes neither accuracy nor AUC).
  */
 public final class CompositeIO {
 
     public static final String LINEAGE = "lineage";
-    private static final Set<String> METADATA = Set.of("format", "kind", "coefficients", "member_tasks", "base", LINEAGE);
+    private static final Set<String> METADATA = Set.of("format", "kind", "coefficients", "member_tasks", "weight_tasks", "base",
+            LINEAGE);
+    private static final String MIXTURE_WEIGHTS = "mixture.weights";
     private static final long HEADER_CAP = 8L << 20;
 
     /** A composite read back, with the metadata its writer attached. */
@@ -49,6 +56,16 @@ public final class CompositeIO {
             for (int i = 0; i < mixture.members().size(); i++) {
                 putModules(w, "members." + i + ".", mixture.members().get(i).modules());
             }
+            List<String> rows = List.copyOf(mixture.weights().keySet());
+            w.metadata("weight_tasks", String.join(",", rows));
+            float[] matrix = new float[rows.size() * mixture.members().size()];
+            for (int t = 0; t < rows.size(); t++) {
+                double[] row = mixture.weights().get(rows.get(t));
+                for (int m = 0; m < row.length; m++) {
+                    matrix[t * row.length + m] = (float) row[m];
+                }
+            }
+            w.putF32(MIXTURE_WEIGHTS, matrix, rows.size(), mixture.members().size());
         } else {
             w.metadata("kind", "merged");
             putModules(w, "modules.", ((Composite.Merged) composite).modules());
@@ -73,11 +90,43 @@ public final class CompositeIO {
             for (int i = 0; i < tasks.size(); i++) {
                 members.add(new Adapter(tasks.get(i), modules(file, "members." + i + "."), heads.get(tasks.get(i)), base));
             }
-            composite = new Composite.Mixture(members, coefficients, heads);
+            try {
+                composite = new Composite.Mixture(members, mixtureWeights(file, meta, coefficients, heads, members.size()), heads);
+            } catch (IllegalArgumentException e) {
+                throw new SafetensorsFormatException(SafetensorsFormatException.Rule.INVALID_ENTRY, MIXTURE_WEIGHTS, e.getMessage());
+            }
         } else {
             composite = new Composite.Merged(modules(file, "modules."), heads, coefficients);
         }
         return new Loaded(composite, base, meta.getOrDefault(LINEAGE, ""));
+    }
+
+    private static Map<String, double[]> mixtureWeights(SafetensorsFile file, Map<String, String> meta, double[] coefficients,
+                                                        Map<String, TaskHead> heads, int members) throws SafetensorsFormatException {
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        if (!file.tensors().containsKey(MIXTURE_WEIGHTS)) {
+            if (coefficients.length != members) {
+                throw new SafetensorsFormatException(SafetensorsFormatException.Rule.INVALID_ENTRY, MIXTURE_WEIGHTS,
+                        "mixture of " + members + " members has neither a weight tensor nor one weight per member");
+            }
+            heads.keySet().forEach(task -> rows.put(task, coefficients.clone()));
+            return rows;
+        }
+        TensorEntry tensor = file.tensor(MIXTURE_WEIGHTS);
+        List<String> tasks = List.of(meta.getOrDefault("weight_tasks", "").split(","));
+        if (tensor.shape().length != 2 || tensor.shape()[0] != tasks.size() || tensor.shape()[1] != members) {
+            throw new SafetensorsFormatException(SafetensorsFormatException.Rule.SHAPE_MISMATCH, MIXTURE_WEIGHTS,
+                    "expected [" + tasks.size() + ", " + members + "] for tasks " + tasks + ", got " + Arrays.toString(tensor.shape()));
+        }
+        float[] values = tensor.floats();
+        for (int t = 0; t < tasks.size(); t++) {
+            double[] row = new double[members];
+            for (int m = 0; m < members; m++) {
+                row[m] = values[t * members + m];
+            }
+            rows.put(tasks.get(t), row);
+        }
+        return rows;
     }
 
     private static void putModules(SafetensorsWriter w, String prefix, Map<String, LoraModule> modules) {

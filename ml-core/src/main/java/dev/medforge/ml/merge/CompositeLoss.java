@@ -2,8 +2,40 @@ package dev.medforge.ml.merge;
 
 import java.util.List;
 
-/** What the coefficient searches minimise: a loss of a composite on some tasks' data. */
-@FunctionalInterface
+/**
+ * What the searched strategies optimise: how well a composite predicts labelled data of each task.
+ * The mixture solvers need each image's true-class probability (their objective is convex in the
+ * weights only per image); the searches need the mean cross-entropy; the confirmation steps need a
+ * second, disjoint half of the data so a search cannot overfit the points it is judged on.
+ */
 public interface CompositeLoss {
-    double loss(Composite composite, List<String> tasks);
+
+    /** Floor of a probability before its log: one confidently wrong image must not dominate the mean. */
+    double MIN_PROBABILITY = 1e-7;
+
+    /** The probability the composite gives each image of {@code task} for its true class. */
+    double[] trueClassProbabilities(Composite composite, String task);
+
+    /** Two disjoint halves of every task's data, with every class in both. */
+    Split split();
+
+    /** The halves of {@link #split()}: search on one, confirm on the other. */
+    record Split(CompositeLoss search, CompositeLoss confirm) { }
+
+    /** Mean over {@code tasks} of each task's mean cross-entropy. */
+    default double loss(Composite composite, List<String> tasks) {
+        double total = 0;
+        for (String task : tasks) {
+            total += crossEntropy(trueClassProbabilities(composite, task));
+        }
+        return total / tasks.size();
+    }
+
+    static double crossEntropy(double[] trueClassProbabilities) {
+        double ce = 0;
+        for (double p : trueClassProbabilities) {
+            ce -= Math.log(Math.max(p, MIN_PROBABILITY));
+        }
+        return ce / trueClassProbabilities.length;
+    }
 }

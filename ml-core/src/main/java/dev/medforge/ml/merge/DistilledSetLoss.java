@@ -2,12 +2,14 @@ package dev.medforge.ml.merge;
 
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.model.ModelSession;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Mean cross-entropy of a composite on the distilled sets of the given tasks: the fusion and
- * mixture objective. Only synthetic images are used, never an institution's real data.
+ * Cross-entropy of a composite on the distilled sets of the given tasks: the fusion and mixture
+ * objective. Only synthetic images are used, never an institution's real data.
  */
 public final class DistilledSetLoss implements CompositeLoss {
     private final ModelSession session;
@@ -19,20 +21,42 @@ public final class DistilledSetLoss implements CompositeLoss {
     }
 
     @Override
-    public double loss(Composite composite, List<String> tasks) {
-        double total = 0;
-        for (String task : tasks) {
-            LabeledImages set = distilled.get(task);
-            if (set == null) {
-                throw new IllegalArgumentException("no distilled set for task " + task);
-            }
-            float[][] p = composite.scores(session, task, set.pixels(), set.size());
-            double ce = 0;
-            for (int i = 0; i < p.length; i++) {
-                ce -= Math.log(Math.max(p[i][set.labels()[i]], 1e-7));
-            }
-            total += ce / p.length;
+    public double[] trueClassProbabilities(Composite composite, String task) {
+        LabeledImages set = distilled.get(task);
+        if (set == null) {
+            throw new IllegalArgumentException("no distilled set for task " + task);
         }
-        return total / tasks.size();
+        float[][] p = composite.scores(session, task, set.pixels(), set.size());
+        double[] truth = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            truth[i] = p[i][set.labels()[i]];
+        }
+        return truth;
+    }
+
+    /**
+     * Alternate images of each class go to each half, so both halves hold every class (a set of one
+     * image per class has nothing to confirm on and is used whole by both).
+     */
+    @Override
+    public Split split() {
+        Map<String, LabeledImages> search = new LinkedHashMap<>();
+        Map<String, LabeledImages> confirm = new LinkedHashMap<>();
+        distilled.forEach((task, set) -> {
+            List<Integer> first = new ArrayList<>();
+            List<Integer> second = new ArrayList<>();
+            int[] seen = new int[set.classes()];
+            for (int i = 0; i < set.size(); i++) {
+                (seen[set.labels()[i]]++ % 2 == 0 ? first : second).add(i);
+            }
+            boolean everyClassTwice = java.util.Arrays.stream(seen).allMatch(c -> c >= 2);
+            search.put(task, everyClassTwice ? set.select(positions(first)) : set);
+            confirm.put(task, everyClassTwice ? set.select(positions(second)) : set);
+        });
+        return new Split(new DistilledSetLoss(session, search), new DistilledSetLoss(session, confirm));
+    }
+
+    private static int[] positions(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -4,23 +4,33 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.TaskHead;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * MedForge-Fusion: an element-wise weighted sum of LoRA factors whose weights are searched to
- * minimise the cross-entropy on the distilled sets of the tasks merged so far plus l1 * mean|w|.
+ * minimise the cross-entropy on the distilled sets of the tasks merged so far, plus l1 times the
+ * mean distance from the starting point.
  * <ul>
- *   <li>{@code SEQUENTIAL} (the paper): adapters arrive one at a time; each step searches the
- *       weights of (composite so far, new adapter) on the tasks seen so far.</li>
- *   <li>{@code JOINT}: one search over the weights of all adapters at once.</li>
+ *   <li>{@code SEQUENTIAL} (the paper): adapters arrive one at a time; step k searches the weights of
+ *       (composite so far, new adapter) on the tasks seen so far, starting at the running linear
+ *       point (k/(k+1), 1/(k+1)), so a search that finds nothing leaves the uniform average.</li>
+ *   <li>{@code JOINT}: one search over the weights of all adapters at once, from 1/n.</li>
  * </ul>
- * Each search starts from uniform weights 1/k, the {@code linear} default, so fusion is never worse
- * than linear on the distilled sets. With {@code perLayer} there is one weight per adapter and module.
+ * Every search runs on one half of each distilled set and must beat its starting point on the
+ * other half, or the start is kept. The result then competes on that confirming half with
+ * {@code linear}, {@code task-arithmetic} and {@code ties} of the same adapters, and the best is
+ * returned: a search on a few synthetic images overfits easily, and one model that is worse than
+ * the plain merges would not earn its search. With {@code perLayer} there is one weight per adapter
+ * and module.
  */
 final class FusionMerge implements MergeStrategy {
     enum Mode { SEQUENTIAL, JOINT }
+
+    /** The plain merges fusion must beat on the confirming half. */
+    static final List<String> RIVALS = List.of("linear", "task-arithmetic", "ties");
 
     private final Mode mode;
 
@@ -35,38 +45,72 @@ final class FusionMerge implements MergeStrategy {
 
     @Override
     public Composite merge(MergeRequest request) {
-        CompositeLoss loss = request.requireObjective(name());
+        CompositeLoss.Split halves = request.requireObjective(name()).split();
         List<Adapter> adapters = request.adapters();
         List<String> names = LoraAlgebra.moduleNames(adapters);
-        if (mode == Mode.JOINT) {
-            return search(LoraAlgebra.modulesOf(adapters), request.heads(), request.tasks(), names, loss, request.options());
-        }
+        Composite.Merged fused = mode == Mode.JOINT
+                ? search(LoraAlgebra.modulesOf(adapters), uniform(adapters.size()), request.heads(), names, halves, request.options())
+                : sequential(adapters, names, halves, request.options());
+        return bestOnConfirmingHalf(fused, request, halves.confirm());
+    }
+
+    private static Composite.Merged sequential(List<Adapter> adapters, List<String> names, CompositeLoss.Split halves, MergeOptions o) {
         Map<String, LoraModule> current = adapters.get(0).modules();
-        List<Double> coefficients = new ArrayList<>();
+        List<Double> coefficients = new ArrayList<>(List.of(1.0));
         List<SearchStep> trace = new ArrayList<>();
         Map<String, TaskHead> heads = new LinkedHashMap<>();
         heads.put(adapters.get(0).task(), adapters.get(0).head());
         for (int k = 1; k < adapters.size(); k++) {
             heads.put(adapters.get(k).task(), adapters.get(k).head());
-            Composite.Merged step = search(List.of(current, adapters.get(k).modules()), new LinkedHashMap<>(heads),
-                    List.copyOf(heads.keySet()), names, loss, request.options());
+            double[] runningLinear = {k / (k + 1.0), 1 / (k + 1.0)};
+            Composite.Merged step = search(List.of(current, adapters.get(k).modules()), runningLinear, new LinkedHashMap<>(heads),
+                    names, halves, o);
             current = step.modules();
             trace.addAll(step.searchTrace());
-            for (double c : step.coefficients()) {
-                coefficients.add(c);
+            if (k == 1) {
+                coefficients.clear();
             }
+            Arrays.stream(step.coefficients()).forEach(coefficients::add);
         }
         return new Composite.Merged(current, heads, coefficients.stream().mapToDouble(Double::doubleValue).toArray(), trace);
     }
 
-    private static Composite.Merged search(List<Map<String, LoraModule>> items, Map<String, TaskHead> heads, List<String> tasks,
-                                   List<String> names, CompositeLoss loss, MergeOptions o) {
+    /** One search from {@code start} (per item, expanded per module if asked), confirmed against the start. */
+    private static Composite.Merged search(List<Map<String, LoraModule>> items, double[] start, Map<String, TaskHead> heads,
+                                           List<String> names, CompositeLoss.Split halves, MergeOptions o) {
         int perItem = o.perLayer() ? names.size() : 1;
-        double[] start = new double[items.size() * perItem];
-        java.util.Arrays.fill(start, 1.0 / items.size());
+        double[] from = new double[items.size() * perItem];
+        for (int i = 0; i < from.length; i++) {
+            from[i] = start[i / perItem];
+        }
+        List<String> tasks = List.copyOf(heads.keySet());
         CoefficientSearch.Result r = CoefficientSearch.minimise(
-                w -> loss.loss(new Composite.Merged(combine(items, names, w, perItem), heads, w), tasks), start, o);
-        return new Composite.Merged(combine(items, names, r.best(), perItem), heads, r.best(), r.trace());
+                w -> halves.search().loss(new Composite.Merged(combine(items, names, w, perItem), heads, w), tasks), from, o);
+        Composite.Merged found = new Composite.Merged(combine(items, names, r.best(), perItem), heads, r.best(), r.trace());
+        Composite.Merged origin = new Composite.Merged(combine(items, names, from, perItem), heads, from, r.trace());
+        return halves.confirm().loss(found, tasks) <= halves.confirm().loss(origin, tasks) ? found : origin;
+    }
+
+    private Composite bestOnConfirmingHalf(Composite.Merged fused, MergeRequest request, CompositeLoss confirm) {
+        List<String> tasks = request.tasks().stream().distinct().toList();
+        Composite best = fused;
+        double bestLoss = confirm.loss(fused, tasks);
+        for (String rival : RIVALS) {
+            Composite candidate = MergeStrategies.get(rival).merge(new MergeRequest(request.adapters(), MergeOptions.defaults()));
+            double loss = confirm.loss(candidate, tasks);
+            if (loss < bestLoss) {
+                best = candidate;
+                bestLoss = loss;
+            }
+        }
+        Composite.Merged winner = (Composite.Merged) best;
+        return new Composite.Merged(winner.modules(), winner.heads(), winner.coefficients(), fused.searchTrace());
+    }
+
+    private static double[] uniform(int n) {
+        double[] w = new double[n];
+        Arrays.fill(w, 1.0 / n);
+        return w;
     }
 
     /** Expands a flat coefficient vector (per adapter, or per adapter and module) and combines. */

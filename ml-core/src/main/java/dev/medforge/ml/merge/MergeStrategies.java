@@ -17,6 +17,7 @@ public final class MergeStrategies {
         BY_NAME.put("fusion", () -> new FusionMerge(FusionMerge.Mode.SEQUENTIAL));
         BY_NAME.put("fusion-joint", () -> new FusionMerge(FusionMerge.Mode.JOINT));
         BY_NAME.put("mixture", MixtureMerge::new);
+        BY_NAME.put("mixture-global", GlobalMixtureMerge::new);
     }
 
     private MergeStrategies() {

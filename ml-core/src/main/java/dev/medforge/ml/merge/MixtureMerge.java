@@ -1,14 +1,30 @@
 package dev.medforge.ml.merge;
 
-import java.util.Arrays;
+import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.model.TaskHead;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * MedForge-Mixture: members stay separate; the output is the weighted sum of their softmax
- * outputs, with weights searched like fusion's. The lower bound is 0 rather than fusion's -1.5:
- * a negative weight on a probability makes the mixture output negative and its cross-entropy
- * undefined.
+ * MedForge-Mixture, task-conditioned: one row of weights per task. Each row starts at the task's own
+ * member alone (one-hot), which is exactly the per-task oracle, and moves towards the EM optimum
+ * found on one half of the task's distilled set only as far as the other half confirms, so a
+ * composite never gives up a task's own adapter on the word of a few synthetic images.
+ * <p>
+ * On tasks with disjoint classes this is routing: another member runs under a head it was not
+ * trained with and rarely helps. It can beat the oracle only where members know something about
+ * another task's classes. In the trace, {@code loss} is the search half's loss and {@code objective}
+ * the confirming half's, for every point of the path tried.
  */
 final class MixtureMerge implements MergeStrategy {
+    /** Smallest gain on the confirming half, in nats, that justifies leaving the own member. */
+    static final double MIN_GAIN = 0.01;
+    private static final int PATH_STEPS = 10;
+    /** Weights below this share of a row are dropped, so their member is not run at inference. */
+    private static final double NEGLIGIBLE = 1e-3;
+
     @Override
     public String name() {
         return "mixture";
@@ -16,16 +32,56 @@ final class MixtureMerge implements MergeStrategy {
 
     @Override
     public Composite merge(MergeRequest request) {
-        CompositeLoss loss = request.requireObjective(name());
-        int n = request.adapters().size();
-        double[] start = new double[n];
-        Arrays.fill(start, 1.0 / n);
+        List<Adapter> members = request.adapters();
         if (request.options().weights() != null) {
-            return new Composite.Mixture(request.adapters(), request.options().weights().clone(), request.heads());
+            return Composite.Mixture.global(members, request.options().weights(), request.heads(), List.of());
         }
-        CoefficientSearch.Result r = CoefficientSearch.minimise(
-                w -> loss.loss(new Composite.Mixture(request.adapters(), w, request.heads()), request.tasks()),
-                start, Math.max(0, request.options().lower()), request.options().upper(), request.options());
-        return new Composite.Mixture(request.adapters(), r.best(), request.heads(), r.trace());
+        CompositeLoss.Split halves = request.requireObjective(name()).split();
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        List<SearchStep> trace = new ArrayList<>();
+        for (Map.Entry<String, TaskHead> task : request.heads().entrySet()) {
+            List<double[][]> search = List.<double[][]>of(MixtureWeights.likelihoods(halves.search(), members, task.getKey(), task.getValue()));
+            List<double[][]> confirm = List.<double[][]>of(MixtureWeights.likelihoods(halves.confirm(), members, task.getKey(), task.getValue()));
+            double[] own = new double[members.size()];
+            own[Composite.Mixture.ownMember(members, task.getKey())] = 1;
+            double[] optimum = MixtureWeights.solve(search, MixtureWeights.uniform(members.size()));
+            rows.put(task.getKey(), confirmedRow(own, optimum, search, confirm, trace));
+        }
+        return new Composite.Mixture(members, rows, request.heads(), trace);
+    }
+
+    /** The point on the segment from {@code own} to {@code optimum} that the confirming half prefers. */
+    private static double[] confirmedRow(double[] own, double[] optimum, List<double[][]> search, List<double[][]> confirm,
+                                         List<SearchStep> trace) {
+        double[] best = own;
+        double ownConfirm = MixtureWeights.loss(confirm, own);
+        double ownSearch = MixtureWeights.loss(search, own);
+        double bestConfirm = ownConfirm;
+        trace.add(new SearchStep(trace.size() + 1, own, ownSearch, ownConfirm));
+        for (int step = 1; step <= PATH_STEPS; step++) {
+            double t = (double) step / PATH_STEPS;
+            double[] row = new double[own.length];
+            for (int m = 0; m < row.length; m++) {
+                row[m] = (1 - t) * own[m] + t * optimum[m];
+            }
+            double searchLoss = MixtureWeights.loss(search, row);
+            double confirmLoss = MixtureWeights.loss(confirm, row);
+            trace.add(new SearchStep(trace.size() + 1, row, searchLoss, confirmLoss));
+            if (searchLoss <= ownSearch && confirmLoss < bestConfirm && confirmLoss <= ownConfirm - MIN_GAIN) {
+                best = row;
+                bestConfirm = confirmLoss;
+            }
+        }
+        return pruned(best);
+    }
+
+    private static double[] pruned(double[] row) {
+        double[] out = MixtureWeights.normalised(row);
+        for (int m = 0; m < out.length; m++) {
+            if (out[m] < NEGLIGIBLE) {
+                out[m] = 0;
+            }
+        }
+        return MixtureWeights.normalised(out);
     }
 }

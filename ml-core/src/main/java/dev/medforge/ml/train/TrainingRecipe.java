@@ -17,6 +17,10 @@ public record TrainingRecipe(int epochs, int batchSize, float learningRate, long
         return new TrainingRecipe(6, 128, 1e-3f, seed, 0, 0f);
     }
 
+    public TrainingRecipe withSeed(long s) {
+        return new TrainingRecipe(epochs, batchSize, learningRate, s, rank, alpha);
+    }
+
     public TrainingRecipe withEpochs(int e) {
         return new TrainingRecipe(e, batchSize, learningRate, seed, rank, alpha);
     }

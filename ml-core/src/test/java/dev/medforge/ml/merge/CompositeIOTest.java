@@ -7,12 +7,17 @@ import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.TaskHead;
 import org.junit.jupiter.api.Test;
 
+import dev.medforge.ml.safetensors.SafetensorsFormatException;
+import dev.medforge.ml.safetensors.SafetensorsWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompositeIOTest {
 
@@ -37,17 +42,55 @@ class CompositeIOTest {
     }
 
     @Test
-    void aMixtureKeepsItsMembersApart() throws Exception {
-        Composite mixture = new Composite.Mixture(List.of(TOPS, FOOTWEAR), new double[] {0.25, 0.75},
-                Map.of("tops", TOPS.head(), "footwear", FOOTWEAR.head()));
+    void aMixtureKeepsItsMembersApartAndItsPerTaskWeights() throws Exception {
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        rows.put("tops", new double[] {0.75, 0.25});
+        rows.put("footwear", new double[] {0.0, 1.0});
+        Composite mixture = new Composite.Mixture(List.of(TOPS, FOOTWEAR), rows, heads());
 
         Composite.Mixture back = assertInstanceOf(Composite.Mixture.class,
                 CompositeIO.read(CompositeIO.write(mixture, BASE.reference(), "")).composite());
 
         assertEquals(List.of("tops", "footwear"), back.members().stream().map(Adapter::task).toList());
-        assertArrayEquals(new double[] {0.25, 0.75}, back.coefficients());
+        assertEquals(rows.keySet(), back.weights().keySet());
+        rows.forEach((task, row) -> assertArrayEquals(row, back.weights().get(task), 1e-7));
         TOPS.modules().forEach((name, m) -> assertArrayEquals(m.delta(), back.members().get(0).modules().get(name).delta(), 1e-5));
         assertHeadsEqual(mixture.heads(), back.heads());
+    }
+
+    @Test
+    void aMixtureWrittenBeforePerTaskWeightsIsReadWithItsVectorAsEveryRow() throws Exception {
+        byte[] old = new SafetensorsWriter().metadata("format", "pt").metadata("base", BASE.reference())
+                .metadata("kind", "mixture").metadata("member_tasks", "tops,footwear").metadata("coefficients", "0.5,1.5")
+                .putF32("heads.tops.class_embeddings", TOPS.head().classEmbeddings(), 4, TOPS.head().width())
+                .putF32("heads.tops.logit_scale", new float[] {TOPS.head().logitScale()}, 1)
+                .putF32("heads.footwear.class_embeddings", FOOTWEAR.head().classEmbeddings(), 3, FOOTWEAR.head().width())
+                .putF32("heads.footwear.logit_scale", new float[] {FOOTWEAR.head().logitScale()}, 1)
+                .toBytes();
+
+        Composite.Mixture back = assertInstanceOf(Composite.Mixture.class, CompositeIO.read(old).composite());
+
+        assertArrayEquals(new double[] {0.5, 1.5}, back.weights().get("tops"));
+        assertArrayEquals(new double[] {0.5, 1.5}, back.weights().get("footwear"));
+    }
+
+    @Test
+    void aMixtureWhoseWeightsDoNotFitItsMembersIsRefusedWithTheRule() {
+        Composite mixture = Composite.Mixture.routed(List.of(TOPS, FOOTWEAR), heads());
+        byte[] bytes = CompositeIO.write(mixture, BASE.reference(), "");
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\"weight_tasks\":\"tops,footwear\"",
+                "\"weight_tasks\":\"tops,footwaer\"");
+        SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class,
+                () -> CompositeIO.read(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        assertEquals(SafetensorsFormatException.Rule.INVALID_ENTRY, e.rule());
+        assertTrue(e.getMessage().contains("footwear"), e.getMessage());
+    }
+
+    private static Map<String, TaskHead> heads() {
+        Map<String, TaskHead> heads = new LinkedHashMap<>();
+        heads.put("tops", TOPS.head());
+        heads.put("footwear", FOOTWEAR.head());
+        return heads;
     }
 
     private static void assertHeadsEqual(Map<String, TaskHead> expected, Map<String, TaskHead> actual) {

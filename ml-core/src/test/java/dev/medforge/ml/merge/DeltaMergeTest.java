@@ -20,7 +20,7 @@ class DeltaMergeTest {
 
     @Test
     void registryKnowsEveryMethodByName() {
-        assertEquals(List.of("linear", "task-arithmetic", "ties", "dare", "fusion", "fusion-joint", "mixture"),
+        assertEquals(List.of("linear", "task-arithmetic", "ties", "dare", "fusion", "fusion-joint", "mixture", "mixture-global"),
                 List.copyOf(MergeStrategies.names()));
         for (String n : MergeStrategies.names()) {
             assertEquals(n, MergeStrategies.get(n).name());

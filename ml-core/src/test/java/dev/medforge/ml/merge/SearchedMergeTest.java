@@ -50,17 +50,61 @@ class SearchedMergeTest {
         return new LabeledImages(px, y, classes, 28, 28);
     }
 
-    /** Wraps the objective to record every evaluated composite's coefficients. */
+    /**
+     * The objective, recording the coefficients of every composite the search half is asked about:
+     * the searches run on that half, the confirmations on the other.
+     */
     private static CompositeLoss recording(List<double[]> seen, AtomicInteger calls) {
-        return (c, tasks) -> {
-            calls.incrementAndGet();
-            seen.add(c.coefficients().clone());
-            return objective.loss(c, tasks);
+        CompositeLoss.Split halves = objective.split();
+        CompositeLoss searchHalf = new CompositeLoss() {
+            @Override
+            public double[] trueClassProbabilities(Composite composite, String task) {
+                return halves.search().trueClassProbabilities(composite, task);
+            }
+
+            @Override
+            public double loss(Composite composite, List<String> tasks) {
+                calls.incrementAndGet();
+                seen.add(composite.coefficients().clone());
+                return halves.search().loss(composite, tasks);
+            }
+
+            @Override
+            public Split split() {
+                throw new UnsupportedOperationException("already a half");
+            }
+        };
+        return new CompositeLoss() {
+            @Override
+            public double[] trueClassProbabilities(Composite composite, String task) {
+                return objective.trueClassProbabilities(composite, task);
+            }
+
+            @Override
+            public Split split() {
+                return new Split(searchHalf, halves.confirm());
+            }
         };
     }
 
+    private static final List<String> TASKS = List.of("tops", "footwear", "garments");
+
     @Test
-    void jointFusionImprovesOnItsStartWithinBoundsAndBudget() {
+    void theHalvesAreDisjointAndHoldEveryClass() {
+        CompositeLoss.Split halves = objective.split();
+        Composite own = new Composite.Merged(A.modules(), Map.of("tops", A.head()), new double[] {1});
+        double[] whole = objective.trueClassProbabilities(own, "tops");
+        double[] search = halves.search().trueClassProbabilities(own, "tops");
+        double[] confirm = halves.confirm().trueClassProbabilities(own, "tops");
+        assertEquals(4 * 3, search.length, "images 1, 3 and 5 of each of the 4 classes");
+        assertEquals(4 * 2, confirm.length, "images 2 and 4 of each class");
+        double[] together = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(search), java.util.Arrays.stream(confirm))
+                .sorted().toArray();
+        assertArrayEquals(java.util.Arrays.stream(whole).sorted().toArray(), together, 1e-7, "every image in exactly one half");
+    }
+
+    @Test
+    void jointFusionStartsAtLinearStaysInBoundsAndBudgetAndBeatsTheRivalsOnTheConfirmingHalf() {
         List<double[]> seen = new ArrayList<>();
         AtomicInteger calls = new AtomicInteger();
         MergeOptions o = MergeOptions.defaults();
@@ -68,78 +112,135 @@ class SearchedMergeTest {
                 .merge(new MergeRequest(List.of(A, B, C), o, recording(seen, calls)));
         assertEquals(40, calls.get(), "the whole budget is used, never more");
         assertEquals(40, fused.searchTrace().size());
-        assertEquals(fused.searchTrace().stream().mapToDouble(SearchStep::objective).min().orElseThrow(),
-                fused.searchTrace().stream().filter(st -> java.util.Arrays.equals(st.coefficients(), fused.coefficients()))
-                        .findFirst().orElseThrow().objective(), 1e-12, "the composite uses the best point of its trace");
         for (double[] w : seen) {
             for (double x : w) {
                 assertTrue(x >= -1.5 && x <= 1.5, "coefficient " + x + " outside bounds");
             }
         }
         assertArrayEquals(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}, seen.get(0), 1e-12, "search starts at the linear default");
-        List<String> tasks = List.of("tops", "footwear", "garments");
-        Composite start = MergeStrategies.get("linear").merge(new MergeRequest(List.of(A, B, C), o));
-        double penaltyStart = 0.05 * (1 / 3.0);
-        double penaltyEnd = 0.05 * java.util.Arrays.stream(fused.coefficients()).map(Math::abs).average().orElseThrow();
-        assertTrue(objective.loss(fused, tasks) + penaltyEnd <= objective.loss(start, tasks) + penaltyStart + 1e-9);
+        CompositeLoss confirm = objective.split().confirm();
+        double chosen = confirm.loss(fused, TASKS);
+        for (String rival : FusionMerge.RIVALS) {
+            Composite r = MergeStrategies.get(rival).merge(new MergeRequest(List.of(A, B, C), o));
+            assertTrue(chosen <= confirm.loss(r, TASKS) + 1e-9, "fusion is no worse than " + rival + " on the confirming half");
+        }
     }
 
     @Test
-    void sequentialFusionSearchesEachArrivalWithItsOwnBudget() {
+    void theSearchPenalisesTheDistanceFromItsStartNotFromZero() {
+        List<double[]> seen = new ArrayList<>();
+        Composite.Merged fused = (Composite.Merged) MergeStrategies.get("fusion-joint")
+                .merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), recording(seen, new AtomicInteger())));
+        SearchStep first = fused.searchTrace().get(0);
+        assertEquals(first.loss(), first.objective(), 1e-12, "the start pays no penalty");
+        for (SearchStep step : fused.searchTrace()) {
+            double distance = java.util.Arrays.stream(step.coefficients()).map(w -> Math.abs(w - 1 / 3.0)).average().orElseThrow();
+            assertEquals(step.loss() + 0.05 * distance, step.objective(), 1e-9);
+        }
+    }
+
+    @Test
+    void eachSequentialStepStartsAtTheRunningLinearPoint() {
         AtomicInteger calls = new AtomicInteger();
         List<double[]> seen = new ArrayList<>();
         Composite.Merged fused = (Composite.Merged) MergeStrategies.get("fusion")
                 .merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults().withBudget(12), recording(seen, calls)));
         assertEquals(24, calls.get(), "two pairwise searches of 12 evaluations");
         assertEquals(24, fused.searchTrace().size());
-        assertEquals(4, fused.coefficients().length);
         assertEquals(3, fused.heads().size());
         for (double[] w : seen) {
             assertEquals(2, w.length, "pairwise: composite so far and the new adapter");
         }
+        assertArrayEquals(new double[] {1 / 2.0, 1 / 2.0}, seen.get(0), 1e-12, "step 1: two adapters, each 1/2");
+        assertArrayEquals(new double[] {2 / 3.0, 1 / 3.0}, seen.get(12), 1e-12, "step 2: the pair weighs 2/3, the third 1/3");
     }
 
     @Test
     void perLayerFusionHasOneCoefficientPerAdapterAndModule() {
-        Composite.Merged fused = (Composite.Merged) MergeStrategies.get("fusion-joint")
-                .merge(new MergeRequest(List.of(A, B), MergeOptions.defaults().withPerLayer(true).withBudget(10), objective));
-        assertEquals(2 * 9, fused.coefficients().length);
+        List<double[]> seen = new ArrayList<>();
+        MergeStrategies.get("fusion-joint").merge(new MergeRequest(List.of(A, B),
+                MergeOptions.defaults().withPerLayer(true).withBudget(10), recording(seen, new AtomicInteger())));
+        assertEquals(2 * 9, seen.get(0).length);
     }
 
     @Test
-    void mixtureIsExactlyTheWeightedSumOfMemberSoftmaxes() {
-        double[] w = {0.2, 0.5, 1.1};
+    void aMixtureIsTheNormalisedWeightedSumOfMemberSoftmaxesAndSkipsZeroWeights() {
+        double[] w = {0.2, 0.0, 1.1};
         Composite mix = MergeStrategies.get("mixture").merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults().withWeights(w), objective));
         LabeledImages x = noise(3, 9);
         float[][] got = mix.scores(session, "footwear", x.pixels(), x.size());
-        Adapter[] members = {A, B, C};
-        float[][][] p = new float[3][][];
-        for (int m = 0; m < 3; m++) {
-            p[m] = session.probabilities(x.pixels(), x.size(), members[m].modules(), B.head());
-        }
+        float[][] pa = session.probabilities(x.pixels(), x.size(), A.modules(), B.head());
+        float[][] pc = session.probabilities(x.pixels(), x.size(), C.modules(), B.head());
         for (int i = 0; i < x.size(); i++) {
             for (int c = 0; c < 3; c++) {
-                double expected = w[0] * p[0][i][c] + w[1] * p[1][i][c] + w[2] * p[2][i][c];
-                assertEquals(expected, got[i][c], 1e-6);
+                assertEquals((0.2 * pa[i][c] + 1.1 * pc[i][c]) / 1.3, got[i][c], 1e-6);
             }
         }
     }
 
     @Test
-    void searchedMixtureStaysNonNegativeAndImprovesOnUniform() {
-        AtomicInteger calls = new AtomicInteger();
-        List<double[]> seen = new ArrayList<>();
-        Composite mix = MergeStrategies.get("mixture").merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), recording(seen, calls)));
-        assertEquals(40, calls.get());
-        for (double[] w : seen) {
-            for (double v : w) {
-                assertTrue(v >= 0 && v <= 1.5);
+    void aRoutedMixtureScoresExactlyAsEachTasksOwnAdapter() {
+        Composite routed = Composite.Mixture.routed(List.of(A, B, C), Map.of("tops", A.head(), "footwear", B.head(), "garments", C.head()));
+        LabeledImages x = noise(4, 10);
+        for (Adapter own : List.of(A, B, C)) {
+            float[][] expected = session.probabilities(x.pixels(), x.size(), own.modules(), own.head());
+            float[][] got = routed.scores(session, own.task(), x.pixels(), x.size());
+            for (int i = 0; i < x.size(); i++) {
+                assertArrayEquals(expected[i], got[i], "task " + own.task() + ", image " + i);
             }
         }
-        List<String> tasks = List.of("tops", "footwear", "garments");
-        Composite uniform = MergeStrategies.get("mixture").merge(new MergeRequest(List.of(A, B, C),
-                MergeOptions.defaults().withWeights(1 / 3.0, 1 / 3.0, 1 / 3.0), objective));
-        double l1 = 0.05 * java.util.Arrays.stream(mix.coefficients()).average().orElseThrow();
-        assertTrue(objective.loss(mix, tasks) + l1 <= objective.loss(uniform, tasks) + 0.05 / 3 + 1e-9);
+    }
+
+    @Test
+    void theMixtureObjectiveIsInvariantToScalingTheWeights() {
+        List<double[][]> tasks = List.<double[][]>of(MixtureWeights.likelihoods(objective, List.of(A, B, C), "tops", A.head()));
+        double[] w = {0.2, 0.5, 0.3};
+        double[] scaled = {2.0, 5.0, 3.0};
+        assertEquals(MixtureWeights.loss(tasks, w), MixtureWeights.loss(tasks, scaled), 1e-12);
+    }
+
+    @Test
+    void emFindsTheMinimumOfTheMixtureObjective() {
+        List<double[][]> tasks = List.<double[][]>of(new double[][] {{0.9, 0.2, 0.6, 0.1}, {0.3, 0.8, 0.5, 0.7}});
+        double[] w = MixtureWeights.solve(tasks, MixtureWeights.uniform(2));
+        double best = MixtureWeights.loss(tasks, w);
+        for (int k = 0; k <= 1000; k++) {
+            double a = k / 1000.0;
+            assertTrue(best <= MixtureWeights.loss(tasks, new double[] {a, 1 - a}) + 1e-9, "grid point " + a + " beats EM");
+        }
+        assertEquals(1.0, w[0] + w[1], 1e-12);
+    }
+
+    @Test
+    void eachTaskRowStartsAtItsOwnMemberAndLeavesItOnlyForAConfirmedGain() {
+        Composite.Mixture mix = (Composite.Mixture) MergeStrategies.get("mixture").merge(new MergeRequest(List.of(A, B, C),
+                MergeOptions.defaults(), objective));
+        assertEquals(3 * 11, mix.searchTrace().size(), "own member plus ten points towards the optimum, per task");
+        CompositeLoss confirm = objective.split().confirm();
+        Composite routed = Composite.Mixture.routed(List.of(A, B, C), mix.heads());
+        for (int t = 0; t < 3; t++) {
+            double[] own = new double[3];
+            own[t] = 1;
+            assertArrayEquals(own, mix.searchTrace().get(11 * t).coefficients(), "row " + t + " starts one-hot");
+            String task = TASKS.get(t);
+            double[] row = mix.weights().get(task);
+            assertEquals(1.0, java.util.Arrays.stream(row).sum(), 1e-9);
+            if (!java.util.Arrays.equals(row, own)) {
+                assertTrue(confirm.loss(mix, List.of(task)) <= confirm.loss(routed, List.of(task)) - MixtureMerge.MIN_GAIN + 1e-6,
+                        "task " + task + " left its own member without a gain on the confirming half");
+            }
+        }
+    }
+
+    @Test
+    void theGlobalMixtureUsesOneRowForEveryTaskAndImprovesOnUniform() {
+        Composite.Mixture mix = (Composite.Mixture) MergeStrategies.get("mixture-global")
+                .merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), objective));
+        double[] row = mix.weights().get("tops");
+        for (String task : TASKS) {
+            assertArrayEquals(row, mix.weights().get(task));
+        }
+        Composite uniform = Composite.Mixture.global(List.of(A, B, C), MixtureWeights.uniform(3), mix.heads(), List.of());
+        assertTrue(objective.loss(mix, TASKS) <= objective.loss(uniform, TASKS) + 1e-6);
     }
 }
