@@ -195,8 +195,8 @@ class PipelineTest {
         String branch = fashion3Branch();
         List<AdapterSubmitted> submissions = List.of(
                 PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(101)),
-                PipelineFixtures.submission(store, branch, TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 102)),
-                PipelineFixtures.submission(store, branch, TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, 103)));
+                submission("hospital-b", branch, TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 102)),
+                submission("hospital-c", branch, TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, 103)));
 
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED)) {
@@ -234,8 +234,7 @@ class PipelineTest {
     void twoAdaptersSubmittedAtTheSameMomentBothReachTheHeadWithoutSkippingOrRepeatingAVersion() throws Exception {
         String branch = fashion3Branch();
         AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(201));
-        AdapterSubmitted footwear = PipelineFixtures.submission(store, branch,
-                TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 202));
+        AdapterSubmitted footwear = submission("hospital-b", branch, TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 202));
 
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
             TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", tops));
@@ -289,17 +288,8 @@ class PipelineTest {
     @Test
     void aSubmissionThroughTheGatewayIsPublishedAndASubscriberHearsItWhileAMalformedEventBeforeItGoesToTheDlq() throws Exception {
         String gw = gateway();
-        String branch = "gw-pipeline-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(KeycloakTokens.user("ops")).contentType(ContentType.JSON)
-                .body(Map.of("id", branch, "baseModel", baseModel(), "policy", OPEN_GATE))
-                .post(gw + "/api/v1/branches")
-                .then().statusCode(201);
         String hospitalA = KeycloakTokens.user("hospital-a");
-        given().auth().oauth2(hospitalA).contentType(ContentType.JSON)
-                .body(Map.of("name", "tops", "classNames", PipelineFixtures.TOPS,
-                        "evaluationSuite", PipelineFixtures.storeLabeledImages(store, PipelineFixtures.TOPS.size(), 25, 17)))
-                .post(gw + "/api/v1/branches/{b}/tasks", branch)
-                .then().statusCode(201);
+        String branch = gatewayBranchWithTops(gw, hospitalA);
         SubmissionParts parts = SubmissionParts.of(PipelineFixtures.adapter(501));
         String garbage = "{\"not\": \"an event\", \"marker\": \"" + UUID.randomUUID() + "\"";
 
@@ -308,12 +298,8 @@ class PipelineTest {
              TopicProbe deadLetters = TopicProbe.tail(Topics.deadLetter(Topics.ADAPTER_SUBMITTED))) {
             TopicProbe.send(Topics.ADAPTER_SUBMITTED, branch, garbage);
 
-            RequestSpecification upload = given().auth().oauth2(hospitalA).contentType("multipart/form-data")
-                    .multiPart("manifest", "manifest.json",
-                            "{\"task\":\"tops\",\"description\":\"tops classifier, 3 epochs\"}".getBytes(StandardCharsets.UTF_8),
-                            "application/json");
-            parts.byPartName().forEach((name, bytes) -> upload.multiPart(name, name, bytes, "application/octet-stream"));
-            Response accepted = upload.post(gw + "/api/v1/branches/{b}/submissions", branch);
+            Response accepted = upload(gw, hospitalA, branch, "{\"task\":\"tops\",\"description\":\"tops classifier, 3 epochs\"}",
+                    parts);
             assertEquals(202, accepted.statusCode(), accepted.asString());
             String id = accepted.path("submissionId");
             assertTrue(accepted.header("Location").endsWith("/api/v1/submissions/" + id), accepted.header("Location"));
@@ -341,6 +327,73 @@ class PipelineTest {
                     Duration.between(publishedAt, heard.arrived()).toMillis(), publishedAt,
                     Duration.between(publishedAt, relayed).toMillis(), Duration.between(relayed, heard.arrived()).toMillis());
         }
+    }
+
+    /**
+     * Issue 9, the attack as it was found: hospital-b uploads through the gateway, with its own
+     * token, an adapter whose manifest names hospital-a's task "tops" on the same branch. The gate
+     * is open, so before the fix this adapter became version 1 and hospital-a's task had
+     * hospital-b's head. Now it ends REJECTED with TASK_NOT_OWNED, told to hospital-b on its
+     * notification stream and in its status history, without naming hospital-a, and no version is
+     * published.
+     */
+    @Test
+    void anAdapterForAnotherInstitutionsTaskThroughTheGatewayIsRejectedAndTheHeadDoesNotMove() throws Exception {
+        String gw = gateway();
+        String branch = gatewayBranchWithTops(gw, KeycloakTokens.user("hospital-a"));
+        String hospitalB = KeycloakTokens.user("hospital-b");
+
+        try (SseStream hospitalBStream = SseStream.open(gw + "/api/v1/notifications", hospitalB);
+             TopicProbe rejections = TopicProbe.tail(Topics.ADAPTER_REJECTED);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            Response accepted = upload(gw, hospitalB, branch, "{\"task\":\"tops\",\"description\":\"tops classifier\"}",
+                    SubmissionParts.of(PipelineFixtures.adapter(601)));
+            assertEquals(202, accepted.statusCode(), accepted.asString());
+            String id = accepted.path("submissionId");
+
+            SubmissionStatus last = EventCodec.decode(hospitalBStream.await("submission.status", data -> {
+                SubmissionStatus status = EventCodec.decode(data, SubmissionStatus.class).data();
+                return status.submissionId().equals(id) && status.stage().terminal();
+            }, WAIT).data(), SubmissionStatus.class).data();
+            assertEquals(SubmissionStatus.Stage.REJECTED, last.stage());
+            assertEquals("TASK_NOT_OWNED task", last.detail());
+            AdapterRejected rejection = rejections.awaitEvent(AdapterRejected.class, r -> r.submissionId().equals(id), WAIT).data();
+            assertEquals(1, rejection.reasons().size(), rejection.reasons().toString());
+            assertEquals("TASK_NOT_OWNED", rejection.reasons().get(0).code());
+            assertEquals("task", rejection.reasons().get(0).field());
+            assertFalse(rejection.reasons().get(0).message().contains("hospital-a"), rejection.reasons().get(0).message());
+
+            JsonPath status = awaitStage(() -> given().auth().oauth2(hospitalB).get(gw + "/api/v1/submissions/{id}", id), "REJECTED");
+            assertEquals("hospital-b", status.getString("institution"));
+            assertEquals(List.of("RECEIVED", "REJECTED"), status.getList("history.stage"));
+            assertEquals(List.of(), publishedVersions(published, branch), "no model.published for the branch");
+        }
+        given().auth().oauth2(KeycloakTokens.user("viewer")).get(gw + "/api/v1/branches/{b}/versions", branch).then()
+                .statusCode(200).body("", org.hamcrest.Matchers.hasSize(0));
+        given().get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(0));
+    }
+
+    /** The operator registers a branch with the gate opened wide through the gateway, and hospital-a its task "tops" on it. */
+    private static String gatewayBranchWithTops(String gw, String hospitalA) throws Exception {
+        String branch = "gw-pipeline-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(KeycloakTokens.user("ops")).contentType(ContentType.JSON)
+                .body(Map.of("id", branch, "baseModel", baseModel(), "policy", OPEN_GATE))
+                .post(gw + "/api/v1/branches")
+                .then().statusCode(201);
+        given().auth().oauth2(hospitalA).contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "classNames", PipelineFixtures.TOPS,
+                        "evaluationSuite", PipelineFixtures.storeLabeledImages(store, PipelineFixtures.TOPS.size(), 25, 17)))
+                .post(gw + "/api/v1/branches/{b}/tasks", branch)
+                .then().statusCode(201);
+        return branch;
+    }
+
+    /** The multipart upload {@code medforge submit} makes: the manifest and the four parts, with the institution's token. */
+    private static Response upload(String gw, String token, String branch, String manifest, SubmissionParts parts) {
+        RequestSpecification upload = given().auth().oauth2(token).contentType("multipart/form-data")
+                .multiPart("manifest", "manifest.json", manifest.getBytes(StandardCharsets.UTF_8), "application/json");
+        parts.byPartName().forEach((name, bytes) -> upload.multiPart(name, name, bytes, "application/octet-stream"));
+        return upload.post(gw + "/api/v1/branches/{b}/submissions", branch);
     }
 
     /**
@@ -489,6 +542,12 @@ class PipelineTest {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** What the gateway would emit when {@code institution} submits {@code adapter} for its task. */
+    private static AdapterSubmitted submission(String institution, String branch, Adapter adapter) {
+        return SubmissionParts.of(adapter).store(store, institution, branch, adapter.task(),
+                Map.of("description", adapter.task() + " classifier, 3 epochs"));
     }
 
     /** The test base model, stored once: what an operator registers a branch with. */

@@ -29,9 +29,10 @@ import java.util.function.Supplier;
 
 /**
  * Decides whether a submission may be merged. First its parts must be in the artifact store, intact
- * and within the size limit; then its branch and task must exist; then the adapter, distilled set and
- * manifest must pass every format and privacy check. Every problem of a stage is reported, not only
- * the first, so an institution can fix all of them at once.
+ * and within the size limit; then its branch and task must exist, the task registered by the
+ * submitting institution; then the adapter, distilled set and manifest must pass every format and
+ * privacy check. Every problem of a stage is reported, not only the first, so an institution can fix
+ * all of them at once.
  */
 @ApplicationScoped
 public class IntakeService {
@@ -65,6 +66,11 @@ public class IntakeService {
         if (task.isEmpty()) {
             return invalid("UNKNOWN_TASK", "task", "branch '" + submission.branch() + "' has no task '" + submission.task()
                     + "'; register it before submitting");
+        }
+        if (!task.get().institution().equals(submission.institution())) {
+            // Unnamed owner: the message would otherwise tell any contributor which institution works on what.
+            return invalid("TASK_NOT_OWNED", "task", "task '" + submission.task() + "' on branch '" + submission.branch()
+                    + "' is registered by another institution; register your own task");
         }
         return validator.validate(submission, branch.get(), task.get());
     }

@@ -35,6 +35,7 @@ import static dev.medforge.ml.store.PipelineFixtures.submission;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against the real broker, the real registry and real adapter files: submissions in, decisions out. */
@@ -158,6 +159,27 @@ class SubmissionConsumerTest {
         RejectionReason missing = rejectionOf(missingPart).get(0);
         assertEquals("ARTIFACT_MISSING", missing.code());
         assertEquals("artifacts.adapterModel", missing.field());
+    }
+
+    /** Issue 9: hospital-b naming hospital-a's task would otherwise replace hospital-a's head for it. */
+    @Test
+    void aSubmissionForAnotherInstitutionsTaskIsRejectedWithoutNamingTheOwner() {
+        AdapterSubmitted ours = submission(store, branch(), adapter(11));
+        AdapterSubmitted foreign = new AdapterSubmitted(ours.submissionId(), "hospital-b", ours.branch(), ours.task(),
+                ours.artifacts(), ours.manifest());
+
+        try (TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            List<RejectionReason> reasons = rejectionOf(foreign);
+
+            assertEquals(List.of(new RejectionReason("TASK_NOT_OWNED", "task", "task 'tops' on branch '" + ours.branch()
+                    + "' is registered by another institution; register your own task")), reasons);
+            assertFalse(reasons.get(0).message().contains("hospital-a"), reasons.get(0).message());
+            SubmissionStatus rejected = status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(foreign.submissionId()), WAIT).data();
+            assertEquals(Stage.REJECTED, rejected.stage());
+            assertEquals("TASK_NOT_OWNED task", rejected.detail());
+            assertEquals("hospital-b", rejected.institution());
+        }
     }
 
     @Test
