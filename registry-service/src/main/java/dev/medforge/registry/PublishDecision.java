@@ -8,6 +8,11 @@ public enum PublishDecision {
     REBASE,
     /** The gate failed a fused composite of a {@code fallback} branch: its adapters go back to be merged as a mixture. */
     FALLBACK,
+    /**
+     * An adapter's institution does not own its task: those submissions end as rejected, whatever the
+     * gate said, and the composite's other adapters go back to the merge workers without them.
+     */
+    NOT_OWNED,
     /** The gate failed: its submissions end as gated-out with the gate's reasons. */
     GATED_OUT,
     /** This composite was decided before; a redelivered event changes nothing. */

@@ -36,6 +36,24 @@ public final class RegistryFixtures {
         return branch;
     }
 
+    /** A branch on which hospital-a registered "tops", the task of the adapters in {@link #evaluated} composites. */
+    public static String branchWithTops(Map<String, Object> policy) {
+        String branch = newBranch(policy);
+        registerTask(branch, "tops", "hospital-a");
+        return branch;
+    }
+
+    public static String branchWithTops() {
+        return branchWithTops(Map.of());
+    }
+
+    public static void registerTask(String branch, String task, String institution) {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", task, "institution", institution, "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
+                .post("/internal/branches/{b}/tasks", branch)
+                .then().statusCode(201);
+    }
+
     public static EventEnvelope<CompositeEvaluated> evaluated(String branch, int parentVersion, boolean passed,
                                                               String... submissionIds) {
         return evaluated(branch, "fusion", parentVersion, passed, submissionIds);
@@ -43,12 +61,20 @@ public final class RegistryFixtures {
 
     public static EventEnvelope<CompositeEvaluated> evaluated(String branch, String strategy, int parentVersion, boolean passed,
                                                               String... submissionIds) {
-        List<AdapterRef> adapters = java.util.Arrays.stream(submissionIds)
-                .map(id -> new AdapterRef(id, "hospital-a", "tops", DIGEST, DIGEST, DIGEST))
-                .toList();
+        return evaluated(branch, strategy, parentVersion, passed, java.util.Arrays.stream(submissionIds)
+                .map(id -> adapter(id, "hospital-a", "tops"))
+                .toList());
+    }
+
+    public static EventEnvelope<CompositeEvaluated> evaluated(String branch, String strategy, int parentVersion, boolean passed,
+                                                              List<AdapterRef> adapters) {
         return EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch, parentVersion,
-                strategy, DIGEST, adapters, Map.of(submissionIds[0], 0.8),
+                strategy, DIGEST, adapters, Map.of(adapters.get(0).submissionId(), 0.8),
                 Map.of("tops", new TaskMetrics(0.9, 0.97, 2000)), Map.of(), Map.of(),
                 new GateDecision(passed, passed ? List.of() : List.of("tops lost 3.1 points against version " + parentVersion))));
+    }
+
+    public static AdapterRef adapter(String submissionId, String institution, String task) {
+        return new AdapterRef(submissionId, institution, task, DIGEST, DIGEST, DIGEST);
     }
 }

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * The registry sends a composite's adapters back to be merged again onto the head: because the
- * composite was built on a stale parent, or because a {@code fallback} branch's fused composite
- * failed the gate and mixture is tried next. The adapters travel in full, so the merge worker needs
- * nothing but this event.
+ * composite was built on a stale parent, because others in it were rejected for a task their
+ * institution does not own, or because a {@code fallback} branch's fused composite failed the gate
+ * and mixture is tried next. The adapters travel in full, so the merge worker needs nothing but this
+ * event.
  *
  * @param strategy the strategy to merge with; null means the branch's own
  */

@@ -14,6 +14,7 @@ import dev.medforge.registry.Composite;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.OutboxEvent;
 import dev.medforge.registry.PublishDecision;
+import dev.medforge.registry.Task;
 import dev.medforge.registry.mapping.JsonText;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +25,8 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The merge queue's one writer of heads. Each evaluated composite is decided in one transaction
@@ -65,6 +68,36 @@ public class PublishingService {
                     evaluated.compositeId(), evaluated.adapters());
             return outbox(event, List.of(rebase)).replaceWith(PublishDecision.REBASE);
         }
+        return Task.<Task>list("branchId", branch.id).flatMap(tasks -> {
+            Map<String, String> owners = tasks.stream().collect(Collectors.toMap(t -> t.name, t -> t.institution));
+            List<AdapterRef> notOwned = evaluated.adapters().stream()
+                    .filter(a -> !a.institution().equals(owners.get(a.task())))
+                    .toList();
+            return notOwned.isEmpty() ? judge(branch, event) : refuse(branch, event, notOwned);
+        });
+    }
+
+    /**
+     * Behind ingest's own check: heads are keyed by task name, so publishing an adapter in another
+     * institution's task would replace that institution's head. Whatever the gate said, it judged a
+     * composite that must not exist; the other adapters go back to be merged without the refused ones.
+     */
+    private static Uni<PublishDecision> refuse(Branch branch, EventEnvelope<CompositeEvaluated> event, List<AdapterRef> notOwned) {
+        CompositeEvaluated evaluated = event.data();
+        List<EventData> events = new ArrayList<>();
+        for (AdapterRef adapter : notOwned) {
+            events.add(new SubmissionStatus(adapter.submissionId(), adapter.institution(), evaluated.branch(), Stage.REJECTED,
+                    "TASK_NOT_OWNED task"));
+        }
+        List<AdapterRef> owned = evaluated.adapters().stream().filter(a -> !notOwned.contains(a)).toList();
+        if (!owned.isEmpty()) {
+            events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(), owned));
+        }
+        return outbox(event, events).replaceWith(PublishDecision.NOT_OWNED);
+    }
+
+    private Uni<PublishDecision> judge(Branch branch, EventEnvelope<CompositeEvaluated> event) {
+        CompositeEvaluated evaluated = event.data();
         if (!evaluated.decision().passed()) {
             String reasons = String.join("; ", evaluated.decision().reasons());
             if (FALLBACK.equals(branch.strategy) && FUSION.equals(evaluated.strategy())) {

@@ -1,6 +1,7 @@
 package dev.medforge.registry.messaging;
 
 import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeRebase;
 import dev.medforge.contracts.events.EventCodec;
@@ -19,13 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.medforge.registry.RegistryFixtures.adapter;
+import static dev.medforge.registry.RegistryFixtures.branchWithTops;
 import static dev.medforge.registry.RegistryFixtures.evaluated;
-import static dev.medforge.registry.RegistryFixtures.newBranch;
+import static dev.medforge.registry.RegistryFixtures.registerTask;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Publishing decisions through the real broker and PostgreSQL, observed on the topics and the API. */
 @QuarkusTest
@@ -35,7 +39,7 @@ class CompositeEvaluatedConsumerTest {
 
     @Test
     void aPassingCompositeOnTheHeadBecomesTheNextVersionAndIsAnnouncedOnce() {
-        String branch = newBranch();
+        String branch = branchWithTops();
         String submission = UUID.randomUUID().toString();
         String secondSubmission = UUID.randomUUID().toString();
         EventEnvelope<CompositeEvaluated> first = evaluated(branch, 0, true, submission);
@@ -82,7 +86,7 @@ class CompositeEvaluatedConsumerTest {
     @ParameterizedTest(name = "gate passed: {0}")
     @ValueSource(booleans = {true, false})
     void aCompositeBuiltOnAStaleParentIsSentBackForARebaseWhateverItsVerdict(boolean passed) {
-        String branch = newBranch();
+        String branch = branchWithTops();
         String late = UUID.randomUUID().toString();
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
@@ -101,7 +105,7 @@ class CompositeEvaluatedConsumerTest {
 
     @Test
     void aCompositeThatFailsTheGateLeavesTheHeadAndGatesOutItsSubmissionsWithTheReason() {
-        String branch = newBranch();
+        String branch = branchWithTops();
         String submission = UUID.randomUUID().toString();
         try (TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, false, submission));
@@ -117,7 +121,7 @@ class CompositeEvaluatedConsumerTest {
 
     @Test
     void aFallbackBranchTriesMixtureAfterAFailedFusionAndGatesOutOnlyWhenMixtureFailsToo() {
-        String branch = newBranch(Map.of("strategy", "fallback"));
+        String branch = branchWithTops(Map.of("strategy", "fallback"));
         String submission = UUID.randomUUID().toString();
         try (TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS);
              TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
@@ -141,9 +145,46 @@ class CompositeEvaluatedConsumerTest {
         given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
     }
 
+    /**
+     * Issue 9, defence in depth behind ingest and merge: a passing composite in which hospital-b's
+     * adapter heads hospital-a's "tops", or a task nobody registered, is not published. Those
+     * submissions are rejected; hospital-b's adapter for its own task goes back to be merged alone.
+     */
+    @Test
+    void aCompositeWithAnAdapterInATaskItsInstitutionDoesNotOwnIsNotPublishedAndTheOthersAreRebased() {
+        String branch = branchWithTops();
+        registerTask(branch, "footwear", "hospital-b");
+        AdapterRef intruder = adapter(UUID.randomUUID().toString(), "hospital-b", "tops");
+        AdapterRef unregistered = adapter(UUID.randomUUID().toString(), "hospital-b", "sleeves");
+        AdapterRef footwear = adapter(UUID.randomUUID().toString(), "hospital-b", "footwear");
+        EventEnvelope<CompositeEvaluated> composite = evaluated(branch, "fusion", 0, true, List.of(intruder, unregistered, footwear));
+
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS);
+             TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, composite);
+
+            for (AdapterRef refused : List.of(intruder, unregistered)) {
+                SubmissionStatus rejected = status.awaitEvent(SubmissionStatus.class,
+                        s -> s.submissionId().equals(refused.submissionId()), WAIT).data();
+                assertEquals(Stage.REJECTED, rejected.stage());
+                assertEquals("TASK_NOT_OWNED task", rejected.detail());
+            }
+            CompositeRebase retry = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
+            assertEquals(List.of(footwear), retry.adapters());
+            assertEquals(composite.data().compositeId(), retry.staleCompositeId());
+            assertEquals(0, retry.headVersion());
+            assertNull(retry.strategy(), "merged again with the branch's own strategy");
+            assertEquals(List.of(), published.seen().stream()
+                    .filter(r -> EventCodec.decode(r.value(), ModelPublished.class).data().branch().equals(branch)).toList());
+        }
+        given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
+        given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
+    }
+
     @Test
     void twoCompositesOnTheSameParentGiveOneVersionAndOneRebase() {
-        String branch = newBranch();
+        String branch = branchWithTops();
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, true, UUID.randomUUID().toString()));
