@@ -57,12 +57,9 @@ class MergeWorkerTest {
 
     @Test
     void adaptersOfTwoTasksBecomeCompositesWithBothHeadsAndTheirLineage() throws Exception {
-        String branch = PipelineFixtures.newBranch(store, registryUrl);
-        PipelineFixtures.registerTask(registryUrl, branch, "footwear", "hospital-b", 3,
-                PipelineFixtures.storeLabeledImages(store, 3, 5, 9));
+        String branch = branchWithFootwear();
         AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(21));
-        AdapterSubmitted footwear = PipelineFixtures.submission(store, branch,
-                TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 22));
+        AdapterSubmitted footwear = footwear(branch, 22);
 
         try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
              TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
@@ -118,13 +115,10 @@ class MergeWorkerTest {
      */
     @Test
     void anAdapterInATaskAnotherInstitutionHoldsInTheHeadIsRejectedAndTheRestOfTheBatchMerges() throws Exception {
-        String branch = PipelineFixtures.newBranch(store, registryUrl);
-        PipelineFixtures.registerTask(registryUrl, branch, "footwear", "hospital-b", 3,
-                PipelineFixtures.storeLabeledImages(store, 3, 5, 9));
+        String branch = branchWithFootwear();
         AdapterSubmitted owners = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(24));
         AdapterSubmitted intruder = asInstitution("hospital-b", PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(25)));
-        AdapterSubmitted footwear = asInstitution("hospital-b", PipelineFixtures.submission(store, branch,
-                TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 26)));
+        AdapterSubmitted footwear = footwear(branch, 26);
 
         try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
              TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
@@ -150,6 +144,19 @@ class MergeWorkerTest {
             assertTrue(created.seen().stream().noneMatch(r -> r.value().contains(intruder.submissionId())),
                     "no composite contains hospital-b's tops adapter");
         }
+    }
+
+    /** A branch with hospital-a's task "tops" and hospital-b's "footwear". */
+    private String branchWithFootwear() {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        PipelineFixtures.registerTask(registryUrl, branch, "footwear", "hospital-b", 3,
+                PipelineFixtures.storeLabeledImages(store, 3, 5, 9));
+        return branch;
+    }
+
+    private AdapterSubmitted footwear(String branch, long seed) {
+        return asInstitution("hospital-b", PipelineFixtures.submission(store, branch,
+                TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, seed)));
     }
 
     private static AdapterSubmitted asInstitution(String institution, AdapterSubmitted submitted) {
