@@ -8,6 +8,7 @@ import java.util.Map;
  * registry needs from the composite (adapters, strategy, artifact), so publishing depends on this
  * one event and not on the order in which two topics are read.
  *
+ * @param taskCoefficients a mixture's weight rows, as in {@link CompositeCreated}
  * @param metrics       per task, the composite's scores
  * @param parentMetrics per task, the parent version's scores (empty for the first version)
  * @param standalone    per new task, the new adapter's own score, which the gate compares with
@@ -20,10 +21,23 @@ public record CompositeEvaluated(
         String artifact,
         List<AdapterRef> adapters,
         Map<String, Double> coefficients,
+        Map<String, Map<String, Double>> taskCoefficients,
         Map<String, TaskMetrics> metrics,
         Map<String, TaskMetrics> parentMetrics,
         Map<String, TaskMetrics> standalone,
         GateDecision decision) implements EventData {
+
+    public CompositeEvaluated {
+        taskCoefficients = taskCoefficients == null ? Map.of() : taskCoefficients;
+    }
+
+    /** A fused composite's verdict, or an event written before mixtures had a row per task. */
+    public CompositeEvaluated(String compositeId, String branch, int parentVersion, String strategy, String artifact,
+                              List<AdapterRef> adapters, Map<String, Double> coefficients, Map<String, TaskMetrics> metrics,
+                              Map<String, TaskMetrics> parentMetrics, Map<String, TaskMetrics> standalone, GateDecision decision) {
+        this(compositeId, branch, parentVersion, strategy, artifact, adapters, coefficients, Map.of(), metrics, parentMetrics,
+                standalone, decision);
+    }
 
     public record GateDecision(boolean passed, List<String> reasons) {
     }

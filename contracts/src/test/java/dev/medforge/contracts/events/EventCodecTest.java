@@ -47,7 +47,11 @@ class EventCodecTest {
                         Map.of("tops", TOPS), new GateDecision(false, List.of("tops lost 2.5 points"))),
                 new CompositeRebase("main", 3, "c-3", "c-1", List.of(REF), "mixture"),
                 new ModelPublished("main", 3, "c-3", D2, "fusion", List.of("s-1"), Map.of("tops", TOPS)),
-                new SubmissionStatus("s-1", "hospital-a", "main", Stage.GATED_OUT, "tops lost 2.5 points"));
+                new SubmissionStatus("s-1", "hospital-a", "main", Stage.GATED_OUT, "tops lost 2.5 points"),
+                new CompositeCreated("c-2", "main", 2, "c-0", List.of(REF), "mixture", Map.of("s-1", 1.0),
+                        Map.of("tops", Map.of("s-1", 1.0)), List.of(new SearchStep(1, 0.4, List.of(1.0))), D2, 900),
+                new CompositeEvaluated("c-2", "main", 2, "mixture", D2, List.of(REF), Map.of("s-1", 1.0), Map.of("tops", Map.of("s-1", 1.0)),
+                        Map.of("tops", TOPS), Map.of(), Map.of("tops", TOPS), new GateDecision(true, List.of())));
     }
 
     @ParameterizedTest
@@ -60,6 +64,18 @@ class EventCodecTest {
         assertEquals(sent, received);
         assertEquals(data.branch(), received.subject());
         assertEquals(EventType.of(data).topic(), received.type());
+    }
+
+    @Test
+    void aCompositeEventWrittenBeforeMixtureRowsDecodesWithNoRows() {
+        String json = EventCodec.encode(EventEnvelope.wrap("merge-service", examples().get(3)));
+        String old = json.replaceAll(",\"taskCoefficients\":\\{[^}]*\\}", "");
+        assertTrue(json.contains("taskCoefficients") && !old.contains("taskCoefficients"), old);
+
+        CompositeCreated decoded = (CompositeCreated) EventCodec.decode(old).data();
+
+        assertEquals(Map.of(), decoded.taskCoefficients());
+        assertEquals(Map.of("s-1", 0.7), decoded.coefficients());
     }
 
     @Test

@@ -72,7 +72,8 @@ public class CompositeEvaluator {
         meters.timer("medforge.eval.duration").record(java.time.Duration.ofNanos(System.nanoTime() - start));
         meters.counter("medforge.eval.decisions", "passed", String.valueOf(decision.passed())).increment();
         return new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(), created.strategy(),
-                created.artifact(), created.adapters(), created.coefficients(), metrics, parent, standalone, decision);
+                created.artifact(), created.adapters(), created.coefficients(), created.taskCoefficients(), metrics, parent, standalone,
+                decision);
     }
 
     private static TaskMetrics score(Composite composite, ModelSession session, String task, LabeledImages suite) {

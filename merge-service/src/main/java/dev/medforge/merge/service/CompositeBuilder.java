@@ -122,7 +122,8 @@ public class CompositeBuilder {
         String id = compositeId(branchId, branch.headCompositeId(), fresh, strategy, options);
         LOG.infof("branch %s: composite %s of %d adapters (%s) in %d ms", branchId, id, members.size(), strategy, took.toMillis());
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
-                weightsBySubmission(members, composite.coefficients()), trace(composite), artifact, took.toMillis()));
+                weightsBySubmission(members, composite), rowsBySubmission(members, composite), trace(composite), artifact,
+                took.toMillis()));
     }
 
     /**
@@ -174,6 +175,34 @@ public class CompositeBuilder {
         } catch (IOException | SafetensorsFormatException e) {
             throw new IllegalStateException("distilled set of " + member.submissionId() + " no longer loads: " + e.getMessage(), e);
         }
+    }
+
+    /** Each member's weight; in a mixture, its weight in the row of its own task. */
+    static Map<String, Double> weightsBySubmission(List<AdapterRef> members, Composite composite) {
+        if (composite instanceof Composite.Mixture mixture) {
+            Map<String, Double> weights = new LinkedHashMap<>();
+            for (int i = 0; i < members.size(); i++) {
+                weights.put(members.get(i).submissionId(), mixture.weights().get(members.get(i).task())[i]);
+            }
+            return weights;
+        }
+        return weightsBySubmission(members, composite.coefficients());
+    }
+
+    /** A mixture's rows as task to submission id to weight; empty for a fused composite. */
+    static Map<String, Map<String, Double>> rowsBySubmission(List<AdapterRef> members, Composite composite) {
+        if (!(composite instanceof Composite.Mixture mixture)) {
+            return Map.of();
+        }
+        Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
+        mixture.weights().forEach((task, row) -> {
+            Map<String, Double> bySubmission = new LinkedHashMap<>();
+            for (int i = 0; i < members.size(); i++) {
+                bySubmission.put(members.get(i).submissionId(), row[i]);
+            }
+            rows.put(task, bySubmission);
+        });
+        return rows;
     }
 
     /**

@@ -2,10 +2,15 @@ package dev.medforge.merge.service;
 
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.merge.Lineage;
+import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.lora.TestAdapters;
+import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.merge.MergeOptions;
+import dev.medforge.ml.model.BaseModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,6 +63,25 @@ class CompositeBuilderTest {
 
         assertEquals(List.of(B, footwear), kept, "hospital-a's next tops adapter and hospital-b's new task go in");
         assertEquals(List.of(foreign), refused);
+    }
+
+    @Test
+    void aMixtureReportsEveryTasksRowAndEachMembersWeightInItsOwnRow() {
+        BaseModel base = TestAdapters.randomBase(5);
+        Adapter tops = TestAdapters.random(base, "tops", 4, 8, 8f, 6);
+        Adapter footwear = TestAdapters.random(base, "footwear", 3, 8, 8f, 7);
+        AdapterRef footwearRef = new AdapterRef("f", "hospital-b", "footwear", B.adapterModel(), B.adapterModel(), B.adapterModel());
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        rows.put("tops", new double[] {0.9, 0.1});
+        rows.put("footwear", new double[] {0.0, 1.0});
+        Composite mixture = new Composite.Mixture(List.of(tops, footwear), rows,
+                Map.of("tops", tops.head(), "footwear", footwear.head()));
+
+        assertEquals(Map.of("a", 0.9, "f", 1.0), CompositeBuilder.weightsBySubmission(List.of(A, footwearRef), mixture));
+        assertEquals(Map.of("tops", Map.of("a", 0.9, "f", 0.1), "footwear", Map.of("a", 0.0, "f", 1.0)),
+                CompositeBuilder.rowsBySubmission(List.of(A, footwearRef), mixture));
+        Composite fused = new Composite.Merged(tops.modules(), Map.of("tops", tops.head()), new double[] {1});
+        assertEquals(Map.of(), CompositeBuilder.rowsBySubmission(List.of(A), fused));
     }
 
     private static AdapterRef ref(String id, String digest) {
