@@ -23,7 +23,7 @@ final class GlobalMixtureMerge implements MergeStrategy {
         List<double[][]> tasks = new ArrayList<>();
         request.heads().forEach((task, head) -> tasks.add(MixtureWeights.likelihoods(data, members, task, head)));
         double[] start = MixtureWeights.uniform(members.size());
-        double[] row = MixtureWeights.solve(tasks, start);
+        double[] row = MixtureWeights.pruned(MixtureWeights.solve(tasks, start));
         List<SearchStep> trace = List.of(
                 new SearchStep(1, start, MixtureWeights.loss(tasks, start), MixtureWeights.loss(tasks, start)),
                 new SearchStep(2, row, MixtureWeights.loss(tasks, row), MixtureWeights.loss(tasks, row)));

@@ -17,13 +17,16 @@ import java.util.Map;
  * trained with and rarely helps. It can beat the oracle only where members know something about
  * another task's classes. In the trace, {@code loss} is the search half's loss and {@code objective}
  * the confirming half's, for every point of the path tried.
+ * <p>
+ * A distilled set is a credible judge only if the task's own adapter classifies it better than
+ * chance (its cross-entropy below ln C for C classes). A set its own adapter cannot read says
+ * nothing about the task, and trusting it moved rows onto other members and cost real accuracy,
+ * so such a task stays with its own member.
  */
 final class MixtureMerge implements MergeStrategy {
     /** Smallest gain on the confirming half, in nats, that justifies leaving the own member. */
     static final double MIN_GAIN = 0.01;
     private static final int PATH_STEPS = 10;
-    /** Weights below this share of a row are dropped, so their member is not run at inference. */
-    private static final double NEGLIGIBLE = 1e-3;
 
     @Override
     public String name() {
@@ -45,7 +48,10 @@ final class MixtureMerge implements MergeStrategy {
             double[] own = new double[members.size()];
             own[Composite.Mixture.ownMember(members, task.getKey())] = 1;
             double[] optimum = MixtureWeights.solve(search, MixtureWeights.uniform(members.size()));
-            rows.put(task.getKey(), confirmedRow(own, optimum, search, confirm, trace));
+            double chance = Math.log(task.getValue().classes());
+            boolean credible = (MixtureWeights.loss(search, own) + MixtureWeights.loss(confirm, own)) / 2 < chance;
+            double[] row = confirmedRow(own, optimum, search, confirm, trace);
+            rows.put(task.getKey(), credible ? row : own);
         }
         return new Composite.Mixture(members, rows, request.heads(), trace);
     }
@@ -72,16 +78,6 @@ final class MixtureMerge implements MergeStrategy {
                 bestConfirm = confirmLoss;
             }
         }
-        return pruned(best);
-    }
-
-    private static double[] pruned(double[] row) {
-        double[] out = MixtureWeights.normalised(row);
-        for (int m = 0; m < out.length; m++) {
-            if (out[m] < NEGLIGIBLE) {
-                out[m] = 0;
-            }
-        }
-        return MixtureWeights.normalised(out);
+        return MixtureWeights.pruned(best);
     }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class MixtureWeights {
     private static final int ITERATIONS = 500;
+    /** Weights below this share of a row are dropped, so their member is not run at inference. */
+    private static final double NEGLIGIBLE = 1e-3;
 
     private MixtureWeights() {
     }
@@ -62,6 +64,17 @@ final class MixtureWeights {
             w = normalised(next);
         }
         return w;
+    }
+
+    /** The row normalised, without the members whose share is negligible. */
+    static double[] pruned(double[] row) {
+        double[] out = normalised(row);
+        for (int m = 0; m < out.length; m++) {
+            if (out[m] < NEGLIGIBLE) {
+                out[m] = 0;
+            }
+        }
+        return normalised(out);
     }
 
     static double[] uniform(int members) {

@@ -225,11 +225,55 @@ class SearchedMergeTest {
             String task = TASKS.get(t);
             double[] row = mix.weights().get(task);
             assertEquals(1.0, java.util.Arrays.stream(row).sum(), 1e-9);
+            Composite alone = new Composite.Merged(List.of(A, B, C).get(t).modules(), Map.of(task, mix.heads().get(task)), new double[] {1});
+            double[] halvesLoss = {objective.split().search().loss(alone, List.of(task)), confirm.loss(alone, List.of(task))};
+            if ((halvesLoss[0] + halvesLoss[1]) / 2 >= Math.log(mix.heads().get(task).classes())) {
+                assertArrayEquals(own, row, "a set its own adapter reads no better than chance cannot move task " + task);
+            }
             if (!java.util.Arrays.equals(row, own)) {
                 assertTrue(confirm.loss(mix, List.of(task)) <= confirm.loss(routed, List.of(task)) - MixtureMerge.MIN_GAIN + 1e-6,
                         "task " + task + " left its own member without a gain on the confirming half");
             }
         }
+    }
+
+    /**
+     * Scripted likelihoods: on the search half, member B explains tops better than tops' own member
+     * A; on the confirming half it does as {@code confirmB} says.
+     */
+    private static CompositeLoss scripted(double confirmB) {
+        class Half implements CompositeLoss {
+            final boolean confirming;
+
+            Half(boolean confirming) {
+                this.confirming = confirming;
+            }
+
+            @Override
+            public double[] trueClassProbabilities(Composite composite, String task) {
+                boolean memberB = ((Composite.Merged) composite).modules() == B.modules();
+                double p = memberB ? (confirming ? confirmB : 0.9) : 0.6;
+                return new double[] {p, p, p, p};
+            }
+
+            @Override
+            public Split split() {
+                return new Split(new Half(false), new Half(true));
+            }
+        }
+        return new Half(false);
+    }
+
+    @Test
+    void aRowMovesToAnotherMemberWhenBothHalvesAgreeAndStaysWhenTheConfirmingHalfDisagrees() {
+        Composite.Mixture moved = (Composite.Mixture) MergeStrategies.get("mixture")
+                .merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), scripted(0.9)));
+        assertEquals(0.0, moved.weights().get("tops")[0], 1e-9, "B explains tops better on both halves: A is dropped");
+        assertEquals(1.0, moved.weights().get("tops")[1], 1e-9);
+
+        Composite.Mixture kept = (Composite.Mixture) MergeStrategies.get("mixture")
+                .merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), scripted(0.3)));
+        assertArrayEquals(new double[] {1, 0}, kept.weights().get("tops"), "the confirming half refutes B: tops stays with A");
     }
 
     @Test
