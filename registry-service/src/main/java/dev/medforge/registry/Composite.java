@@ -30,6 +30,10 @@ public class Composite extends PanacheEntityBase {
     @Column(nullable = false)
     public String coefficients;
 
+    /** A mixture's weight rows, task → submission id → weight, as JSON; {} for a fused composite. */
+    @Column(name = "task_coefficients", nullable = false)
+    public String taskCoefficients;
+
     /** The adapters merged, as a JSON array of AdapterRef: the lineage down to institutions. */
     @Column(nullable = false)
     public String adapters;

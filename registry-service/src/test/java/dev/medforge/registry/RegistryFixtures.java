@@ -70,7 +70,7 @@ public final class RegistryFixtures {
                                                               List<AdapterRef> adapters) {
         return EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch, parentVersion,
                 strategy, DIGEST, adapters, Map.of(adapters.get(0).submissionId(), 0.8),
-                Map.of("tops", new TaskMetrics(0.9, 0.97, 2000)), Map.of(), Map.of(),
+                Map.of("tops", Map.of(adapters.get(0).submissionId(), 0.8)), Map.of("tops", new TaskMetrics(0.9, 0.97, 2000)), Map.of(), Map.of(),
                 new GateDecision(passed, passed ? List.of() : List.of("tops lost 3.1 points against version " + parentVersion))));
     }
 

@@ -46,6 +46,7 @@ public final class BranchMapper {
         return new ModelCard(version.branchId, version.number, composite.parentVersion, version.compositeId,
                 version.artifact, version.strategy, metrics(version),
                 JsonText.read(composite.coefficients, new TypeReference<Map<String, Double>>() { }),
+                JsonText.read(composite.taskCoefficients, new TypeReference<Map<String, Map<String, Double>>>() { }),
                 adapters, adaptersOf(composite).stream().map(AdapterRef::submissionId).toList(),
                 adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), version.publishedAt);
     }

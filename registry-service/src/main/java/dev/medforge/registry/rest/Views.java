@@ -31,10 +31,12 @@ public final class Views {
     /**
      * A model card: scores per task, how it was merged, and its lineage down to submissions and
      * institutions. {@code adapters} is every adapter the version contains, in arrival order;
-     * {@code added} the submissions this version brought in.
+     * {@code added} the submissions this version brought in. {@code taskCoefficients} are a mixture's
+     * weight rows (task → submission → weight): which members serve each task, and how much.
      */
     public record ModelCard(String branch, int version, int parentVersion, String compositeId, String artifact,
                             String strategy, Map<String, TaskMetrics> metrics, Map<String, Double> coefficients,
+                            Map<String, Map<String, Double>> taskCoefficients,
                             List<AdapterRef> adapters, List<String> added, List<String> institutions, Instant publishedAt) {
     }
 }

@@ -135,6 +135,7 @@ public class PublishingService {
         composite.strategy = evaluated.strategy();
         composite.artifact = evaluated.artifact();
         composite.coefficients = JsonText.write(evaluated.coefficients());
+        composite.taskCoefficients = JsonText.write(evaluated.taskCoefficients());
         composite.adapters = JsonText.write(evaluated.adapters());
         composite.createdAt = Instant.now();
         return composite.persist();

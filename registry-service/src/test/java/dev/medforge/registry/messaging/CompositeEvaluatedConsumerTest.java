@@ -75,7 +75,8 @@ class CompositeEvaluatedConsumerTest {
                 .body("adapters[0].submissionId", is(submission))
                 .body("institutions", contains("hospital-a"))
                 .body("metrics.tops.accuracy", is(0.9f))
-                .body("coefficients." + submission, is(0.8f));
+                .body("coefficients." + submission, is(0.8f))
+                .body("taskCoefficients.tops." + submission, is(0.8f));
         given().get("/internal/branches/{b}/versions/2", branch).then()
                 .statusCode(200)
                 .body("adapters.submissionId", contains(submission, secondSubmission))
