@@ -37,26 +37,6 @@ public final class AdamState {
         return all;
     }
 
-    /**
-     * Scales the gradients left by the last backward pass so that their global L2 norm is at most
-     * {@code maxNorm} (as torch's {@code clip_grad_norm_}); returns the norm before scaling, which
-     * is not finite when some gradient is not, and then nothing is scaled.
-     */
-    public float clipGradientNorm(float maxNorm) {
-        NDArray squares = null;
-        for (NDArray w : weights) {
-            NDArray s = w.getGradient().square().sum();
-            squares = squares == null ? s : squares.add(s);
-        }
-        float norm = (float) Math.sqrt(squares.getFloat());
-        if (Float.isFinite(norm) && norm > maxNorm) {
-            for (NDArray w : weights) {
-                w.getGradient().muli(maxNorm / norm);
-            }
-        }
-        return norm;
-    }
-
     /** One update from the gradients left by the last backward pass; then clears them. */
     public void update(float learningRate) {
         step++;
