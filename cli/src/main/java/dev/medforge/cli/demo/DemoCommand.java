@@ -71,6 +71,10 @@ public final class DemoCommand implements Callable<Integer> {
     // Fusion of the three fashion3 tasks costs tops about 20 points on this tiny ViT (ml-core's
     // benchmark); mixture about 3 to 7. So the demo's branch falls back to mixture, with a gate that
     // a mixture can pass and a plain fusion cannot.
+    @Option(names = "--seed", defaultValue = "1",
+            description = "seeds every institution's adapter training and distillation, each institution its own (default ${DEFAULT-VALUE})")
+    long seed;
+
     @Option(names = "--strategy", defaultValue = "fallback", description = "the branch's merge strategy (default ${DEFAULT-VALUE})")
     String strategy;
 
@@ -144,9 +148,11 @@ public final class DemoCommand implements Callable<Integer> {
                         "--institution", id));
                 Path dir = work.resolve(id);
                 cli.run(id, List.of("adapter", "train", "--scenario", scenarioName, "--institution", id, "--base", base.toString(),
-                        "--out", dir.resolve("adapter").toString(), "--epochs", quick ? "1" : "4"));
+                        "--out", dir.resolve("adapter").toString(), "--epochs", quick ? "1" : "4",
+                        "--seed", String.valueOf(institutionSeed(byId.get(id)))));
                 cli.run(id, List.of("distill", "--scenario", scenarioName, "--institution", id, "--base", base.toString(),
-                        "--out", dir.resolve("distilled").toString(), "--iterations", quick ? "150" : "1000"));
+                        "--out", dir.resolve("distilled").toString(), "--iterations", quick ? "150" : "1000",
+                        "--seed", String.valueOf(institutionSeed(byId.get(id)))));
                 writeManifest(dir, id, byId.get(id).task(), "LoRA adapter and distilled set for " + byId.get(id).task());
                 adapters.put(id, dir);
             }
@@ -206,6 +212,11 @@ public final class DemoCommand implements Callable<Integer> {
         Path poisoned = dir.resolve("adapter-poisoned");
         PeftAdapterIO.write(adapter.withModuleScaled(layer, 1000f), poisoned);
         return poisoned;
+    }
+
+    /** Real contributors do not share a random state: each institution's runs get their own seed. */
+    private long institutionSeed(Scenario.Institution institution) {
+        return 1_000L * seed + institution.seed();
     }
 
     private static void writeManifest(Path dir, String institution, String task, String description) throws IOException {

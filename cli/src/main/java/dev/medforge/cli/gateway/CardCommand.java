@@ -28,6 +28,12 @@ public final class CardCommand extends GatewayVerb {
             out.line("  adapter %s  %s/%s  coefficient %s", a.path("submissionId").asText(), a.path("institution").asText(),
                     a.path("task").asText(), card.path("coefficients").path(a.path("submissionId").asText()).asText("-"));
         }
+        // A mixture's rows: which members serve each task; a one-hot row is the task's own adapter alone.
+        card.path("taskCoefficients").properties().forEach(row -> {
+            StringBuilder weights = new StringBuilder();
+            row.getValue().properties().forEach(w -> weights.append(String.format("  %s=%.3f", w.getKey(), w.getValue().asDouble())));
+            out.line("  %-12s weights%s", row.getKey(), weights);
+        });
         return 0;
     }
 

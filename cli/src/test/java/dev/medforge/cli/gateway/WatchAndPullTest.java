@@ -42,9 +42,9 @@ class WatchAndPullTest extends BranchWithTopsTest {
         byte[] model = ("composite of " + branch).getBytes(StandardCharsets.UTF_8);
         String artifact = GatewayStack.store().put(model).toString();
         TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("cli-test", new CompositeEvaluated(
-                "c-" + UUID.randomUUID(), branch, 0, "fusion", artifact,
+                "c-" + UUID.randomUUID(), branch, 0, "mixture", artifact,
                 List.of(new AdapterRef(id, "hospital-a", "tops", artifact, artifact, artifact)),
-                Map.of(id, 0.8), Map.of("tops", new TaskMetrics(0.91, 0.97, 100)), Map.of(), Map.of(),
+                Map.of(id, 0.8), Map.of("tops", Map.of(id, 0.8)), Map.of("tops", new TaskMetrics(0.91, 0.97, 100)), Map.of(), Map.of(),
                 new CompositeEvaluated.GateDecision(true, List.of()))));
 
         Cli.Result watched = watch.await(WAIT);
@@ -53,11 +53,12 @@ class WatchAndPullTest extends BranchWithTopsTest {
 
         Cli.Result versions = cli.run("hospital-a", "versions", "--branch", branch);
         assertEquals(0, versions.exit(), versions.toString());
-        assertTrue(versions.line().startsWith("v1   fusion"), versions.toString());
+        assertTrue(versions.line().startsWith("v1   mixture"), versions.toString());
         assertTrue(versions.line().endsWith("accuracy tops=0.910"), versions.toString());
         Cli.Result card = cli.run("hospital-a", "card", "--branch", branch, "--version", "1");
         assertEquals(0, card.exit(), card.toString());
         assertTrue(card.out().contains("artifact " + artifact) && card.out().contains("adapter " + id), card.toString());
+        assertTrue(card.out().contains("tops         weights  " + id + "=0.800"), "the mixture's row for tops: " + card);
 
         Path out = dir.resolve("pulled");
         Cli.Result pulled = cli.run("hospital-a", "pull", "--branch", branch, "--version", "1", "--out", out.toString());
