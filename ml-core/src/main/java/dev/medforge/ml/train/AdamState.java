@@ -2,6 +2,8 @@ package dev.medforge.ml.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +39,27 @@ public final class AdamState {
         return all;
     }
 
+    /**
+     * Scales the gradients left by the last backward pass so that their global L2 norm is at most
+     * {@code maxNorm} (as torch's {@code clip_grad_norm_}); returns the norm before scaling, which
+     * is not finite when some gradient is not, and then nothing is scaled. The squares are summed in
+     * double: a spike of 1e19 in one float gradient overflows a float sum of squares.
+     */
+    public double clipGradientNorm(float maxNorm) {
+        NDArray squares = null;
+        for (NDArray w : weights) {
+            NDArray s = w.getGradient().toType(DataType.FLOAT64, false).square().sum();
+            squares = squares == null ? s : squares.add(s);
+        }
+        double norm = Math.sqrt(squares.getDouble());
+        if (Double.isFinite(norm) && norm > maxNorm) {
+            for (NDArray w : weights) {
+                w.getGradient().muli((float) (maxNorm / norm));
+            }
+        }
+        return norm;
+    }
+
     /** One update from the gradients left by the last backward pass; then clears them. */
     public void update(float learningRate) {
         step++;
@@ -49,7 +72,21 @@ public final class AdamState {
             variance.get(i).muli(BETA2).addi(g.square().mul(1 - BETA2));
             NDArray update = mean.get(i).div(c1).div(variance.get(i).div(c2).sqrt().add(EPS)).mul(learningRate);
             w.subi(update);
-            g.subi(g);
+            clear(g);
         }
+    }
+
+    /** Drops the last backward pass's gradients without a step: a non-finite step is skipped, not taken. */
+    public void discardGradients() {
+        weights.forEach(w -> clear(w.getGradient()));
+    }
+
+    /**
+     * Zeroes a gradient in place by assignment. Subtracting it from itself, as before, turns an
+     * infinity into NaN, and since backward passes accumulate into the gradient, one overflow then
+     * poisoned every later step.
+     */
+    private static void clear(NDArray gradient) {
+        gradient.set(new NDIndex("..."), 0f);
     }
 }

@@ -93,6 +93,20 @@ public final class Training {
         }
     }
 
+    /**
+     * Largest global gradient norm of a LoRA training step. Adam's steps hardly depend on the
+     * gradient's scale, so this changes little in ordinary steps and keeps a rare spike from
+     * throwing the moments off.
+     */
+    public static final float MAX_GRAD_NORM = 1f;
+
+    /**
+     * Non-finite steps in a row after which training stops. A lone NaN or overflow in a backward
+     * pass is skipped (the parameters stay at their last finite values and the next batch differs);
+     * a run that keeps producing them has diverged.
+     */
+    static final int MAX_CONSECUTIVE_SKIPS = 5;
+
     /** Trains one institution's LoRA and task head on a frozen base. */
     public static Adapter trainAdapter(ModelSession s, String baseReference, TaskData task, TrainingRecipe recipe,
                                        Consumer<String> progress) {
@@ -101,8 +115,13 @@ public final class Training {
 
     /**
      * Trains one LoRA shared by several tasks, each with its own head; with one task this is plain
-     * adapter training, with all tasks it is the multi-task upper bound. Each step takes one batch
-     * from every task and sums their losses.
+     * adapter training, with all tasks it is the multi-task reference. Each step takes one batch
+     * from every task and averages their losses, so the step size does not grow with the number of
+     * tasks, and clips the global gradient norm at {@link #MAX_GRAD_NORM}.
+     *
+     * @throws IllegalStateException when the loss or a gradient is not finite for
+     *     {@link #MAX_CONSECUTIVE_SKIPS} steps in a row, naming the first such tensor; the parameters
+     *     are left at their last finite values
      */
     public static List<Adapter> trainLora(ModelSession s, String baseReference, List<TaskData> tasks, TrainingRecipe recipe,
                                           Consumer<String> progress) {
@@ -111,6 +130,7 @@ public final class Training {
         float scale = recipe.alpha() / recipe.rank();
         Map<String, NDArray[]> factors = new LinkedHashMap<>();
         List<NDArray> trainable = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (Map.Entry<String, Linear> e : s.network().loraTargets().entrySet()) {
             Linear l = e.getValue();
             float bound = (float) (1 / Math.sqrt(l.in()));
@@ -122,6 +142,8 @@ public final class Training {
             factors.put(e.getKey(), ab);
             trainable.add(ab[0]);
             trainable.add(ab[1]);
+            names.add(e.getKey() + ".lora_A");
+            names.add(e.getKey() + ".lora_B");
         }
         List<NDArray[]> heads = new ArrayList<>();
         for (TaskData t : tasks) {
@@ -131,6 +153,8 @@ public final class Training {
             heads.add(h);
             trainable.add(h[0]);
             trainable.add(h[1]);
+            names.add("head[" + t.task() + "].class_embeddings");
+            names.add("head[" + t.task() + "].logit_scale");
         }
         AdamState adam = new AdamState(trainable);
         int steps = tasks.stream().mapToInt(t -> Math.max(1, t.data().size() / recipe.batchSize())).max().orElse(1);
@@ -138,15 +162,18 @@ public final class Training {
         for (TaskData t : tasks) {
             orders.add(permutation(t.data().size(), rnd));
         }
+        int[] skipped = {0, 0}; // in all, and in a row
         for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
             double sum = 0;
+            int counted = 0;
             for (int step = 0; step < steps; step++) {
                 final int st = step;
-                float[] lossValue = new float[1];
+                final String where = String.format("epoch %d/%d, step %d/%d", epoch + 1, recipe.epochs(), step + 1, steps);
                 float loss = s.inStep(adam.arrays(), sm -> {
                     Map<String, ForwardContext.LoraFactors> lora = new LinkedHashMap<>();
                     factors.forEach((k, ab) -> lora.put(k, new ForwardContext.LoraFactors(ab[0], ab[1], scale)));
                     ForwardContext ctx = new ForwardContext(s.parameters(), lora);
+                    float value;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray total = null;
                         for (int t = 0; t < tasks.size(); t++) {
@@ -159,18 +186,38 @@ public final class Training {
                             NDArray l = crossEntropy(logits, y, d.classes());
                             total = total == null ? l : total.add(l);
                         }
-                        gc.backward(total);
-                        lossValue[0] = total.getFloat() / tasks.size();
+                        NDArray mean = total.div(tasks.size());
+                        gc.backward(mean);
+                        value = mean.getFloat();
                     }
+                    double norm = adam.clipGradientNorm(MAX_GRAD_NORM);
+                    if (!Float.isFinite(value) || !Double.isFinite(norm)) {
+                        String cause = firstNonFinite(names, trainable);
+                        adam.discardGradients();
+                        if (++skipped[1] >= MAX_CONSECUTIVE_SKIPS) {
+                            throw new IllegalStateException(String.format(
+                                    "LoRA training went non-finite at %s (loss %s, gradient norm %s) %d steps in a row: %s",
+                                    where, value, norm, skipped[1], cause));
+                        }
+                        skipped[0]++;
+                        progress.accept(String.format("skipped a non-finite step at %s (loss %s, gradient norm %s): %s", where, value,
+                                norm, cause));
+                        return Float.NaN;
+                    }
+                    skipped[1] = 0;
                     adam.update(recipe.learningRate());
-                    return lossValue[0];
+                    return value;
                 });
-                sum += loss;
+                if (Float.isFinite(loss)) {
+                    sum += loss;
+                    counted++;
+                }
             }
             for (int t = 0; t < tasks.size(); t++) {
                 orders.set(t, permutation(tasks.get(t).data().size(), rnd));
             }
-            progress.accept(String.format("adapter epoch %d/%d  loss %.4f", epoch + 1, recipe.epochs(), sum / steps));
+            progress.accept(String.format("adapter epoch %d/%d  loss %.4f%s", epoch + 1, recipe.epochs(), sum / Math.max(1, counted),
+                    skipped[0] == 0 ? "" : "  (" + skipped[0] + " non-finite steps skipped so far)"));
         }
         Map<String, LoraModule> modules = new LinkedHashMap<>();
         factors.forEach((k, ab) -> {
@@ -188,6 +235,25 @@ public final class Training {
             a.close();
         }
         return out;
+    }
+
+    /** The first parameter, else the first gradient, holding a NaN or an infinity, by name. */
+    private static String firstNonFinite(List<String> names, List<NDArray> trainable) {
+        for (int i = 0; i < trainable.size(); i++) {
+            if (!finite(trainable.get(i))) {
+                return "parameter " + names.get(i) + " is not finite";
+            }
+        }
+        for (int i = 0; i < trainable.size(); i++) {
+            if (!finite(trainable.get(i).getGradient())) {
+                return "the first non-finite gradient is that of " + names.get(i);
+            }
+        }
+        return "every parameter and gradient is finite, so the loss or the gradient norm overflowed";
+    }
+
+    private static boolean finite(NDArray a) {
+        return !a.isNaN().any().getBoolean() && !a.isInfinite().any().getBoolean();
     }
 
     /**

@@ -1,0 +1,89 @@
+package dev.medforge.ml.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.lora.LoraModule;
+import dev.medforge.ml.lora.TestAdapters;
+import dev.medforge.ml.model.BaseModel;
+import dev.medforge.ml.model.Devices;
+import dev.medforge.ml.model.ModelSession;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LoraTrainingGuardTest {
+    private static final BaseModel BASE = TestAdapters.randomBase(5);
+
+    @Test
+    void gradientsAboveTheBoundAreScaledToIt() {
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            NDArray a = m.create(new float[] {1, 2, 3});
+            NDArray b = m.create(new float[] {4, 5});
+            AdamState adam = new AdamState(List.of(a, b));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(a.mul(10).sum().add(b.mul(10).sum()));
+            }
+            assertEquals(10 * Math.sqrt(5), adam.clipGradientNorm(1f), 1e-4);
+            double clipped = Math.sqrt(a.getGradient().square().sum().getFloat() + b.getGradient().square().sum().getFloat());
+            assertEquals(1, clipped, 1e-5);
+            assertEquals(1, adam.clipGradientNorm(2f), 1e-5, "a norm under the bound is left as it is");
+        }
+    }
+
+    @Test
+    void aFiniteSpikeWhoseFloatSquareOverflowsIsClippedNotReportedNonFinite() {
+        try (NDManager m = NDManager.newBaseManager(Devices.preferred())) {
+            NDArray a = m.create(new float[] {1, 2});
+            AdamState adam = new AdamState(List.of(a));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(a.mul(m.create(new float[] {1e20f, 0})).sum());
+            }
+            assertEquals(1e20, adam.clipGradientNorm(1f), 1e14);
+            assertEquals(1, a.getGradient().getFloat(0), 1e-6);
+        }
+    }
+
+    @Test
+    void multiTaskTrainingAtTheSingleTaskRateStaysFinite() {
+        List<Training.TaskData> tasks = List.of(new Training.TaskData("t1", images(192, 3, 1)),
+                new Training.TaskData("t2", images(128, 2, 2)));
+        try (ModelSession s = ModelSession.open(BASE)) {
+            List<Adapter> out = Training.trainLora(s, BASE.reference(), tasks, new TrainingRecipe(2, 64, 3e-3f, 4, 8, 8f), line -> { });
+            assertEquals(List.of("t1", "t2"), out.stream().map(Adapter::task).toList());
+            for (LoraModule mod : out.get(0).modules().values()) {
+                assertTrue(Double.isFinite(mod.deltaNorm()));
+            }
+        }
+    }
+
+    @Test
+    void aDivergingRunStopsAndNamesTheFirstNonFiniteTensor() {
+        List<Training.TaskData> tasks = List.of(new Training.TaskData("t1", images(128, 3, 1)),
+                new Training.TaskData("t2", images(128, 2, 2)));
+        try (ModelSession s = ModelSession.open(BASE)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Training.trainLora(s, BASE.reference(), tasks, new TrainingRecipe(4, 64, 1e30f, 4, 8, 8f), line -> { }));
+            assertTrue(e.getMessage().matches("(?s).*at epoch \\d+/4, step \\d+/2 .*5 steps in a row.*"), e.getMessage());
+            assertTrue(e.getMessage().contains("gradient is that of encoder.layers.0.self_attn.q_proj.lora_A"), e.getMessage());
+        }
+    }
+
+    private static LabeledImages images(int n, int classes, long seed) {
+        Random rnd = new Random(seed);
+        float[] px = new float[n * 28 * 28];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = rnd.nextFloat();
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % classes;
+        }
+        return new LabeledImages(px, labels, classes, 28, 28);
+    }
+}
