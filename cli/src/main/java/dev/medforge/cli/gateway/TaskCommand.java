@@ -2,7 +2,6 @@ package dev.medforge.cli.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.medforge.ml.data.FashionMnist;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.data.ScenarioData;
@@ -40,7 +39,7 @@ public final class TaskCommand {
             Scenario s = Scenario.load(scenario);
             Scenario.Institution inst = s.institution(institution);
             LabeledImages suite = ScenarioData.load(s).institution(institution).eval();
-            return new Task(inst.task(), inst.classes().stream().map(c -> FashionMnist.CLASS_NAMES[c]).toList(), suite);
+            return new Task(inst.task(), inst.classNames(), suite);
         }
     }
 

@@ -30,6 +30,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", required = true, description = "where to write the JSON results")
     Path json;
 
+    @Option(names = "--anchors", description = "adapters train against frozen class anchors (shared by class name) instead of"
+            + " learning their class embeddings")
+    boolean anchors;
+
     @Option(names = "--seeds", defaultValue = "1", description = "independent runs (adapter and distillation seeds) on one base;"
             + " results are means with 95%% intervals (default ${DEFAULT-VALUE})")
     int seeds;
@@ -39,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (seeds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
         }
-        BenchReport report = Benchmark.run(Scenario.load(scenario), quick ? BenchSettings.smoke() : BenchSettings.standard(), seeds,
+        BenchReport report = Benchmark.run(Scenario.load(scenario), (quick ? BenchSettings.smoke() : BenchSettings.standard()).withAnchors(anchors), seeds,
                 new Progress(spec.commandLine().getErr()));
         spec.commandLine().getOut().print(report.table());
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report.toJson());

@@ -29,7 +29,7 @@ public final class DistillCommand implements Callable<Integer> {
     @Mixin
     InstitutionJob job;
 
-    @Option(names = "--images-per-class", defaultValue = "10", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--images-per-class", defaultValue = "30", description = "default ${DEFAULT-VALUE}")
     int imagesPerClass;
 
     @Option(names = "--iterations", defaultValue = "1000", description = "default ${DEFAULT-VALUE}")

@@ -14,6 +14,7 @@ import dev.medforge.ml.merge.MergeRequest;
 import dev.medforge.ml.merge.MergeStrategies;
 import dev.medforge.ml.metrics.TaskMetrics;
 import dev.medforge.ml.model.BaseModel;
+import dev.medforge.ml.model.ClassAnchors;
 import dev.medforge.ml.model.Devices;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
@@ -97,8 +98,13 @@ public final class Benchmark {
                 runs.add(runOnce(data, base, session, settings, run, tagged));
             }
         }
-        return new BenchReport(scenario.name(), settings.quick(), Runtime.getRuntime().availableProcessors(), Devices.describe(),
+        return new BenchReport(scenario.name(), settings.quick(), settings.anchors(), Runtime.getRuntime().availableProcessors(), Devices.describe(),
                 pretrainSeconds, runs);
+    }
+
+    private static Training.TaskData taskData(ScenarioData.InstitutionData inst, BaseModel base, BenchSettings settings) {
+        return new Training.TaskData(inst.institution().task(), inst.train(),
+                settings.anchors() ? ClassAnchors.head(inst.institution().classNames(), base.config().width()) : null);
     }
 
     /** A recipe seed for one institution in one run: distinct across both. */
@@ -117,7 +123,7 @@ public final class Benchmark {
             Scenario.Institution who = inst.institution();
             suites.put(who.task(), inst.eval());
             long ts = System.nanoTime();
-            adapters.add(Training.trainAdapter(session, base.reference(), new Training.TaskData(who.task(), inst.train()),
+            adapters.add(Training.trainAdapter(session, base.reference(), taskData(inst, base, settings),
                     settings.adapter().withSeed(seedFor(settings.adapter().seed(), who, run)),
                     line -> progress.accept(who.id() + ": " + line)));
             trainSeconds.put(who.id(), seconds(ts));
@@ -152,7 +158,7 @@ public final class Benchmark {
 
         long tj = System.nanoTime();
         List<Training.TaskData> all = new ArrayList<>();
-        data.inArrivalOrder().forEach(i -> all.add(new Training.TaskData(i.institution().task(), i.train())));
+        data.inArrivalOrder().forEach(i -> all.add(taskData(i, base, settings)));
         List<Adapter> joint = Training.trainLora(session, base.reference(), all,
                 settings.joint().withSeed(settings.joint().seed() + 1_000_003L * run), line -> progress.accept("joint: " + line));
         Map<String, TaskHead> jointHeads = new LinkedHashMap<>();

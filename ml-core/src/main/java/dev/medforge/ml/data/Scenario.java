@@ -23,6 +23,11 @@ public record Scenario(String name, String dataset, PublicPool publicPool, List<
         public int numClasses() {
             return classes.size();
         }
+
+        /** The task's class names in label order. */
+        public List<String> classNames() {
+            return classes.stream().map(c -> FashionMnist.CLASS_NAMES[c]).toList();
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);

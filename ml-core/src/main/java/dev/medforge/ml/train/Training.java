@@ -27,7 +27,17 @@ import java.util.function.Consumer;
 public final class Training {
 
     /** One task's training data, labels task-local. */
-    public record TaskData(String task, LabeledImages data) { }
+    /**
+     * One task's training data.
+     *
+     * @param anchors a head whose class embeddings stay frozen (the branch's class anchors), with only
+     *     its logit scale trained; null to learn the class embeddings from class prototypes
+     */
+    public record TaskData(String task, LabeledImages data, TaskHead anchors) {
+        public TaskData(String task, LabeledImages data) {
+            this(task, data, null);
+        }
+    }
 
     private Training() {
     }
@@ -147,13 +157,15 @@ public final class Training {
         }
         List<NDArray[]> heads = new ArrayList<>();
         for (TaskData t : tasks) {
-            TaskHead init = prototypeHead(s, null, t.data());
+            TaskHead init = t.anchors() != null ? t.anchors() : prototypeHead(s, null, t.data());
             NDArray[] h = {m.create(init.classEmbeddings(), new Shape(init.classes(), init.width())),
                 m.create(new float[] {init.logitScale()}, new Shape(1))};
             heads.add(h);
-            trainable.add(h[0]);
+            if (t.anchors() == null) {
+                trainable.add(h[0]);
+                names.add("head[" + t.task() + "].class_embeddings");
+            }
             trainable.add(h[1]);
-            names.add("head[" + t.task() + "].class_embeddings");
             names.add("head[" + t.task() + "].logit_scale");
         }
         AdamState adam = new AdamState(trainable);
@@ -233,6 +245,11 @@ public final class Training {
         }
         for (NDArray a : trainable) {
             a.close();
+        }
+        for (int t = 0; t < tasks.size(); t++) {
+            if (tasks.get(t).anchors() != null) {
+                heads.get(t)[0].close();
+            }
         }
         return out;
     }

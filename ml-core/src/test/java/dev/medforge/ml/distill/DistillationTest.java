@@ -17,7 +17,7 @@ class DistillationTest {
         ScenarioData data = ScenarioData.load(Scenario.load("fashion3").scaled(100, 600, 50));
         LabeledImages real = data.institution("hospital-b").train();
         LabeledImages syn = DistributionMatching.distill(VitConfig.fashionDefault(), real, DistillRecipe.defaults(4).withIterations(300), System.out::println);
-        assertEquals(30, syn.size());
+        assertEquals(3 * 30, syn.size(), "30 images per class by default");
         assertEquals(3, syn.classes());
         // Distribution matching must generalise: on random encoders it never saw, the synthetic
         // class means are closer to the real ones than the starting noise was.
@@ -36,7 +36,7 @@ class DistillationTest {
         assertThrows(java.io.IOException.class, () -> DistilledSetIO.read(f, 2, 28, 28));
 
         PrivacyReport report = PrivacyReport.compute(syn, real, 100, 1);
-        assertEquals(30, report.images().size());
+        assertEquals(3 * 30, report.images().size());
         assertTrue(report.typicalRealNearestNeighbour() > 0);
         // A copy of a real image would have ratio 0; the report must expose it.
         LabeledImages leaked = new LabeledImages(real.head(1).pixels(), new int[] {real.labels()[0]}, 3, 28, 28);

@@ -12,7 +12,9 @@ import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.Devices;
+import dev.medforge.ml.model.ClassAnchors;
 import dev.medforge.ml.model.ModelSession;
+import dev.medforge.ml.model.TaskHead;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,17 @@ class LoraTrainingGuardTest {
             for (LoraModule mod : out.get(0).modules().values()) {
                 assertTrue(Double.isFinite(mod.deltaNorm()));
             }
+        }
+    }
+
+    @Test
+    void anAnchoredHeadKeepsItsClassEmbeddingsAndTrainsOnlyItsScale() {
+        TaskHead anchors = ClassAnchors.head(List.of("Sandal", "Sneaker", "Ankle boot"), BASE.config().width());
+        try (ModelSession s = ModelSession.open(BASE)) {
+            Adapter a = Training.trainAdapter(s, BASE.reference(), new Training.TaskData("shoes", images(192, 3, 1), anchors),
+                    new TrainingRecipe(2, 64, 3e-3f, 4, 8, 8f), line -> { });
+            assertArrayEquals(anchors.classEmbeddings(), a.head().classEmbeddings());
+            assertNotEquals(anchors.logitScale(), a.head().logitScale(), "the scale is still trained");
         }
     }
 
