@@ -10,7 +10,8 @@ import java.util.Random;
 /**
  * DARE (Yu et al., 2024) on each module's delta W: drop every entry with probability p and divide
  * the survivors by 1 - p, so each entry keeps its expected value; then sum with the weights
- * (default 1) and SVD-factor back to a LoRA. Seeded, so a merge is repeatable.
+ * (default 1) and SVD-factor back to a LoRA (exactly, for small modules), scaled by the λ the
+ * distilled sets prefer ({@link MergedScale}). Seeded, so a merge is repeatable.
  */
 final class DareMerge implements MergeStrategy {
     @Override
@@ -37,10 +38,10 @@ final class DareMerge implements MergeStrategy {
                     sum[k] += w[i] * d[k];
                 }
             }
-            int rank = request.options().rank() > 0 ? request.options().rank() : LoraAlgebra.summedRank(adapters, name);
+            int rank = LoraAlgebra.deltaRank(adapters, name, request.options());
             out.put(name, LoraAlgebra.factorize(sum, first.out(), first.in(), rank));
         }
-        return new Composite.Merged(out, request.heads(), w);
+        return MergedScale.chosenOnDistilledSets(new Composite.Merged(out, request.heads(), w), request);
     }
 
     static double[] dropAndRescale(double[] delta, double p, Random rnd) {

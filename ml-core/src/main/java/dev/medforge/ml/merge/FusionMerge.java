@@ -51,7 +51,7 @@ final class FusionMerge implements MergeStrategy {
         Composite.Merged fused = mode == Mode.JOINT
                 ? search(LoraAlgebra.modulesOf(adapters), uniform(adapters.size()), request.heads(), names, halves, request.options())
                 : sequential(adapters, names, halves, request.options());
-        return bestOnConfirmingHalf(fused, request, halves.confirm());
+        return bestOnConfirmingHalf(fused, request, halves);
     }
 
     private static Composite.Merged sequential(List<Adapter> adapters, List<String> names, CompositeLoss.Split halves, MergeOptions o) {
@@ -91,12 +91,15 @@ final class FusionMerge implements MergeStrategy {
         return halves.confirm().loss(found, tasks) <= halves.confirm().loss(origin, tasks) ? found : origin;
     }
 
-    private Composite bestOnConfirmingHalf(Composite.Merged fused, MergeRequest request, CompositeLoss confirm) {
+    /** The rivals tune what they tune (TIES' λ) on the search half too, so the confirming half judges all alike. */
+    private Composite bestOnConfirmingHalf(Composite.Merged fused, MergeRequest request, CompositeLoss.Split halves) {
+        CompositeLoss confirm = halves.confirm();
         List<String> tasks = request.tasks().stream().distinct().toList();
         Composite best = fused;
         double bestLoss = confirm.loss(fused, tasks);
         for (String rival : RIVALS) {
-            Composite candidate = MergeStrategies.get(rival).merge(new MergeRequest(request.adapters(), MergeOptions.defaults()));
+            Composite candidate = MergeStrategies.get(rival).merge(new MergeRequest(request.adapters(), MergeOptions.defaults(),
+                    halves.search()));
             double loss = confirm.loss(candidate, tasks);
             if (loss < bestLoss) {
                 best = candidate;

@@ -95,6 +95,38 @@ final class LoraAlgebra {
         return new LoraModule(r, in, out, a, b, 1f);
     }
 
+    /** Modules at most this wide on their smaller side are factored back at full rank. */
+    static final int EXACT_RANK_LIMIT = 128;
+
+    /**
+     * The rank a delta-space merge (TIES, DARE) factors back to: the option if set, else the full rank
+     * where the module is small, so the merge is exactly the rule's delta (64 x 64 here: truncating to
+     * the sum of input ranks dropped part of the merged delta for no saving worth having), else the
+     * sum of input ranks.
+     */
+    static int deltaRank(List<Adapter> adapters, String module, MergeOptions options) {
+        if (options.rank() > 0) {
+            return options.rank();
+        }
+        LoraModule first = adapters.get(0).modules().get(module);
+        int full = Math.min(first.out(), first.in());
+        return full <= EXACT_RANK_LIMIT ? full : summedRank(adapters, module);
+    }
+
+    /** Every module's delta scaled by {@code lambda} (folded into B). */
+    static Map<String, LoraModule> scaled(Map<String, LoraModule> modules, double lambda) {
+        Map<String, LoraModule> out = new LinkedHashMap<>();
+        modules.forEach((name, m) -> {
+            LoraModule unit = m.withUnitScale();
+            float[] b = unit.b().clone();
+            for (int k = 0; k < b.length; k++) {
+                b[k] *= (float) lambda;
+            }
+            out.put(name, new LoraModule(unit.rank(), unit.in(), unit.out(), unit.a(), b, 1f));
+        });
+        return out;
+    }
+
     /** Sum of input ranks, the default target rank for delta-space merges. */
     static int summedRank(List<Adapter> adapters, String module) {
         return adapters.stream().mapToInt(a -> a.modules().get(module).rank()).sum();

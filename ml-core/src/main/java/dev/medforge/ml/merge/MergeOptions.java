@@ -8,7 +8,8 @@ package dev.medforge.ml.merge;
  * @param density fraction of largest-magnitude entries TIES keeps per adapter
  * @param dropRate probability DARE drops an entry
  * @param rank rank to SVD-compress delta-space merges to; 0 keeps the exact concatenated rank for
- *     task-arithmetic and the sum of input ranks for TIES and DARE
+ *     task-arithmetic, and for TIES and DARE the full rank of small modules (exact) or else the sum
+ *     of input ranks
  * @param budget objective evaluations per coefficient search (fusion, mixture)
  * @param lower lower bound of searched coefficients
  * @param upper upper bound of searched coefficients

@@ -11,7 +11,8 @@ import java.util.Map;
  * TIES-merging (Yadav et al., 2023) on each module's weighted delta W: trim every task vector to
  * its top {@code density} fraction by magnitude, elect each entry's sign as the sign of the summed
  * trimmed values, then average only the entries that agree with it. The result is SVD-factored
- * back to a LoRA (rank option, default the sum of input ranks).
+ * back to a LoRA, exactly at full rank for small modules ({@link LoraAlgebra#deltaRank}), and scaled
+ * by the λ that the distilled sets prefer ({@link MergedScale}).
  */
 final class TiesMerge implements MergeStrategy {
     @Override
@@ -36,10 +37,10 @@ final class TiesMerge implements MergeStrategy {
                 }
             }
             LoraModule first = adapters.get(0).modules().get(name);
-            int rank = request.options().rank() > 0 ? request.options().rank() : LoraAlgebra.summedRank(adapters, name);
+            int rank = LoraAlgebra.deltaRank(adapters, name, request.options());
             out.put(name, LoraAlgebra.factorize(mergeDeltas(deltas, request.options().density()), first.out(), first.in(), rank));
         }
-        return new Composite.Merged(out, request.heads(), w);
+        return MergedScale.chosenOnDistilledSets(new Composite.Merged(out, request.heads(), w), request);
     }
 
     /** The TIES rule on flat task vectors of equal length. */

@@ -99,6 +99,21 @@ class DeltaMergeTest {
     }
 
     @Test
+    void tiesAndDareOnSmallModulesAreExactAtFullRank() {
+        Composite.Merged ties = (Composite.Merged) MergeStrategies.get("ties").merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults()));
+        LoraModule got = ties.modules().get(Q0);
+        assertEquals(64, got.rank(), "64 x 64 modules are factored back at full rank");
+        double[] expected = TiesMerge.mergeDeltas(new double[][] {A.modules().get(Q0).delta(), B.modules().get(Q0).delta(),
+            C.modules().get(Q0).delta()}, MergeOptions.defaults().density());
+        double[] delta = got.delta();
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(expected[k], delta[k], 1e-4, "entry " + k);
+        }
+        Composite.Merged dare = (Composite.Merged) MergeStrategies.get("dare").merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults()));
+        assertEquals(64, dare.modules().get(Q0).rank());
+    }
+
+    @Test
     void tiesTrimsElectsAndAveragesAgreeingEntries() {
         double[] t1 = {5, -1, 0.5, -4, 2, 0.1};
         double[] t2 = {-3, -2, 0.2, 6, -1, 0.3};

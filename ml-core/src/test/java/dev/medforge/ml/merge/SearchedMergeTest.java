@@ -88,6 +88,8 @@ class SearchedMergeTest {
     }
 
     private static final List<String> TASKS = List.of("tops", "footwear", "garments");
+    /** The rival TIES tries λ = 1 and each other candidate on the search half. */
+    private static final int TIES_SCALES = MergedScale.CANDIDATES.length;
 
     @Test
     void theHalvesAreDisjointAndHoldEveryClass() {
@@ -110,7 +112,7 @@ class SearchedMergeTest {
         MergeOptions o = MergeOptions.defaults();
         Composite.Merged fused = (Composite.Merged) MergeStrategies.get("fusion-joint")
                 .merge(new MergeRequest(List.of(A, B, C), o, recording(seen, calls)));
-        assertEquals(40, calls.get(), "the whole budget is used, never more");
+        assertEquals(40 + TIES_SCALES, calls.get(), "the whole budget is used, never more, plus TIES' choice of λ");
         assertEquals(40, fused.searchTrace().size());
         for (double[] w : seen) {
             for (double x : w) {
@@ -121,8 +123,27 @@ class SearchedMergeTest {
         CompositeLoss confirm = objective.split().confirm();
         double chosen = confirm.loss(fused, TASKS);
         for (String rival : FusionMerge.RIVALS) {
-            Composite r = MergeStrategies.get(rival).merge(new MergeRequest(List.of(A, B, C), o));
+            Composite r = MergeStrategies.get(rival).merge(new MergeRequest(List.of(A, B, C), o, objective.split().search()));
             assertTrue(chosen <= confirm.loss(r, TASKS) + 1e-9, "fusion is no worse than " + rival + " on the confirming half");
+        }
+    }
+
+    @Test
+    void tiesAndDareTakeTheScaleTheDistilledSetsPreferAndKeepItWhenTheWeightsAreFixed() {
+        for (String method : List.of("ties", "dare")) {
+            Composite.Merged unit = (Composite.Merged) MergeStrategies.get(method).merge(new MergeRequest(List.of(A, B, C),
+                    MergeOptions.defaults()));
+            Composite.Merged chosen = (Composite.Merged) MergeStrategies.get(method).merge(new MergeRequest(List.of(A, B, C),
+                    MergeOptions.defaults(), objective));
+            double lambda = chosen.coefficients()[0];
+            assertTrue(java.util.Arrays.stream(MergedScale.CANDIDATES).anyMatch(c -> c == lambda), method + " λ " + lambda);
+            for (double c : MergedScale.CANDIDATES) {
+                Composite.Merged scaled = new Composite.Merged(LoraAlgebra.scaled(unit.modules(), c), unit.heads(), new double[] {c});
+                assertTrue(objective.loss(chosen, TASKS) <= objective.loss(scaled, TASKS) + 1e-6, method + ": λ " + c + " was better");
+            }
+            Composite.Merged fixed = (Composite.Merged) MergeStrategies.get(method).merge(new MergeRequest(List.of(A, B, C),
+                    MergeOptions.defaults().withWeights(1, 1, 1), objective));
+            assertArrayEquals(new double[] {1, 1, 1}, fixed.coefficients(), method + ": fixed weights are not rescaled");
         }
     }
 
@@ -145,10 +166,10 @@ class SearchedMergeTest {
         List<double[]> seen = new ArrayList<>();
         Composite.Merged fused = (Composite.Merged) MergeStrategies.get("fusion")
                 .merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults().withBudget(12), recording(seen, calls)));
-        assertEquals(24, calls.get(), "two pairwise searches of 12 evaluations");
+        assertEquals(24 + TIES_SCALES, calls.get(), "two pairwise searches of 12 evaluations, plus TIES' choice of λ");
         assertEquals(24, fused.searchTrace().size());
         assertEquals(3, fused.heads().size());
-        for (double[] w : seen) {
+        for (double[] w : seen.subList(0, 24)) {
             assertEquals(2, w.length, "pairwise: composite so far and the new adapter");
         }
         assertArrayEquals(new double[] {1 / 2.0, 1 / 2.0}, seen.get(0), 1e-12, "step 1: two adapters, each 1/2");
