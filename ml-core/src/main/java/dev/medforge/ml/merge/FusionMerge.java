@@ -45,8 +45,12 @@ final class FusionMerge implements MergeStrategy {
 
     @Override
     public Composite merge(MergeRequest request) {
-        CompositeLoss.Split halves = request.requireObjective(name()).split();
         List<Adapter> adapters = request.adapters();
+        if (adapters.size() == 1) {
+            // One adapter is its own best fusion; a rival such as TIES would only trim it.
+            return new Composite.Merged(adapters.get(0).modules(), request.heads(), new double[] {1});
+        }
+        CompositeLoss.Split halves = request.requireObjective(name()).split();
         List<String> names = LoraAlgebra.moduleNames(adapters);
         Composite.Merged fused = mode == Mode.JOINT
                 ? search(LoraAlgebra.modulesOf(adapters), uniform(adapters.size()), request.heads(), names, halves, request.options())

@@ -177,6 +177,16 @@ class SearchedMergeTest {
     }
 
     @Test
+    void fusionOfOneAdapterIsThatAdapterUnchanged() {
+        for (String method : List.of("fusion", "fusion-joint")) {
+            Composite.Merged alone = (Composite.Merged) MergeStrategies.get(method).merge(new MergeRequest(List.of(A),
+                    MergeOptions.defaults(), objective));
+            assertEquals(A.modules(), alone.modules(), method);
+            assertArrayEquals(new double[] {1}, alone.coefficients(), method);
+        }
+    }
+
+    @Test
     void perLayerFusionHasOneCoefficientPerAdapterAndModule() {
         List<double[]> seen = new ArrayList<>();
         MergeStrategies.get("fusion-joint").merge(new MergeRequest(List.of(A, B),
