@@ -149,6 +149,12 @@ public class AdapterValidator {
             reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report", "not a privacy report: " + e.getOriginalMessage()));
             return;
         }
+        if (report.images() != null && report.images().contains(null)) {
+            // A null entry made this check throw, and the submission stayed RECEIVED with no reason.
+            reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report.images[" + report.images().indexOf(null) + "]",
+                    "an entry is null; each image needs {index, label, nearestRealDistance, ratio}"));
+            return;
+        }
         TreeSet<Integer> covered = new TreeSet<>();
         if (report.images() != null) {
             report.images().forEach(entry -> covered.add(entry.index()));

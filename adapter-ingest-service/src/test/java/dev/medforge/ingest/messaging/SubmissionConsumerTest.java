@@ -122,9 +122,18 @@ class SubmissionConsumerTest {
                 report -> new PrivacyReport(report.typicalRealNearestNeighbour(), report.realSampled(), report.minRatio(),
                         report.images().subList(0, 12))));
 
+        List<RejectionReason> nullEntry = rejectionOf(submission(store, branch(), adapter(7), Map.of(), report -> {
+            List<PrivacyReport.Entry> entries = new ArrayList<>(report.images());
+            entries.set(2, null);
+            return new PrivacyReport(report.typicalRealNearestNeighbour(), report.realSampled(), report.minRatio(), entries);
+        }));
+
         assertEquals("privacy_report.images[7].ratio", tooClose.get(0).field());
         assertEquals("PRIVACY_REPORT", tooClose.get(0).code());
         assertEquals("privacy_report.images", partial.get(0).field());
+        assertEquals(List.of(new RejectionReason("PRIVACY_REPORT", "privacy_report.images[2]",
+                "an entry is null; each image needs {index, label, nearestRealDistance, ratio}")), nullEntry,
+                "a null entry is a rejection that names it, not a crash that leaves the submission RECEIVED");
     }
 
     @Test

@@ -20,6 +20,14 @@ public interface GatewayConfig {
     @WithDefault("67108864")
     long maxPartBytes();
 
+    /**
+     * Largest manifest, in bytes. The manifest travels inside the submitted event, so it must stay
+     * far below the broker's 1 MiB message limit: over it, the event could not be sent after the
+     * parts were stored, and the upload failed with a 500 that left a half-made submission.
+     */
+    @WithDefault("65536")
+    long maxManifestBytes();
+
     /** The consumer group whose members and lag {@code /api/v1/ops/merge-workers} reports. */
     @WithDefault("merge-workers")
     String mergeWorkersGroup();

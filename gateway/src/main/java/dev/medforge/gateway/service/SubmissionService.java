@@ -88,9 +88,9 @@ public class SubmissionService {
             Path file = parts.get(part);
             if (file == null) {
                 missing.add(new FieldError("REQUIRED", part.partName(), "the part '" + part.partName() + "' is missing"));
-            } else if (Files.size(file) > config.maxPartBytes()) {
+            } else if (Files.size(file) > limit(part)) {
                 throw GatewayException.tooLarge(part.partName(), "the part '" + part.partName() + "' has "
-                        + Files.size(file) + " bytes; the limit is " + config.maxPartBytes());
+                        + Files.size(file) + " bytes; the limit is " + limit(part));
             }
         }
         throwIfAny(missing);
@@ -99,6 +99,10 @@ public class SubmissionService {
             PartSniffer.check(part, parts.get(part)).ifPresent(malformed::add);
         }
         throwIfAny(malformed);
+    }
+
+    private long limit(SubmissionPart part) {
+        return part == SubmissionPart.MANIFEST ? config.maxManifestBytes() : config.maxPartBytes();
     }
 
     private static void throwIfAny(List<FieldError> errors) {

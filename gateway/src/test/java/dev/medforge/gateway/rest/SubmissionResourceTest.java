@@ -29,6 +29,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
@@ -112,6 +113,22 @@ class SubmissionResourceTest {
     }
 
     @Test
+    void aManifestTooLargeForAnEventIs413NamingItAndNothingIsStoredOrEmitted() throws IOException {
+        String branch = GatewayFixtures.newBranch();
+        byte[] manifest = json("{\"task\":\"tops\",\"description\":\"" + "x".repeat(1_100_000) + "\"}");
+        byte[] adapter = safetensors(2048);
+        assertNothingEmittedFor(branch, () ->
+                submission(KeycloakTokens.userToken("hospital-a"), "tops", Map.of("manifest", manifest, "adapter_model", adapter))
+                        .post("/api/v1/branches/{b}/submissions", branch).then()
+                        .statusCode(413)
+                        .contentType("application/problem+json")
+                        .body("errors[0].field", is("manifest"))
+                        .body("errors[0].message", containsString("65536")));
+        String sha = java.util.HexFormat.of().formatHex(sha256(adapter));
+        assertFalse(store.contains(ArtifactDigest.parse(ArtifactDigest.PREFIX + sha)), "the adapter of a refused upload is not stored");
+    }
+
+    @Test
     void aNonSafetensorsAdapterIs400NamingThePartAndNothingIsEmitted() {
         String branch = GatewayFixtures.newBranch();
         byte[] lyingLength = safetensors(64);
@@ -174,6 +191,14 @@ class SubmissionResourceTest {
         double megabytes = 2.0 * partBytes / (1024 * 1024);
         System.out.printf("upload of %.1f MiB took %.2f s: %.1f MiB/s%n", megabytes, seconds, megabytes / seconds);
         assertTrue(seconds < 60, "a " + megabytes + " MiB upload took " + seconds + " s");
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Runs {@code action}, then proves that no submission for {@code branch} reached the topic. */
