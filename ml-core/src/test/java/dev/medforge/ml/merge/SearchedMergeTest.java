@@ -3,6 +3,7 @@ package dev.medforge.ml.merge;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.data.TestImages;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.model.BaseModel;
@@ -10,7 +11,6 @@ import dev.medforge.ml.model.ModelSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,17 +37,7 @@ class SearchedMergeTest {
     }
 
     static LabeledImages noise(int classes, long seed) {
-        Random r = new Random(seed);
-        int n = classes * 5;
-        float[] px = new float[n * 784];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = r.nextFloat();
-        }
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % classes;
-        }
-        return new LabeledImages(px, y, classes, 28, 28);
+        return TestImages.noise(classes * 5, classes, seed);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
 import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.data.TestImages;
 import dev.medforge.ml.distill.DistilledSetIO;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.lora.Adapter;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -100,7 +100,7 @@ public final class PipelineFixtures {
     public static String storeLabeledImages(ArtifactStore store, int classes, int perClass, long seed) {
         try {
             Path file = Files.createTempFile("set-", ".safetensors");
-            DistilledSetIO.write(distilled(classes, perClass, seed), file);
+            DistilledSetIO.write(TestImages.noise(classes * perClass, classes, seed), file);
             return store.put(Files.readAllBytes(file)).toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -113,7 +113,7 @@ public final class PipelineFixtures {
         try {
             Path dir = Files.createTempDirectory("adapter-");
             PeftAdapterIO.write(adapter, dir);
-            LabeledImages distilled = distilled(adapter.head().classes(), 10, 3);
+            LabeledImages distilled = TestImages.noise(adapter.head().classes() * 10, adapter.head().classes(), 3);
             DistilledSetIO.write(distilled, dir.resolve(DistilledSetIO.FILE));
             List<PrivacyReport.Entry> entries = new ArrayList<>();
             for (int i = 0; i < distilled.size(); i++) {
@@ -133,19 +133,5 @@ public final class PipelineFixtures {
 
     public static AdapterSubmitted submission(ArtifactStore store, String branch, Adapter adapter) {
         return submission(store, branch, adapter, Map.of("description", "tops classifier, 3 epochs"), r -> r);
-    }
-
-    private static LabeledImages distilled(int classes, int perClass, long seed) {
-        Random random = new Random(seed);
-        int n = classes * perClass;
-        float[] pixels = new float[n * 28 * 28];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = random.nextFloat();
-        }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % classes;
-        }
-        return new LabeledImages(pixels, labels, classes, 28, 28);
     }
 }

@@ -6,7 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.data.TestImages;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.lora.TestAdapters;
@@ -16,7 +16,6 @@ import dev.medforge.ml.model.ClassAnchors;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LoraTrainingGuardTest {
@@ -53,8 +52,8 @@ class LoraTrainingGuardTest {
 
     @Test
     void multiTaskTrainingAtTheSingleTaskRateStaysFinite() {
-        List<Training.TaskData> tasks = List.of(new Training.TaskData("t1", images(192, 3, 1)),
-                new Training.TaskData("t2", images(128, 2, 2)));
+        List<Training.TaskData> tasks = List.of(new Training.TaskData("t1", TestImages.noise(192, 3, 1)),
+                new Training.TaskData("t2", TestImages.noise(128, 2, 2)));
         try (ModelSession s = ModelSession.open(BASE)) {
             List<Adapter> out = Training.trainLora(s, BASE.reference(), tasks, new TrainingRecipe(2, 64, 3e-3f, 4, 8, 8f), line -> { });
             assertEquals(List.of("t1", "t2"), out.stream().map(Adapter::task).toList());
@@ -68,7 +67,7 @@ class LoraTrainingGuardTest {
     void anAnchoredHeadKeepsItsClassEmbeddingsAndTrainsOnlyItsScale() {
         TaskHead anchors = ClassAnchors.head(List.of("Sandal", "Sneaker", "Ankle boot"), BASE.config().width());
         try (ModelSession s = ModelSession.open(BASE)) {
-            Adapter a = Training.trainAdapter(s, BASE.reference(), new Training.TaskData("shoes", images(192, 3, 1), anchors),
+            Adapter a = Training.trainAdapter(s, BASE.reference(), new Training.TaskData("shoes", TestImages.noise(192, 3, 1), anchors),
                     new TrainingRecipe(2, 64, 3e-3f, 4, 8, 8f), line -> { });
             assertArrayEquals(anchors.classEmbeddings(), a.head().classEmbeddings());
             assertNotEquals(anchors.logitScale(), a.head().logitScale(), "the scale is still trained");
@@ -77,26 +76,13 @@ class LoraTrainingGuardTest {
 
     @Test
     void aDivergingRunStopsAndNamesTheFirstNonFiniteTensor() {
-        List<Training.TaskData> tasks = List.of(new Training.TaskData("t1", images(128, 3, 1)),
-                new Training.TaskData("t2", images(128, 2, 2)));
+        List<Training.TaskData> tasks = List.of(new Training.TaskData("t1", TestImages.noise(128, 3, 1)),
+                new Training.TaskData("t2", TestImages.noise(128, 2, 2)));
         try (ModelSession s = ModelSession.open(BASE)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> Training.trainLora(s, BASE.reference(), tasks, new TrainingRecipe(4, 64, 1e30f, 4, 8, 8f), line -> { }));
             assertTrue(e.getMessage().matches("(?s).*at epoch \\d+/4, step \\d+/2 .*5 steps in a row.*"), e.getMessage());
             assertTrue(e.getMessage().contains("gradient is that of encoder.layers.0.self_attn.q_proj.lora_A"), e.getMessage());
         }
-    }
-
-    private static LabeledImages images(int n, int classes, long seed) {
-        Random rnd = new Random(seed);
-        float[] px = new float[n * 28 * 28];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = rnd.nextFloat();
-        }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % classes;
-        }
-        return new LabeledImages(px, labels, classes, 28, 28);
     }
 }
