@@ -27,6 +27,22 @@ class ScenarioTest {
     }
 
     @Test
+    void bundledFashion5HasFiveInstitutionsSharingClassesInAnotherOrder() throws IOException {
+        Scenario s = Scenario.load("fashion5");
+        assertEquals(5, s.institutions().size());
+        Set<Integer> seen = new HashSet<>();
+        Set<Integer> shared = new HashSet<>();
+        s.institutions().forEach(i -> i.classes().forEach(c -> {
+            if (!seen.add(c)) {
+                shared.add(c);
+            }
+        }));
+        assertTrue(shared.size() >= 2, "classes held by two institutions: " + shared);
+        assertNotEquals(s.institutions().stream().map(Scenario.Institution::id).toList(), s.arrivalOrder());
+        assertEquals(List.of("T-shirt/top", "Pullover", "Coat"), s.institution("hospital-a").classNames());
+    }
+
+    @Test
     void fashion3SamplesAreDisjointAndEvalIsRestrictedToTaskClasses() throws IOException {
         FashionMnist.Split train = FashionMnist.read(FashionMnist.directory(), "train");
         FashionMnist.Split test = FashionMnist.read(FashionMnist.directory(), "t10k");
