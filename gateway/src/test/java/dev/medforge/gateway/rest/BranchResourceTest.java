@@ -92,6 +92,11 @@ class BranchResourceTest {
         byte[] model = ("composite of " + branch).getBytes(StandardCharsets.UTF_8);
         ArtifactDigest digest = store.put(model);
         String submissionId = UUID.randomUUID().toString();
+        // The registry publishes only adapters whose institution registered their task.
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "classNames", List.of("T-shirt/top", "Pullover"), "evaluationSuite", GatewayFixtures.DIGEST))
+                .post("/api/v1/branches/{b}/tasks", branch).then()
+                .statusCode(201);
         TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated(
                 "c-" + UUID.randomUUID(), branch, 0, "fusion", digest.toString(),
                 List.of(new AdapterRef(submissionId, "hospital-a", "tops", GatewayFixtures.DIGEST, GatewayFixtures.DIGEST, GatewayFixtures.DIGEST)),
