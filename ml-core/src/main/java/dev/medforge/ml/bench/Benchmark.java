@@ -180,11 +180,7 @@ public final class Benchmark {
                 LabeledImages set = suite.getValue();
                 float[][] p = c.scores(session, suite.getKey(), set.pixels(), set.size());
                 tasks.put(suite.getKey(), TaskMetrics.of(p, set.labels()));
-                double[] truth = new double[p.length];
-                for (int i = 0; i < p.length; i++) {
-                    truth[i] = p[i][set.labels()[i]];
-                }
-                realLoss += CompositeLoss.crossEntropy(truth) / suites.size();
+                realLoss += CompositeLoss.crossEntropy(CompositeLoss.trueClass(p, set.labels())) / suites.size();
             }
             double seconds = seconds(start);
             MethodResult r = new MethodResult(tasks, seconds, objective.loss(c, List.copyOf(suites.keySet())), realLoss, c.coefficients());

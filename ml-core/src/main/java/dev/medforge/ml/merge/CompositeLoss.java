@@ -31,6 +31,15 @@ public interface CompositeLoss {
         return total / tasks.size();
     }
 
+    /** Each row's probability of its label: scores [n, classes], labels [n]. */
+    static double[] trueClass(float[][] scores, int[] labels) {
+        double[] truth = new double[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            truth[i] = scores[i][labels[i]];
+        }
+        return truth;
+    }
+
     static double crossEntropy(double[] trueClassProbabilities) {
         double ce = 0;
         for (double p : trueClassProbabilities) {

@@ -26,12 +26,7 @@ public final class DistilledSetLoss implements CompositeLoss {
         if (set == null) {
             throw new IllegalArgumentException("no distilled set for task " + task);
         }
-        float[][] p = composite.scores(session, task, set.pixels(), set.size());
-        double[] truth = new double[p.length];
-        for (int i = 0; i < p.length; i++) {
-            truth[i] = p[i][set.labels()[i]];
-        }
-        return truth;
+        return CompositeLoss.trueClass(composite.scores(session, task, set.pixels(), set.size()), set.labels());
     }
 
     /**
