@@ -1,0 +1,15 @@
+package dev.medforge.ingest.messaging;
+
+import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.testing.ConsumersFromNow;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+
+/** Every test of this service consumes only the events sent after it started (see {@link ConsumersFromNow}). */
+@QuarkusTestResource(value = ConsumersFromNow.class, initArgs = {
+        @ResourceArg(name = "adapter-submitted", value = Topics.ADAPTER_SUBMITTED)})
+public final class ConsumerGroupsFromNow {
+
+    private ConsumerGroupsFromNow() {
+    }
+}
