@@ -20,6 +20,11 @@ public class GatewayException extends RuntimeException {
                 List.of(new FieldError(code, field, message))));
     }
 
+    public static GatewayException conflict(String code, String field, String message) {
+        return new GatewayException(new Problem("about:blank", "Conflict", 409, message,
+                List.of(new FieldError(code, field, message))));
+    }
+
     public static GatewayException tooLarge(String field, String message) {
         return new GatewayException(new Problem("about:blank", "Payload too large", 413, message,
                 List.of(new FieldError("TOO_LARGE", field, message))));

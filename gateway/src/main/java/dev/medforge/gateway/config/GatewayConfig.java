@@ -5,6 +5,8 @@ import io.smallrye.config.WithDefault;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
 @ConfigMapping(prefix = "medforge.gateway")
 public interface GatewayConfig {
@@ -50,5 +52,16 @@ public interface GatewayConfig {
         /** Delivery log entries kept per webhook; the oldest go first. */
         @WithDefault("100")
         int logSize();
+
+        /** Webhooks one subscriber may hold, so that nobody can make the gateway post to many URLs per event. */
+        @WithDefault("5")
+        int maxPerOwner();
+
+        /**
+         * URL hosts, written as in the URL, exempt from the rule that a webhook must not reach a
+         * loopback, private or otherwise internal address. Empty outside tests: on a real gateway a
+         * webhook to an internal address is a request forgery against the services behind it.
+         */
+        Optional<Set<String>> allowedInternalHosts();
     }
 }

@@ -50,8 +50,13 @@ public class WebhookResource {
     }
 
     @POST
-    @Operation(summary = "Register a webhook for model.published", description = "Role subscriber. The answer carries "
-            + "the secret that signs deliveries (X-MedForge-Signature: sha256=<hex HMAC-SHA256 of the body>); it is not shown again.")
+    @Operation(summary = "Register a webhook for model.published", description = "Role subscriber. The URL must be http(s) "
+            + "without a user part and reach a public address: loopback, private, link-local, carrier-grade NAT, multicast and "
+            + "unspecified addresses are refused (WEBHOOK_URL_INTERNAL), so are numeric hosts other than a dotted quad "
+            + "(WEBHOOK_URL_NUMERIC_HOST); a subscriber holds at most medforge.gateway.webhooks.max-per-owner webhooks "
+            + "(409 WEBHOOK_LIMIT). The answer carries the secret (whsec_<base64>) that signs deliveries the Standard "
+            + "Webhooks way (webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>); "
+            + "it is not shown again.")
     public Response create(CreateWebhook request) {
         Webhook webhook = webhooks.register(owner(), request == null ? null : request.url());
         return Response.created(URI.create("/api/v1/webhooks/" + webhook.id()))
