@@ -1,5 +1,7 @@
 package dev.medforge.registry;
 
+import dev.medforge.contracts.events.EventCodec;
+import dev.medforge.contracts.events.EventEnvelope;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -37,4 +39,14 @@ public class OutboxEvent extends PanacheEntityBase {
 
     @Column(name = "sent_at")
     public Instant sentAt;
+
+    /** A row that sends {@code envelope} to its event type's topic, keyed by its subject. */
+    public static OutboxEvent of(EventEnvelope<?> envelope, Instant createdAt) {
+        OutboxEvent row = new OutboxEvent();
+        row.topic = envelope.eventType().topic();
+        row.eventKey = envelope.subject();
+        row.payload = EventCodec.encode(envelope);
+        row.createdAt = createdAt;
+        return row;
+    }
 }

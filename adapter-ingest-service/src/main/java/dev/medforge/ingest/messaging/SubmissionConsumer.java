@@ -9,6 +9,7 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.AdapterValidated;
+import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.ingest.ValidationOutcome;
 import dev.medforge.ingest.service.IntakeService;
@@ -28,8 +29,9 @@ import java.util.stream.Collectors;
 /**
  * Takes submissions off {@code medforge.adapter.submitted}. The offset is committed only after the
  * resulting events are acknowledged by the broker, so a crash means a redelivery, never a loss; the
- * derived event ids make the redelivery harmless. A message that is not a submitted event throws,
- * and the connector moves it to the dead-letter topic.
+ * derived event ids make the redelivery harmless. A message that is not a submitted event, or whose
+ * handling throws, goes to the dead-letter topic, and its submission to a final REJECTED status
+ * ({@link DeadLetters}).
  */
 @ApplicationScoped
 public class SubmissionConsumer {
@@ -58,6 +60,10 @@ public class SubmissionConsumer {
     @Incoming("adapter-submitted")
     @Blocking
     public void onSubmitted(String json) {
+        DeadLetters.rejectOnFailure(status, SOURCE, Topics.ADAPTER_SUBMITTED, json, () -> intake(json));
+    }
+
+    private void intake(String json) {
         EventEnvelope<AdapterSubmitted> event = EventCodec.decode(json, AdapterSubmitted.class);
         EventSender.recordQueueWait(meters, Topics.ADAPTER_SUBMITTED, event);
         AdapterSubmitted submission = event.data();

@@ -10,6 +10,7 @@ import dev.medforge.contracts.events.AdapterValidated;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.testing.MalformedEvents;
 import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.ml.store.PipelineFixtures;
@@ -33,7 +34,10 @@ import java.util.UUID;
 import static dev.medforge.ml.store.PipelineFixtures.adapter;
 import static dev.medforge.ml.store.PipelineFixtures.submission;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -206,6 +210,32 @@ class SubmissionConsumerTest {
             assertTrue(reason.contains("unknown event type"), reason);
             status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(next.submissionId()), WAIT);
         }
+    }
+
+    /** Issue 9: a dead-lettered submission used to stay RECEIVED forever, with no reason for its submitter. */
+    @Test
+    void aSubmittedEventThatDoesNotDecodeEndsItsSubmissionRejectedAsMalformedInputInTheRegistry() {
+        String id = UUID.randomUUID().toString();
+        String branch = branch();
+        String malformed = MalformedEvents.naming(Topics.ADAPTER_SUBMITTED, id, "hospital-a", branch,
+                Map.of("task", "tops", "artifacts", "not an object"));
+
+        try (TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.ADAPTER_SUBMITTED));
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, branch, malformed);
+
+            dlq.await(r -> r.value().equals(malformed), WAIT);
+            SubmissionStatus rejected = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(id), WAIT).data();
+            assertEquals(Stage.REJECTED, rejected.stage());
+            assertEquals("hospital-a", rejected.institution());
+            assertTrue(rejected.detail().startsWith("MALFORMED_INPUT medforge.adapter.submitted: data does not fit AdapterSubmitted"),
+                    rejected.detail());
+        }
+        // The gateway's status endpoint shows exactly what the registry recorded.
+        await().atMost(WAIT).untilAsserted(() -> given().baseUri(registryUrl).get("/internal/submissions/{id}", id).then()
+                .statusCode(200)
+                .body("stage", is("REJECTED"))
+                .body("history[0].detail", startsWith("MALFORMED_INPUT medforge.adapter.submitted")));
     }
 
     private String branch() {

@@ -8,6 +8,7 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.eval.service.CompositeEvaluator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,11 @@ import org.jboss.logging.Logger;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Evaluates each created composite; the offset commits after the decision is on the broker. */
+/**
+ * Evaluates each created composite; the offset commits after the decision is on the broker. A
+ * composite that cannot be read or scored is dead-lettered and its submissions rejected
+ * ({@link DeadLetters}).
+ */
 @ApplicationScoped
 public class EvaluationConsumer {
 
@@ -46,6 +51,10 @@ public class EvaluationConsumer {
     @Incoming("composite-created")
     @Blocking
     public void onCreated(String json) {
+        DeadLetters.rejectOnFailure(status, SOURCE, Topics.COMPOSITE_CREATED, json, () -> evaluate(json));
+    }
+
+    private void evaluate(String json) {
         EventEnvelope<CompositeCreated> event = EventCodec.decode(json, CompositeCreated.class);
         EventSender.recordQueueWait(meters, Topics.COMPOSITE_CREATED, event);
         CompositeEvaluated result = evaluator.evaluate(event.data());

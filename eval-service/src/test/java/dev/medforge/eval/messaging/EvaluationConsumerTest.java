@@ -74,4 +74,28 @@ class EvaluationConsumerTest {
             assertTrue(stage.detail().startsWith("tops "), stage.detail());
         }
     }
+
+    /** Issue 9: a composite that cannot be scored used to leave its submissions MERGED forever. */
+    @Test
+    void aCompositeThatCannotBeReadIsDeadLetteredAndItsSubmissionsEndRejectedWithAnIncident() {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        AdapterSubmitted submitted = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(42));
+        AdapterRef ref = new AdapterRef(submitted.submissionId(), "hospital-a", "tops", submitted.artifacts().adapterModel(),
+                submitted.artifacts().adapterConfig(), submitted.artifacts().distilled());
+        String missing = "sha256:" + "0".repeat(64);
+        CompositeCreated created = new CompositeCreated("sha256:" + UUID.randomUUID().toString().replace("-", ""), branch, 0, null,
+                List.of(ref), "fusion", Map.of(ref.submissionId(), 1.0), List.of(), missing, 10);
+
+        try (TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.COMPOSITE_CREATED));
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", created));
+
+            dlq.await(r -> r.value().contains(created.compositeId()), WAIT);
+            SubmissionStatus rejected = status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(submitted.submissionId()), WAIT).data();
+            assertEquals(Stage.REJECTED, rejected.stage());
+            assertTrue(rejected.detail().matches("INTERNAL_ERROR medforge\\.composite\\.created: eval-service failed; incident [0-9a-f-]{36}"),
+                    rejected.detail());
+        }
+    }
 }

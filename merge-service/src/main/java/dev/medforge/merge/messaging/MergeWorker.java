@@ -9,6 +9,7 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.InvalidEventException;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.merge.service.CompositeBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ import java.util.Map;
  * together go into one composite (group commit). Workers scale out as the consumer group
  * {@code merge-workers}: the branch key keeps one branch on one partition, hence one worker.
  * Offsets commit after the composite and its events are durable, so a worker that dies mid-merge
- * loses nothing: the batch comes again and yields the same composite id.
+ * loses nothing: the batch comes again and yields the same composite id. Whatever is dead-lettered
+ * takes its submissions to a final REJECTED status ({@link DeadLetters}).
  */
 @ApplicationScoped
 public class MergeWorker {
@@ -58,28 +60,43 @@ public class MergeWorker {
     @Incoming("adapter-validated")
     @Blocking
     public void onValidated(List<String> batch) {
-        Map<String, List<EventEnvelope<AdapterValidated>>> byBranch = new LinkedHashMap<>();
+        Map<String, Map<EventEnvelope<AdapterValidated>, String>> byBranch = new LinkedHashMap<>();
         for (String json : batch) {
             try {
                 EventEnvelope<AdapterValidated> event = EventCodec.decode(json, AdapterValidated.class);
                 EventSender.recordQueueWait(meters, Topics.ADAPTER_VALIDATED, event);
-                byBranch.computeIfAbsent(event.data().branch(), b -> new ArrayList<>()).add(event);
+                byBranch.computeIfAbsent(event.data().branch(), b -> new LinkedHashMap<>()).put(event, json);
             } catch (InvalidEventException e) {
-                // A batch is acknowledged as a whole, so one poison message is set aside here rather
-                // than failing the adapters that arrived with it.
-                LOG.warnf("dead-lettering a message on medforge.adapter.validated: %s", e.getMessage());
-                deadLetters.sendAndAwait(Record.of("invalid", json));
+                setAside(List.of(json), e);
             }
         }
         byBranch.forEach((branch, events) -> {
-            List<AdapterRef> adapters = events.stream().map(e -> ref(e.data())).toList();
-            merge(branch, adapters, null, events.get(0).id());
+            List<EventEnvelope<AdapterValidated>> validated = List.copyOf(events.keySet());
+            try {
+                merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, validated.get(0).id());
+            } catch (RuntimeException e) {
+                setAside(events.values(), e);
+            }
         });
+    }
+
+    /**
+     * A batch is acknowledged as a whole, so a poison message, or a branch whose merge failed, is
+     * dead-lettered here rather than failing the adapters of other branches that arrived with it.
+     */
+    private void setAside(Collection<String> messages, RuntimeException failure) {
+        LOG.warnf("dead-lettering %d message(s) on %s: %s", messages.size(), Topics.ADAPTER_VALIDATED, failure.getMessage());
+        messages.forEach(json -> deadLetters.sendAndAwait(Record.of("invalid", json)));
+        DeadLetters.reject(status, SOURCE, Topics.ADAPTER_VALIDATED, messages, failure);
     }
 
     @Incoming("composite-rebase")
     @Blocking
     public void onRebase(String json) {
+        DeadLetters.rejectOnFailure(status, SOURCE, Topics.COMPOSITE_REBASE, json, () -> rebase(json));
+    }
+
+    private void rebase(String json) {
         EventEnvelope<CompositeRebase> event = EventCodec.decode(json, CompositeRebase.class);
         EventSender.recordQueueWait(meters, Topics.COMPOSITE_REBASE, event);
         CompositeRebase rebase = event.data();

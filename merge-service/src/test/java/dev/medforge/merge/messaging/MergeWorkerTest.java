@@ -4,6 +4,7 @@ import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.AdapterSubmitted;
+import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
 import dev.medforge.contracts.events.AdapterValidated;
 import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
 import dev.medforge.contracts.events.CompositeCreated;
@@ -15,6 +16,7 @@ import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.testing.RegistryTestResource;
+import dev.medforge.contracts.testing.MalformedEvents;
 import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.merge.Lineage;
 import dev.medforge.ml.lora.TestAdapters;
@@ -33,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -143,6 +146,39 @@ class MergeWorkerTest {
                     Lineage.fromJson(models.composite(next.artifact()).lineage()).members().stream().map(AdapterRef::submissionId).toList());
             assertTrue(created.seen().stream().noneMatch(r -> r.value().contains(intruder.submissionId())),
                     "no composite contains hospital-b's tops adapter");
+        }
+    }
+
+    /**
+     * Issue 9: what a worker gives up on is dead-lettered and its submission ends REJECTED, a poison
+     * message as malformed input and an adapter whose files are gone as an internal error.
+     */
+    @Test
+    void aPoisonMessageAndAnUnmergeableAdapterAreDeadLetteredAndTheirSubmissionsEndRejected() {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        AdapterSubmitted submitted = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(27));
+        AdapterSubmitted gone = new AdapterSubmitted(UUID.randomUUID().toString(), submitted.institution(), branch, submitted.task(),
+                new SubmittedArtifacts(submitted.artifacts().adapterConfig(), "sha256:" + "0".repeat(64),
+                        submitted.artifacts().distilled(), submitted.artifacts().privacyReport()), Map.of());
+        String poisonId = UUID.randomUUID().toString();
+        String poison = MalformedEvents.naming(Topics.ADAPTER_VALIDATED, poisonId, "hospital-a", branch, Map.of("report", List.of(1, 2)));
+
+        try (TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.ADAPTER_VALIDATED));
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, branch, poison);
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(gone)));
+
+            dlq.await(r -> r.value().equals(poison), WAIT);
+            dlq.await(r -> r.value().contains(gone.submissionId()), WAIT);
+            SubmissionStatus malformed = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(poisonId), WAIT).data();
+            assertEquals(Stage.REJECTED, malformed.stage());
+            assertTrue(malformed.detail().startsWith("MALFORMED_INPUT medforge.adapter.validated: data does not fit AdapterValidated"),
+                    malformed.detail());
+            SubmissionStatus failed = status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(gone.submissionId()), WAIT).data();
+            assertEquals(Stage.REJECTED, failed.stage());
+            assertTrue(failed.detail().startsWith("INTERNAL_ERROR medforge.adapter.validated: merge-service failed; incident "),
+                    failed.detail());
         }
     }
 

@@ -19,6 +19,22 @@ public interface RegistryConfig {
     @WithDefault("100")
     int outboxBatch();
 
+    /**
+     * How long a submission may go without a new status before the stall sweeper ends it REJECTED
+     * with reason {@code STALLED}: longer than the slowest stage (a merge with its coefficient search,
+     * or a queue behind one) is expected to take.
+     */
+    @WithDefault("30m")
+    Duration stallAfter();
+
+    /** How often the stall sweeper looks; a stalled submission is ended at most this long after its limit. */
+    @WithDefault("1m")
+    Duration stallCheckInterval();
+
+    /** Most submissions the sweeper ends in one round (one transaction); the rest wait for the next. */
+    @WithDefault("100")
+    int stallBatch();
+
     interface BranchDefaults {
         @WithDefault("fusion")
         String strategy();

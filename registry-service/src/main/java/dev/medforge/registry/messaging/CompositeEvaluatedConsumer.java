@@ -10,15 +10,20 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Evaluated composites become versions, rebases or gated-out submissions; the offset commits after the transaction. */
+/**
+ * Evaluated composites become versions, rebases or gated-out submissions; the offset commits after the
+ * transaction. A composite that cannot be decided is dead-lettered and its submissions rejected.
+ */
 @ApplicationScoped
 public class CompositeEvaluatedConsumer {
 
     private final PublishingService publishing;
+    private final DeadLetterStatuses deadLetters;
     private final MeterRegistry meters;
 
-    CompositeEvaluatedConsumer(PublishingService publishing, MeterRegistry meters) {
+    CompositeEvaluatedConsumer(PublishingService publishing, DeadLetterStatuses deadLetters, MeterRegistry meters) {
         this.publishing = publishing;
+        this.deadLetters = deadLetters;
         this.meters = meters;
     }
 
@@ -29,6 +34,7 @@ public class CompositeEvaluatedConsumer {
                 .flatMap(publishing::decide)
                 .invoke(decision -> meters.counter("medforge.registry.decisions", "decision", decision.name().toLowerCase())
                         .increment())
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure().call(failure -> deadLetters.reject(Topics.COMPOSITE_EVALUATED, json, failure));
     }
 }

@@ -1,7 +1,9 @@
 package dev.medforge.registry.messaging;
 
+import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.registry.service.SubmissionHistoryService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -16,19 +18,27 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class SubmissionStatusConsumer {
 
     private final SubmissionHistoryService history;
+    private final DeadLetterStatuses deadLetters;
     private final MeterRegistry meters;
 
-    SubmissionStatusConsumer(SubmissionHistoryService history, MeterRegistry meters) {
+    SubmissionStatusConsumer(SubmissionHistoryService history, DeadLetterStatuses deadLetters, MeterRegistry meters) {
         this.history = history;
+        this.deadLetters = deadLetters;
         this.meters = meters;
     }
 
+    /**
+     * A malformed status rejects the submission it names. A status that could not be recorded does
+     * not: the rejection would come back here to be recorded by the same failing store, and again for
+     * as long as it fails. The stall sweeper settles such a submission once the store is back.
+     */
     @Incoming("submission-status")
     public Uni<Void> onStatus(String json) {
         return Uni.createFrom().item(() -> EventCodec.decode(json, SubmissionStatus.class))
                 .flatMap(history::record)
                 .invoke(recorded -> meters.counter("medforge.registry.status.events",
                         "outcome", recorded ? "recorded" : "duplicate").increment())
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure(DeadLetters::malformed).call(failure -> deadLetters.reject(Topics.SUBMISSION_STATUS, json, failure));
     }
 }

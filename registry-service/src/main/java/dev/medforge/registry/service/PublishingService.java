@@ -3,7 +3,6 @@ package dev.medforge.registry.service;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeRebase;
-import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventData;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
@@ -36,7 +35,7 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class PublishingService {
 
-    static final String SOURCE = "registry-service";
+    public static final String SOURCE = "registry-service";
     private static final String FALLBACK = "fallback";
     private static final String FUSION = "fusion";
     private static final String MIXTURE = "mixture";
@@ -150,15 +149,9 @@ public class PublishingService {
     /** Queues events in the current transaction; ids derive from the cause, so a resend is a recognisable repeat. */
     private static Uni<Void> outbox(EventEnvelope<?> cause, List<EventData> events) {
         Instant now = Instant.now();
-        List<OutboxEvent> rows = events.stream().map(data -> {
-            EventEnvelope<EventData> envelope = EventEnvelope.wrapCausedBy(SOURCE, data, cause.id());
-            OutboxEvent row = new OutboxEvent();
-            row.topic = envelope.eventType().topic();
-            row.eventKey = envelope.subject();
-            row.payload = EventCodec.encode(envelope);
-            row.createdAt = now;
-            return row;
-        }).toList();
+        List<OutboxEvent> rows = events.stream()
+                .map(data -> OutboxEvent.of(EventEnvelope.wrapCausedBy(SOURCE, data, cause.id()), now))
+                .toList();
         return OutboxEvent.persist(rows);
     }
 }

@@ -25,11 +25,13 @@ import static dev.medforge.registry.RegistryFixtures.branchWithTops;
 import static dev.medforge.registry.RegistryFixtures.evaluated;
 import static dev.medforge.registry.RegistryFixtures.registerTask;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Publishing decisions through the real broker and PostgreSQL, observed on the topics and the API. */
 @QuarkusTest
@@ -118,6 +120,27 @@ class CompositeEvaluatedConsumerTest {
         }
         given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
         given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
+    }
+
+    /** Issue 9: a composite that cannot be decided used to leave its submissions EVALUATED forever. */
+    @Test
+    void aCompositeThatCannotBeDecidedIsDeadLetteredAndItsSubmissionsEndRejectedWithAnIncident() {
+        String submission = UUID.randomUUID().toString();
+        EventEnvelope<CompositeEvaluated> orphan = evaluated("no-such-branch-" + UUID.randomUUID(), 0, true, submission);
+
+        try (TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.COMPOSITE_EVALUATED));
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, orphan);
+
+            dlq.await(r -> r.value().contains(orphan.data().compositeId()), WAIT);
+            SubmissionStatus rejected = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(submission), WAIT).data();
+            assertEquals(Stage.REJECTED, rejected.stage());
+            assertTrue(rejected.detail().matches(
+                    "INTERNAL_ERROR medforge\\.composite\\.evaluated: registry-service failed; incident [0-9a-f-]{36}"), rejected.detail());
+        }
+        await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", submission).then()
+                .statusCode(200)
+                .body("stage", is("REJECTED")));
     }
 
     @Test

@@ -4,11 +4,13 @@ import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.testing.MalformedEvents;
 import dev.medforge.contracts.testing.TopicProbe;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -16,6 +18,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 /** Status events through the real broker into the real PostgreSQL, read back over REST. */
 @QuarkusTest
@@ -73,6 +76,21 @@ class SubmissionStatusConsumerTest {
             dlq.await(r -> r.value().equals(poison), WAIT);
             await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", id).then().statusCode(200));
         }
+    }
+
+    /** Issue 9: the submission a malformed status names gets a final status instead of none. */
+    @Test
+    void aStatusThatDoesNotDecodeRejectsTheSubmissionItNamesAsMalformedInput() {
+        String id = UUID.randomUUID().toString();
+        TopicProbe.send(Topics.SUBMISSION_STATUS, status(id, Stage.RECEIVED, "all parts stored"));
+        String malformed = MalformedEvents.naming(Topics.SUBMISSION_STATUS, id, "hospital-b", "main", Map.of("stage", "HALF_DONE"));
+        TopicProbe.send(Topics.SUBMISSION_STATUS, "main", malformed);
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", id).then()
+                .statusCode(200)
+                .body("stage", is("REJECTED"))
+                .body("history.stage", contains("RECEIVED", "REJECTED"))
+                .body("history[1].detail", startsWith("MALFORMED_INPUT medforge.submission.status: data does not fit SubmissionStatus")));
     }
 
     @Test
