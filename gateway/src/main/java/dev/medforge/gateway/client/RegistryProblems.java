@@ -6,16 +6,19 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
 
 /**
- * Passes the registry's refusals (400, 404, 409) on as they are, since they name the rule and field
- * the caller broke. A registry fault is not the caller's: it becomes a 502.
+ * Passes the registry's refusals (400, 404, 409) on with their status, and as they are when they are
+ * problem details, since those name the rule and field the caller broke. A registry fault is not
+ * the caller's: it becomes a 502.
  */
 public class RegistryProblems implements ResponseExceptionMapper<GatewayException> {
 
     @Override
     public GatewayException toThrowable(Response response) {
         int status = response.getStatus();
-        if (status >= 400 && status < 500 && Problem.MEDIA_TYPE.equals(mediaType(response))) {
-            return new GatewayException(response.readEntity(Problem.class));
+        if (status >= 400 && status < 500) {
+            // A refusal is the caller's to fix even when it comes without details; a 502 would blame us.
+            return new GatewayException(Problem.MEDIA_TYPE.equals(mediaType(response)) ? response.readEntity(Problem.class)
+                    : Problem.of(status, response.getStatusInfo().getReasonPhrase(), "the registry refused the request"));
         }
         return new GatewayException(Problem.of(502, "Bad gateway", "the registry answered " + status));
     }

@@ -1,6 +1,8 @@
 package dev.medforge.gateway.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.medforge.contracts.BodyProblems;
 import dev.medforge.contracts.Problem;
 import dev.medforge.gateway.GatewayException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.IOException;
 import java.util.UUID;
 
 /**
@@ -22,6 +25,7 @@ import java.util.UUID;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String MULTIPART_PARSER = "org.jboss.resteasy.reactive.server.core.multipart.";
 
     @ServerExceptionMapper
     public Response refused(GatewayException e) {
@@ -42,9 +46,25 @@ public class ProblemMappers {
         return problem(Problem.of(403, "Forbidden", "the token lacks the role this operation needs"));
     }
 
-    @ServerExceptionMapper
+    /** Listed by name as well: Quarkus's own mapper for mismatched input would otherwise be the closer match. */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response unreadableJson(JsonProcessingException e) {
-        return problem(Problem.of(400, "Invalid request", "the body is not the JSON expected: " + e.getOriginalMessage()));
+        return problem(BodyProblems.unreadable(e));
+    }
+
+    /**
+     * The multipart parser refuses a body it cannot split (too many parts, or one cut off before its
+     * closing boundary) with a bare runtime or I/O exception. Where it was thrown is what tells it
+     * from a fault of ours, which must stay a 500.
+     */
+    @ServerExceptionMapper({RuntimeException.class, IOException.class})
+    public Response malformedMultipart(Exception e) {
+        StackTraceElement[] origin = e.getStackTrace();
+        if (origin.length > 0 && origin[0].getClassName().startsWith(MULTIPART_PARSER)) {
+            return problem(GatewayException.badRequest("MULTIPART", "body", "the multipart body cannot be read: " + e.getMessage()
+                    + "; send each of the five parts once, with its closing boundary").problem());
+        }
+        return unexpected(e);
     }
 
     /** The registry could not be reached: ours to fix, but not a fault of the gateway itself. */
@@ -54,8 +74,12 @@ public class ProblemMappers {
         return problem(Problem.of(502, "Bad gateway", "an internal service is unreachable; try again later"));
     }
 
+    /** Quarkus reports JSON that does not parse as a bare 400 whose cause says what is wrong. */
     @ServerExceptionMapper
     public Response http(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            return unreadableJson(unreadable);
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         if (status.getStatusCode() >= 500) {
             return unexpected(e);

@@ -1,7 +1,11 @@
 package dev.medforge.registry.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.medforge.contracts.BodyProblems;
 import dev.medforge.contracts.Problem;
 import dev.medforge.registry.RegistryException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -13,5 +17,26 @@ public class ProblemMapper {
         return Response.status(e.status()).type(Problem.MEDIA_TYPE)
                 .entity(new Problem("about:blank", e.title(), e.status(), e.getMessage(), e.errors()))
                 .build();
+    }
+
+    /** Listed by name as well: Quarkus's own mapper for mismatched input would otherwise be the closer match. */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
+    public Response unreadable(JsonProcessingException e) {
+        return problem(BodyProblems.unreadable(e));
+    }
+
+    /** Quarkus reports JSON that does not parse as a bare 400 whose cause says what is wrong. */
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            return unreadable(unreadable);
+        }
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return status.getStatusCode() >= 500 ? e.getResponse()
+                : problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()));
+    }
+
+    private static Response problem(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 }

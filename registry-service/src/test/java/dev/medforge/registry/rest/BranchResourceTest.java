@@ -67,6 +67,28 @@ class BranchResourceTest {
                 .body("policy.maxNewTaskGap", is(5.0f));
     }
 
+    /** Issue 9: a Jackson type mismatch was a bare 400 or a 500, which the gateway could only pass on as a 502. */
+    @Test
+    void wrongJsonTypesAreProblemDetailsNamingTheField() {
+        String branch = newBranch();
+        given().contentType(ContentType.JSON).body(Map.of("maxRegression", "two points"))
+                .put("/internal/branches/{b}/policy", branch).then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].code", is("WRONG_TYPE"))
+                .body("errors[0].field", is("maxRegression"))
+                .body("errors[0].message", is("must be a number"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", List.of("b")), "evaluationSuite", DIGEST))
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", is("classNames[1]"))
+                .body("errors[0].message", is("must be a string"));
+        given().contentType(ContentType.JSON).body("{\"strategy\": ")
+                .put("/internal/branches/{b}/policy", branch).then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].code", is("INVALID_JSON"));
+    }
+
     @Test
     void tasksRegisterOnceAndAConflictingRegistrationIsRefused() {
         String branch = newBranch();
