@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -49,7 +48,7 @@ public class AdapterValidator {
 
     public ValidationOutcome validate(AdapterSubmitted submission, BranchInfo branch, TaskInfo task) {
         BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
-        List<RejectionReason> reasons = new ArrayList<>(PhiScanner.scan(submission.manifest() == null ? Map.of() : submission.manifest()));
+        List<RejectionReason> reasons = new ArrayList<>();
         try {
             Adapter adapter = readAdapter(submission, base, reasons);
             if (adapter != null) {

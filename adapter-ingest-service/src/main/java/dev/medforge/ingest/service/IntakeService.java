@@ -29,10 +29,10 @@ import java.util.function.Supplier;
 
 /**
  * Decides whether a submission may be merged. First its parts must be in the artifact store, intact
- * and within the size limit; then its branch and task must exist, the task registered by the
- * submitting institution; then the adapter, distilled set and manifest must pass every format and
- * privacy check. Every problem of a stage is reported, not only the first, so an institution can fix
- * all of them at once.
+ * and within the size limit; then no string in it may look like an identifier; then its branch and
+ * task must exist, the task registered by the submitting institution; then the adapter and distilled
+ * set must pass every format and privacy check. Every problem of a stage is reported, not only the
+ * first, so an institution can fix all of them at once.
  */
 @ApplicationScoped
 public class IntakeService {
@@ -43,18 +43,26 @@ public class IntakeService {
     private final IngestConfig config;
     private final RegistryClient registry;
     private final AdapterValidator validator;
+    private final PhiCheck phi;
 
-    IntakeService(ArtifactStore store, IngestConfig config, @RestClient RegistryClient registry, AdapterValidator validator) {
+    IntakeService(ArtifactStore store, IngestConfig config, @RestClient RegistryClient registry, AdapterValidator validator,
+                  PhiCheck phi) {
         this.store = store;
         this.config = config;
         this.registry = registry;
         this.validator = validator;
+        this.phi = phi;
     }
 
     public ValidationOutcome intake(AdapterSubmitted submission) {
         List<RejectionReason> problems = checkParts(submission);
         if (!problems.isEmpty()) {
             return new ValidationOutcome.Invalid(problems);
+        }
+        // First, and on its own: a part with identifiers is deleted, so nothing after this could read it.
+        List<RejectionReason> identifiers = scanForIdentifiers(submission);
+        if (!identifiers.isEmpty()) {
+            return new ValidationOutcome.Invalid(identifiers);
         }
         Optional<BranchInfo> branch = lookUp(() -> registry.branch(submission.branch()));
         if (branch.isEmpty()) {
@@ -73,6 +81,14 @@ public class IntakeService {
                     + "' is registered by another institution; register your own task");
         }
         return validator.validate(submission, branch.get(), task.get());
+    }
+
+    private List<RejectionReason> scanForIdentifiers(AdapterSubmitted submission) {
+        try {
+            return phi.scanAndDeleteRefused(submission);
+        } catch (IOException e) {
+            throw new UncheckedIOException("artifact store failed while scanning " + submission.submissionId() + " for identifiers", e);
+        }
     }
 
     /**

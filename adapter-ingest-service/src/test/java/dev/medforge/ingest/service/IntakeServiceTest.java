@@ -48,7 +48,7 @@ class IntakeServiceTest {
             public int registryAttempts() {
                 return 1;
             }
-        }, null, null);
+        }, null, null, new PhiCheck(store));
         small = store.put("{\"r\": 8}".getBytes()).toString();
     }
 

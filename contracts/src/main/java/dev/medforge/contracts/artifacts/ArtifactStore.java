@@ -18,6 +18,9 @@ public interface ArtifactStore {
 
     boolean contains(ArtifactDigest digest);
 
+    /** Removes the artifact, if present: for bytes that must not be kept, such as a part refused for identifiers. */
+    void delete(ArtifactDigest digest) throws IOException;
+
     /** Size in bytes; {@link ArtifactNotFoundException} when absent. */
     long size(ArtifactDigest digest) throws IOException;
 

@@ -76,6 +76,11 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public void delete(ArtifactDigest digest) throws IOException {
+        Files.deleteIfExists(pathOf(digest));
+    }
+
+    @Override
     public boolean contains(ArtifactDigest digest) {
         return Files.isRegularFile(pathOf(digest));
     }

@@ -103,6 +103,18 @@ class FileSystemArtifactStoreTest {
         assertFalse(store.contains(absent));
     }
 
+    @Test
+    void deleteRemovesTheBytesAndToleratesAnAbsentArtifact() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        ArtifactDigest digest = store.put("refused".getBytes(StandardCharsets.UTF_8));
+
+        store.delete(digest);
+        store.delete(digest);
+
+        assertFalse(store.contains(digest));
+        assertFalse(Files.exists(store.pathOf(digest)));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "sha256:../../etc/passwd",

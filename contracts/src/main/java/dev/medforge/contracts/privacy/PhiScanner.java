@@ -1,0 +1,174 @@
+package dev.medforge.contracts.privacy;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medforge.contracts.Problem.FieldError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds identifier-like text in anything a hospital sends: JSON keys, string values and numbers.
+ * Every string travels to every consortium member, so an e-mail address, phone number, SSN- or
+ * MRN-like number, a date of birth or a labelled person name is refused. The patterns err on the side
+ * of refusing: a false alarm costs a resubmission, a leak cannot be undone.
+ *
+ * <p>Text is normalised before matching, because every disguise that a human still reads as the
+ * identifier must match too: compatibility forms (full-width digits, {@code ＠}) fold to ASCII, any
+ * script's decimal digits become ASCII digits, invisible characters are dropped, and digits split by
+ * spaces, dashes, dots, slashes or brackets are joined before the number rules look at them.
+ *
+ * <p>Not detected: unlabelled person names in free text, identifiers spelled out in words, and
+ * look-alike letters from other scripts. The closed manifest schema keeps free text to one short
+ * description so that these have little room.
+ */
+public final class PhiScanner {
+
+    /** The rule every finding names, at the gateway and in ingest alike. */
+    public static final String RULE = "PHI_DETECTED";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+            + "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+    private static final String DAY = "\\d{1,2}(?:st|nd|rd|th)?";
+    /** Keywords are bounded by non-letters rather than \b, so that MRN_123 and dob:1961 match too. */
+    private static final String START = "(?<![a-z])";
+    private static final String END = "(?![a-z])[\\W_]{0,4}";
+
+    private static final Map<String, Pattern> TEXT_PATTERNS = Map.of(
+            "e-mail address", Pattern.compile("[\\p{L}\\p{N}._%+-]+\\s*(?:@|[(\\[]\\s*at\\s*[)\\]])\\s*"
+                    + "[\\p{L}\\p{N}-]+(?:\\s*\\.\\s*[\\p{L}\\p{N}-]+)*\\s*\\.\\s*\\p{L}{2,}",
+                    Pattern.CASE_INSENSITIVE),
+            "MRN-like number", Pattern.compile(START + "(?:mrn|medical[\\W_]*record(?:[\\W_]*(?:number|num|no|nr))?"
+                    + "|patient[\\W_]*(?:id|number|no|nr))" + END
+                    + "(?:(?:is|was|no|nr|number|of)[\\W_]{1,4})?[a-z]{0,3}\\d[a-z0-9-]{3,}", Pattern.CASE_INSENSITIVE),
+            "date of birth", Pattern.compile(START + "(?:dob|d\\.o\\.b|date[\\W_]*of[\\W_]*birth|birth[\\W_]*date|birthday"
+                    + "|born(?:[\\W_]+(?:on|in))?)" + END
+                    + "(?:\\d{1,4}[-/. ]\\d{1,2}[-/. ]\\d{1,4}"
+                    + "|(?:" + DAY + "[\\s,]+(?:of\\s+)?)?" + MONTH + "\\.?[\\s,]+(?:" + DAY + "[\\s,]+)?\\d{2,4}"
+                    + "|(?:19|20)\\d{2})", Pattern.CASE_INSENSITIVE),
+            "person name", Pattern.compile(START + "(?:(?:patient|first|last|given|family|full|maiden)[\\W_]*name|surname)" + END
+                    + "\\p{L}{2,}", Pattern.CASE_INSENSITIVE));
+
+    /** Digests and commit hashes are long hex runs with digits in them, and never identify a person. */
+    private static final Pattern HEX_DIGEST = Pattern.compile("(?<![0-9a-f])(?=[0-9]*[a-f])[0-9a-f]{32,}(?![0-9a-f])",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern DIGIT_SEPARATORS = Pattern.compile("(?<=\\d)[ \\-./()_]{1,2}(?=\\d)");
+    private static final Pattern DIGIT_RUN = Pattern.compile("\\d{9,}");
+    private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cf}\\p{Mn}\\p{Me}]");
+    private static final Pattern SPACING = Pattern.compile("[\\p{Z}\\p{Cc}]");
+    private static final Pattern DASH = Pattern.compile("[\\p{Pd}\u2212]");
+
+    private PhiScanner() {
+    }
+
+    /**
+     * Every identifier found in {@code node}, one per field and kind. Fields are named from
+     * {@code root} ({@code manifest.notes[1]}); a key that is itself an identifier is named by its
+     * position ({@code manifest.<key 2>}) so that the finding, which is kept in the submission's
+     * history, does not repeat it.
+     */
+    public static List<FieldError> scan(String root, JsonNode node) {
+        Set<FieldError> found = new LinkedHashSet<>();
+        walk(root, "", node, found);
+        return List.copyOf(found);
+    }
+
+    /** Every identifier in a JSON part; a part that does not parse has nothing to scan and fails the format checks instead. */
+    public static List<FieldError> scanJson(String part, InputStream json) throws IOException {
+        try {
+            JsonNode tree = JSON.readTree(json);
+            return tree == null ? List.of() : scan(part, tree);
+        } catch (JacksonException e) {
+            return List.of();
+        }
+    }
+
+    /** Every identifier in a safetensors part's {@code __metadata__}, its only free text; fields are {@code <part>.__metadata__.<key>}. */
+    public static List<FieldError> scanSafetensors(String part, InputStream safetensors) throws IOException {
+        return scan(part + ".__metadata__", SafetensorsMetadata.read(safetensors));
+    }
+
+    /** The kinds of identifier in one string, in a stable order. */
+    public static List<String> kindsIn(String text) {
+        String normal = normalise(text);
+        List<String> kinds = new ArrayList<>();
+        TEXT_PATTERNS.entrySet().stream()
+                .filter(e -> e.getValue().matcher(normal).find())
+                .map(Map.Entry::getKey)
+                .forEach(kinds::add);
+        Matcher run = DIGIT_RUN.matcher(DIGIT_SEPARATORS.matcher(HEX_DIGEST.matcher(normal).replaceAll(" ")).replaceAll(""));
+        while (run.find()) {
+            kinds.add(numberKind(run.group().length()));
+        }
+        return kinds.stream().distinct().sorted().toList();
+    }
+
+    /**
+     * The text as a reader sees it: NFKC, then every script's decimal digits as ASCII, spaces and
+     * control characters as one space, dashes as {@code -}, and invisible characters removed.
+     */
+    public static String normalise(String text) {
+        String folded = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        StringBuilder ascii = new StringBuilder(folded.length());
+        folded.codePoints().forEach(cp -> {
+            if (Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER) {
+                ascii.append((char) ('0' + Character.digit(cp, 10)));
+            } else {
+                ascii.appendCodePoint(cp);
+            }
+        });
+        String visible = INVISIBLE.matcher(ascii).replaceAll("");
+        return DASH.matcher(SPACING.matcher(visible).replaceAll(" ")).replaceAll("-");
+    }
+
+    private static void walk(String path, String key, JsonNode node, Set<FieldError> found) {
+        if (node.isObject()) {
+            int position = 0;
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); position++) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String child = keyField(path, field.getKey(), position);
+                kindsIn(field.getKey()).forEach(kind -> found.add(finding(child, kind)));
+                walk(child, field.getKey(), field.getValue(), found);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walk(path + "[" + i + "]", key, node.get(i), found);
+            }
+        } else if (node.isTextual()) {
+            // With its key, so that {"dob": "1961-04-12"} reads like "dob: 1961-04-12".
+            kindsIn(key + ": " + node.textValue()).forEach(kind -> found.add(finding(path, kind)));
+        } else if (node.isNumber()) {
+            BigDecimal number = node.decimalValue().stripTrailingZeros().abs();
+            String digits = number.toPlainString();
+            if (number.scale() <= 0 && digits.length() >= 9) {
+                found.add(finding(path, numberKind(digits.length())));
+            }
+        }
+    }
+
+    /** The field a key names: by the key itself, or by its position where the key is an identifier. */
+    static String keyField(String parent, String key, int position) {
+        return parent + (kindsIn(key).isEmpty() ? "." + key : ".<key " + position + ">");
+    }
+
+    /** Nine digits is the length of an SSN; ten to fifteen that of a phone number; longer, of an account. */
+    private static String numberKind(int digits) {
+        return digits == 9 ? "SSN-like number" : digits <= 15 ? "phone number" : "account-like number";
+    }
+
+    private static FieldError finding(String field, String kind) {
+        return new FieldError(RULE, field, "looks like a " + kind + "; remove identifiers before submitting");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.medforge.contracts.privacy;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Identifiers in random Unicode disguises that a human still reads as the identifier: every one must
+ * be caught. Seeded, so a failure names a disguise that can be replayed.
+ */
+class PhiDisguisePropertyTest {
+
+    private static final int ITERATIONS = 5_000;
+    private static final String[] INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e"};
+    private static final String[] SEPARATORS = {"-", " ", ".", "\u00a0", "\u2011", "\u2013", "\u2212", "\u202f", "\u3000", "\uff0d", ""};
+    private static final String[] AT = {"@", "\uff20", "\ufe6b"};
+
+    /** Each kind of identifier, written plainly from random digits. */
+    private static final List<Function<Random, String>> IDENTIFIERS = List.of(
+            r -> "SSN " + digits(r, 3) + sep(r) + digits(r, 2) + sep(r) + digits(r, 4),
+            r -> "patient " + digits(r, 3) + sep(r) + digits(r, 2) + sep(r) + digits(r, 4) + " excluded",
+            r -> "MRN" + List.of("_", ": ", " is ", " ").get(r.nextInt(4)) + (r.nextBoolean() ? "A" : "") + digits(r, 6 + r.nextInt(4)),
+            r -> "medical record number " + digits(r, 7),
+            r -> "reach me at " + letters(r, 5) + "." + letters(r, 4) + AT[r.nextInt(AT.length)] + letters(r, 6) + ".example.org",
+            r -> "call " + (r.nextBoolean() ? "+1 " : "") + "(" + digits(r, 3) + ")" + sep(r) + digits(r, 3) + sep(r) + digits(r, 4),
+            r -> "tel " + digits(r, 3) + sep(r) + digits(r, 3) + sep(r) + digits(r, 4),
+            r -> "DOB: " + (1930 + r.nextInt(80)) + "-0" + (1 + r.nextInt(9)) + "-1" + r.nextInt(10),
+            r -> "born on " + List.of("March", "Apr", "july", "DECEMBER").get(r.nextInt(4)) + " " + (1 + r.nextInt(28))
+                    + List.of("", "st", "th").get(r.nextInt(3)) + (r.nextBoolean() ? ", " : " ") + (1930 + r.nextInt(80)));
+
+    @Test
+    void everyDisguisedIdentifierIsCaught() {
+        Random random = new Random(20261201L);
+        for (int i = 0; i < ITERATIONS; i++) {
+            String plain = IDENTIFIERS.get(i % IDENTIFIERS.size()).apply(random);
+            String disguised = disguise(plain, random);
+
+            List<String> kinds = PhiScanner.kindsIn(disguised);
+
+            int iteration = i;
+            assertTrue(!kinds.isEmpty(), () -> "iteration " + iteration + ": missed " + escaped(disguised) + " (from " + plain + ")");
+        }
+    }
+
+    @Test
+    void disguisedOrdinaryValuesStillPass() {
+        Random random = new Random(7L);
+        List<String> ordinary = List.of("tops classifier, 3 epochs", "LORA", "CAUSAL_LM", "SEQ_CLS", "q_lin", "v_lin",
+                "distilbert-base-uncased", "base_model.model.encoder.layer.11.attention.q_lin", "peft 0.20.0",
+                "trained 2026-11-27 on 6000 images, accuracy 0.913", "hospital-a", "footwear");
+        for (int i = 0; i < ITERATIONS / 10; i++) {
+            String value = ordinary.get(i % ordinary.size());
+            String disguised = disguise(value, random);
+
+            assertEquals(List.of(), PhiScanner.kindsIn(disguised), escaped(disguised));
+        }
+    }
+
+    /** Full-width or other-script digits, invisible characters between any two characters. */
+    private static String disguise(String plain, Random r) {
+        StringBuilder out = new StringBuilder();
+        int digitScript = r.nextInt(3);
+        for (char c : plain.toCharArray()) {
+            if (c >= '0' && c <= '9' && r.nextInt(3) > 0) {
+                out.appendCodePoint((digitScript == 0 ? 0xFF10 : digitScript == 1 ? 0x0660 : 0x1D7CE) + (c - '0'));
+            } else if (c >= 'a' && c <= 'z' && r.nextInt(8) == 0) {
+                out.append((char) (0xFF41 + (c - 'a')));
+            } else {
+                out.append(c);
+            }
+            if (r.nextInt(4) == 0) {
+                out.append(INVISIBLE[r.nextInt(INVISIBLE.length)]);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String sep(Random r) {
+        return SEPARATORS[r.nextInt(SEPARATORS.length)];
+    }
+
+    private static String digits(Random r, int n) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            s.append((char) ('0' + r.nextInt(10)));
+        }
+        return s.toString();
+    }
+
+    private static String letters(Random r, int n) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            s.append((char) ('a' + r.nextInt(26)));
+        }
+        return s.toString();
+    }
+
+    private static String escaped(String s) {
+        StringBuilder out = new StringBuilder();
+        s.codePoints().forEach(cp -> out.append(cp < 128 ? String.valueOf((char) cp) : String.format("\\u{%x}", cp)));
+        return out.toString();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.medforge.contracts.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medforge.contracts.Problem.FieldError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class PhiScannerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path PEFT = Path.of(System.getProperty("medforge.testdata", "../../shared/testdata"),
+            "peft-distilbert-emotion");
+
+    /** Each variant class of the issue-9 probe that was missed, plus the ones that were already caught. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "contact j.smith+ml@clinic.example.org",
+            "contact j.smith＠clinic.example.org",
+            "contact jane (at) clinic.example.org",
+            "call (555) 123-4567 for access",
+            "call +1 555 123 4567",
+            "patient 123-45-6789 excluded",
+            "patient 123 45 6789 excluded",
+            "patient 123456789 excluded",
+            "patient １２３-４５-６７８９ excluded",
+            "patient 123\u200b45\u200b6789 excluded",
+            "patient 123\u00a045\u00a06789 excluded",
+            "patient ١٢٣٤٥٦٧٨٩ excluded",
+            "MRN: A1234567 was an outlier",
+            "MRN_A1234567",
+            "MRN is 00123456",
+            "medical record number 4455667",
+            "dob 04/12/1961",
+            "DOB: 1961-04-12",
+            "born on 1961-04-12",
+            "born on March 3rd 1961",
+            "born 3 March, 1961",
+            "date of birth: 3rd of mar 1961",
+            "patient name: Jane"})
+    void identifiersAreFound(String text) {
+        List<FieldError> found = PhiScanner.scan("manifest", JSON.createObjectNode().put("description", text));
+
+        assertFalse(found.isEmpty(), text);
+        found.forEach(f -> {
+            assertEquals("manifest.description", f.field());
+            assertEquals(PhiScanner.RULE, f.code());
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "LoRA r=8 on q, v and out projections, 3 epochs, lr 0.001",
+            "trained 2026-11-27 on 6000 images, accuracy 0.913",
+            "trained on March 3rd 2026, accuracy 0.91, 0.93 and 0.95",
+            "version 12 of the tops task, seed 11",
+            "tops classifier, 3 epochs",
+            "lr @ 0.001, weight decay 1e-4",
+            "base sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "peft 0.20.0 on distilbert-base-uncased, megatron.core"})
+    void ordinaryTrainingNotesPass(String text) {
+        JsonNode manifest = JSON.valueToTree(java.util.Map.of("description", text, "nested", java.util.Map.of("list", List.of(text))));
+
+        assertEquals(List.of(), PhiScanner.scan("manifest", manifest));
+    }
+
+    @Test
+    void aRealPeftConfigPasses() throws IOException {
+        JsonNode config = JSON.readTree(PEFT.resolve("adapter_config.json").toFile());
+
+        assertEquals(List.of(), PhiScanner.scan("adapter_config", config));
+    }
+
+    @Test
+    void keysAreScannedAndNamedByPositionSoTheHistoryDoesNotRepeatThem() throws IOException {
+        JsonNode config = JSON.readTree("{\"r\": 8, \"MRN_A1234567\": {\"x\": 1}, \"notes\": {\"dob\": \"1961-04-12\"}}");
+
+        assertEquals(List.of(
+                new FieldError(PhiScanner.RULE, "adapter_config.<key 1>", "looks like a MRN-like number; remove identifiers before submitting"),
+                new FieldError(PhiScanner.RULE, "adapter_config.notes.dob", "looks like a date of birth; remove identifiers before submitting")),
+                PhiScanner.scan("adapter_config", config));
+    }
+
+    @Test
+    void numbersOfIdentifierLengthAreFoundAndHyperParametersAreNot() throws IOException {
+        JsonNode report = JSON.readTree("{\"realSampled\": 600, \"minRatio\": 0.61, \"seed\": 123456789,"
+                + " \"images\": [{\"index\": 5551234567, \"ratio\": 1.5e9}], \"lora_dropout\": 0.123456789123}");
+
+        assertEquals(List.of("privacy_report.seed", "privacy_report.images[0].index", "privacy_report.images[0].ratio"),
+                PhiScanner.scan("privacy_report", report).stream().map(FieldError::field).toList());
+    }
+
+    @Test
+    void safetensorsMetadataIsScannedAndTensorsAreNot() throws IOException {
+        byte[] header = "{\"__metadata__\":{\"format\":\"pt\",\"note\":\"MRN 12345678\"},\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] file = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header).array();
+
+        assertEquals(List.of("adapter_model.__metadata__.note"),
+                PhiScanner.scanSafetensors("adapter_model", new ByteArrayInputStream(file)).stream().map(FieldError::field).toList());
+        assertEquals(List.of(), PhiScanner.scanSafetensors("adapter_model", new ByteArrayInputStream(new byte[3])));
+        try (InputStream peft = Files.newInputStream(PEFT.resolve("adapter_model.safetensors"))) {
+            assertEquals(List.of(), PhiScanner.scanSafetensors("adapter_model", peft));
+        }
+    }
+
+    @Test
+    void aJsonPartThatDoesNotParseIsLeftToTheFormatChecks() throws IOException {
+        assertEquals(List.of(), PhiScanner.scanJson("privacy_report", new ByteArrayInputStream("{\"a\": \"MRN 1234".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(1, PhiScanner.scanJson("privacy_report", new ByteArrayInputStream("{\"a\": \"MRN 1234567\"}".getBytes(StandardCharsets.UTF_8))).size());
+    }
+
+    @Test
+    void normalisingFoldsDisguisesToWhatAReaderSees() {
+        assertEquals("123-45 6789 a@b", PhiScanner.normalise("１２３\u2011４５\u00a0\u200b6789 a＠b"));
+    }
+}
