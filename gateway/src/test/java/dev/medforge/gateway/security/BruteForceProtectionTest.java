@@ -77,6 +77,22 @@ class BruteForceProtectionTest {
                 .then().statusCode(200).body("disabled", is(true));
     }
 
+    /** Why the accounts other tests share are safe: a stray wrong password is forgotten at the next sign-in. */
+    @Test
+    void aSuccessfulSignInForgetsEarlierFailures() throws InterruptedException {
+        int failureFactor = given().auth().oauth2(admin).get(ADMIN_REALM).then().extract().path("failureFactor");
+        int quickLoginMillis = given().auth().oauth2(admin).get(ADMIN_REALM).then().extract().path("quickLoginCheckMilliSeconds");
+
+        for (int round = 0; round < 2; round++) {
+            for (int attempt = 1; attempt < failureFactor; attempt++) {
+                assertEquals(401, login("guess-" + attempt).statusCode());
+                // Slower than a script: two failures closer than this lock at once, whatever their number.
+                Thread.sleep(quickLoginMillis + 100L);
+            }
+            assertEquals(200, login(KeycloakTokens.PASSWORD).statusCode(), "round " + round);
+        }
+    }
+
     private static Response login(String password) {
         return given().formParam("grant_type", "password").formParam("client_id", "medforge-cli")
                 .formParam("username", PROBE).formParam("password", password)
