@@ -1,6 +1,9 @@
 package dev.medforge.ingest.messaging;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterRejected;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
@@ -23,10 +26,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SubmissionConsumerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     ArtifactStore store;
@@ -103,6 +110,48 @@ class SubmissionConsumerTest {
         assertEquals(List.of("PHI_DETECTED", "PHI_DETECTED"), reasons.stream().map(RejectionReason::code).toList());
         assertEquals(List.of("manifest.description", "manifest.notes[1]"),
                 reasons.stream().map(RejectionReason::field).sorted().toList());
+    }
+
+    /** Issue 9: only the manifest was scanned, and refused identifiers stayed in the artifact store. */
+    @Test
+    void identifiersInTheStoredPartsAreRefusedAndThosePartsDeleted() throws Exception {
+        AdapterSubmitted honest = submission(store, branch(), adapter(12));
+        ObjectNode config = (ObjectNode) JSON.readTree(store.getBytes(ArtifactDigest.parse(honest.artifacts().adapterConfig())));
+        config.put("revision", "MRN_A1234567");
+        ObjectNode report = (ObjectNode) JSON.readTree(store.getBytes(ArtifactDigest.parse(honest.artifacts().privacyReport())));
+        report.put("note", "born on March 3rd 1961");
+        byte[] distilled = withMetadata(store.getBytes(ArtifactDigest.parse(honest.artifacts().distilled())),
+                "pt, ask ｊ\u200bdoe＠clinic.example.org");
+        AdapterSubmitted leaky = new AdapterSubmitted(honest.submissionId(), honest.institution(), honest.branch(), honest.task(),
+                new SubmittedArtifacts(store.put(JSON.writeValueAsBytes(config)).toString(), honest.artifacts().adapterModel(),
+                        store.put(distilled).toString(), store.put(JSON.writeValueAsBytes(report)).toString()),
+                honest.manifest());
+
+        try (TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            List<RejectionReason> reasons = rejectionOf(leaky);
+
+            assertEquals(List.of("adapter_config.revision", "distilled.__metadata__.format", "privacy_report.note"),
+                    reasons.stream().map(RejectionReason::field).sorted().toList(), reasons.toString());
+            assertTrue(reasons.stream().allMatch(r -> r.code().equals("PHI_DETECTED")), reasons.toString());
+            assertFalse(store.contains(ArtifactDigest.parse(leaky.artifacts().adapterConfig())), "adapter_config kept");
+            assertFalse(store.contains(ArtifactDigest.parse(leaky.artifacts().distilled())), "distilled kept");
+            assertFalse(store.contains(ArtifactDigest.parse(leaky.artifacts().privacyReport())), "privacy_report kept");
+            assertTrue(store.contains(ArtifactDigest.parse(leaky.artifacts().adapterModel())), "a clean part is not deleted");
+            SubmissionStatus rejected = status.awaitEvent(SubmissionStatus.class,
+                    s -> s.submissionId().equals(leaky.submissionId()), WAIT).data();
+            assertEquals(Stage.REJECTED, rejected.stage());
+            assertTrue(rejected.detail().contains("PHI_DETECTED privacy_report.note"), rejected.detail());
+        }
+    }
+
+    /** The same safetensors file with {@code __metadata__.format} set to {@code format}. */
+    private static byte[] withMetadata(byte[] file, String format) throws Exception {
+        int headerLength = (int) ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        ObjectNode header = (ObjectNode) JSON.readTree(Arrays.copyOfRange(file, 8, 8 + headerLength));
+        header.putObject("__metadata__").put("format", format);
+        byte[] newHeader = JSON.writeValueAsBytes(header);
+        return ByteBuffer.allocate(8 + newHeader.length + file.length - 8 - headerLength).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(newHeader.length).put(newHeader).put(file, 8 + headerLength, file.length - 8 - headerLength).array();
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.Map;
 public class SubmissionForm {
 
     @RestForm("manifest")
-    @Schema(type = SchemaType.STRING, format = "binary", description = "JSON object; `task` names the task")
+    @Schema(type = SchemaType.STRING, format = "binary",
+            description = "JSON object with only `task` (required), `institution` and `description` (at most 280 characters)")
     public FileUpload manifest;
 
     @RestForm("adapter_config")

@@ -1,12 +1,15 @@
 package dev.medforge.gateway.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.Problem;
 import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.privacy.ManifestSchema;
+import dev.medforge.contracts.privacy.PhiScanner;
 import dev.medforge.gateway.Caller;
 import dev.medforge.gateway.GatewayException;
 import dev.medforge.gateway.SubmissionPart;
@@ -57,11 +60,13 @@ public class SubmissionService {
     public String submit(Caller caller, String branch, Map<SubmissionPart, Path> parts) throws IOException {
         requireName("branch", branch);
         checkSizesAndFormats(parts);
-        Map<String, Object> manifest = JSON.readValue(parts.get(SubmissionPart.MANIFEST).toFile(), new TypeReference<>() {
+        JsonNode manifestTree = JSON.readTree(parts.get(SubmissionPart.MANIFEST).toFile());
+        throwIfAny(ManifestSchema.check(manifestTree));
+        throwIfAny(identifiers(manifestTree, parts));
+        Map<String, Object> manifest = JSON.convertValue(manifestTree, new TypeReference<>() {
         });
         String institution = caller.actingInstitution(text(manifest, "institution"), "manifest.institution");
         String task = text(manifest, "task");
-        requireName("manifest.task", task);
         // Fails with the registry's 404 for an unknown branch before any byte is stored.
         registry.branch(branch).await().atMost(BROKER_TIMEOUT);
 
@@ -101,6 +106,22 @@ public class SubmissionService {
         throwIfAny(malformed);
     }
 
+    /**
+     * Every string the upload would carry out of the hospital, scanned before any byte is stored: refused
+     * identifiers must not reach the artifact store or Kafka.
+     */
+    private static List<FieldError> identifiers(JsonNode manifest, Map<SubmissionPart, Path> parts) throws IOException {
+        List<FieldError> found = new ArrayList<>(PhiScanner.scan(SubmissionPart.MANIFEST.partName(), manifest));
+        for (SubmissionPart part : List.of(SubmissionPart.ADAPTER_CONFIG, SubmissionPart.ADAPTER_MODEL, SubmissionPart.DISTILLED,
+                SubmissionPart.PRIVACY_REPORT)) {
+            try (InputStream in = Files.newInputStream(parts.get(part))) {
+                found.addAll(part.format() == SubmissionPart.Format.SAFETENSORS
+                        ? PhiScanner.scanSafetensors(part.partName(), in) : PhiScanner.scanJson(part.partName(), in));
+            }
+        }
+        return found;
+    }
+
     private long limit(SubmissionPart part) {
         return part == SubmissionPart.MANIFEST ? config.maxManifestBytes() : config.maxPartBytes();
     }
@@ -108,7 +129,7 @@ public class SubmissionService {
     private static void throwIfAny(List<FieldError> errors) {
         if (!errors.isEmpty()) {
             throw new GatewayException(new Problem("about:blank", "Invalid submission", 400,
-                    errors.size() + " part(s) failed the checks", errors));
+                    errors.size() + " check(s) failed", errors));
         }
     }
 
