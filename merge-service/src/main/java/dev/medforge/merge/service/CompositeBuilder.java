@@ -108,7 +108,8 @@ public class CompositeBuilder {
         }
         Composite composite;
         try (ModelSession session = ModelSession.open(base)) {
-            composite = MergeStrategies.get(strategy).merge(new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled)));
+            composite = MergeStrategies.get(strategy).merge(
+                    new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled), classNames(branchId)));
         }
         String artifact;
         try {
@@ -124,6 +125,11 @@ public class CompositeBuilder {
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
                 weightsBySubmission(members, composite), rowsBySubmission(members, composite), trace(composite), artifact,
                 took.toMillis()));
+    }
+
+    /** Each registered task's class names: a mixture lets members help only tasks they share a class with. */
+    private Map<String, List<String>> classNames(String branchId) {
+        return registry.tasks(branchId).stream().collect(Collectors.toMap(RegistryClient.TaskInfo::name, RegistryClient.TaskInfo::classNames));
     }
 
     /**

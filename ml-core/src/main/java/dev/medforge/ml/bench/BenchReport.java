@@ -43,6 +43,10 @@ public record BenchReport(String scenario, boolean quick, boolean anchors, int c
         return Spread.of(runs.stream().map(SeedRun::proxyFidelity).toList());
     }
 
+    public Spread candidateFidelity() {
+        return Spread.of(runs.stream().map(SeedRun::candidateFidelity).toList());
+    }
+
     /**
      * The JSON layout: {@code methods.<name>.meanAccuracy} and {@code methods.<name>.tasks.<task>.accuracy}
      * are means over the seeds, each with its {@code ...Ci95} half-width; paired differences, coefficients
@@ -89,6 +93,11 @@ public record BenchReport(String scenario, boolean quick, boolean anchors, int c
         putSpread(proxy, "spearman", proxyFidelity());
         ArrayNode perSeed = proxy.putArray("perSeed");
         runs.forEach(r -> perSeed.add(r.proxyFidelity()));
+        ObjectNode candidates = proxy.putObject("candidates");
+        candidates.put("count", Benchmark.CANDIDATES);
+        putSpread(candidates, "spearman", candidateFidelity());
+        ArrayNode candidatesPerSeed = candidates.putArray("perSeed");
+        runs.forEach(r -> candidatesPerSeed.add(r.candidateFidelity()));
         ArrayNode cosine = root.putArray("adapterCosine");
         runs.forEach(r -> cosine.add(r.adapterCosine()));
         ObjectNode timings = root.putObject("timings");
@@ -134,8 +143,9 @@ public record BenchReport(String scenario, boolean quick, boolean anchors, int c
                     spread(name, MethodResult::meanAuc).format(), paired(name, ORACLE, MethodResult::meanAccuracy).format(),
                     paired(name, LINEAR, MethodResult::meanAccuracy).format(), spread(name, MethodResult::seconds).mean()));
         }
-        sb.append(String.format("seeds %d; proxy fidelity (Spearman, distilled-set vs real loss) %s; A-matrix cosine %s%n", runs.size(),
-                proxyFidelity().format(), Spread.of(runs.stream().map(SeedRun::adapterCosine).toList()).format()));
+        sb.append(String.format("seeds %d; proxy fidelity (Spearman, distilled-set vs real loss) %s over the methods, %s over %d candidates;"
+                        + " A-matrix cosine %s%n", runs.size(), proxyFidelity().format(), candidateFidelity().format(), Benchmark.CANDIDATES,
+                Spread.of(runs.stream().map(SeedRun::adapterCosine).toList()).format()));
         return sb.toString();
     }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
@@ -62,9 +63,11 @@ public final class Benchmark {
      * One seed's run.
      *
      * @param adapterCosine mean cosine similarity of two institutions' LoRA A matrices, over pairs and modules
+     * @param candidateFidelity Spearman correlation between distilled-set and real loss over a fixed
+     *     ladder of candidate composites (see {@link #CANDIDATES})
      */
     public record SeedRun(int run, Map<String, MethodResult> methods, Map<String, Double> trainSeconds,
-                          Map<String, Double> distillSeconds, double adapterCosine) {
+                          Map<String, Double> distillSeconds, double adapterCosine, double candidateFidelity) {
 
         /** Spearman correlation between distilled-set and real loss over the methods: how well the proxy ranks composites. */
         public double proxyFidelity() {
@@ -73,6 +76,15 @@ public final class Benchmark {
             return new SpearmansCorrelation().correlation(proxy, real);
         }
     }
+
+    /**
+     * Size of the candidate ladder: task-arithmetic composites at fixed pseudo-random weights in
+     * [0, 1.5] per adapter, the kind of points a coefficient search compares. The methods alone are
+     * a few near-equal composites whose ranking is mostly noise on small runs; the ladder spans
+     * good and bad composites, so it asks the question the searches rely on: does a lower
+     * distilled-set loss mean a lower real loss?
+     */
+    static final int CANDIDATES = 32;
 
     private Benchmark() {
     }
@@ -150,9 +162,11 @@ public final class Benchmark {
         adapters.forEach(a -> ownHeads.put(a.task(), a.head()));
         methods.put("oracle", scorer.score("oracle", Composite.Mixture.routed(adapters, ownHeads), to));
 
+        Map<String, List<String>> classNames = new LinkedHashMap<>();
+        data.inArrivalOrder().forEach(i -> classNames.put(i.institution().task(), i.institution().classNames()));
         for (String name : MergeStrategies.names()) {
             long tm = System.nanoTime();
-            Composite c = MergeStrategies.get(name).merge(new MergeRequest(adapters, MergeOptions.defaults(), scorer.objective));
+            Composite c = MergeStrategies.get(name).merge(new MergeRequest(adapters, MergeOptions.defaults(), scorer.objective, classNames));
             methods.put(name, scorer.score(name, c, tm));
         }
 
@@ -164,10 +178,26 @@ public final class Benchmark {
         Map<String, TaskHead> jointHeads = new LinkedHashMap<>();
         joint.forEach(a -> jointHeads.put(a.task(), a.head()));
         methods.put("joint", scorer.score("joint", new Composite.Merged(joint.get(0).modules(), jointHeads, new double[] {1}), tj));
-        SeedRun result = new SeedRun(run, methods, trainSeconds, distillSeconds, adapterCosine(adapters));
-        progress.accept(String.format("proxy fidelity (Spearman of distilled-set vs real loss over %d methods): %.2f; A-matrix cosine %.3f",
-                methods.size(), result.proxyFidelity(), result.adapterCosine()));
+        SeedRun result = new SeedRun(run, methods, trainSeconds, distillSeconds, adapterCosine(adapters),
+                candidateFidelity(scorer, adapters, run));
+        progress.accept(String.format("proxy fidelity (Spearman of distilled-set vs real loss): %.2f over %d methods, %.2f over %d candidates;"
+                        + " A-matrix cosine %.3f", result.proxyFidelity(), methods.size(), result.candidateFidelity(), CANDIDATES,
+                result.adapterCosine()));
         return result;
+    }
+
+    private static double candidateFidelity(Scorer scorer, List<Adapter> adapters, int run) {
+        SplittableRandom random = new SplittableRandom(7_919L + run);
+        double[] proxy = new double[CANDIDATES];
+        double[] real = new double[CANDIDATES];
+        for (int i = 0; i < CANDIDATES; i++) {
+            double[] weights = random.doubles(adapters.size(), 0, 1.5).toArray();
+            Composite c = MergeStrategies.get("task-arithmetic").merge(
+                    new MergeRequest(adapters, MergeOptions.defaults().withWeights(weights), scorer.objective));
+            proxy[i] = scorer.objective.loss(c, List.copyOf(scorer.suites.keySet()));
+            real[i] = scorer.realLoss(c);
+        }
+        return new SpearmansCorrelation().correlation(proxy, real);
     }
 
     /** Scores composites on the evaluation suites and on the distilled sets in one place. */
@@ -175,6 +205,19 @@ public final class Benchmark {
 
         MethodResult score(String name, Composite c, long start) {
             Map<String, TaskMetrics> tasks = new LinkedHashMap<>();
+            double realLoss = realLoss(c, tasks);
+            double seconds = seconds(start);
+            MethodResult r = new MethodResult(tasks, seconds, objective.loss(c, List.copyOf(suites.keySet())), realLoss, c.coefficients());
+            progress.accept(String.format("%s: mean accuracy %.3f, mean AUC %.3f (%.1fs)", name, r.meanAccuracy(), r.meanAuc(), seconds));
+            return r;
+        }
+
+        double realLoss(Composite c) {
+            return realLoss(c, new LinkedHashMap<>());
+        }
+
+        /** Mean cross-entropy over the evaluation suites; each task's metrics go into {@code tasks}. */
+        private double realLoss(Composite c, Map<String, TaskMetrics> tasks) {
             double realLoss = 0;
             for (Map.Entry<String, LabeledImages> suite : suites.entrySet()) {
                 LabeledImages set = suite.getValue();
@@ -182,10 +225,7 @@ public final class Benchmark {
                 tasks.put(suite.getKey(), TaskMetrics.of(p, set.labels()));
                 realLoss += CompositeLoss.crossEntropy(CompositeLoss.trueClass(p, set.labels())) / suites.size();
             }
-            double seconds = seconds(start);
-            MethodResult r = new MethodResult(tasks, seconds, objective.loss(c, List.copyOf(suites.keySet())), realLoss, c.coefficients());
-            progress.accept(String.format("%s: mean accuracy %.3f, mean AUC %.3f (%.1fs)", name, r.meanAccuracy(), r.meanAuc(), seconds));
-            return r;
+            return realLoss;
         }
     }
 

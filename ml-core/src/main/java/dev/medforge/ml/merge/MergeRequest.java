@@ -10,10 +10,15 @@ import java.util.Map;
  * Adapters to merge, in arrival order, trained on the same base. {@code objective} is needed only
  * by the strategies that search coefficients (fusion, mixture); it is usually a
  * {@link DistilledSetLoss}.
+ *
+ * @param classNames each task's class names, where known: the mixture lets a member into another
+ *     task's row only where the two tasks name a class in common
  */
-public record MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective) {
+public record MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective,
+                           Map<String, List<String>> classNames) {
 
     public MergeRequest {
+        classNames = Map.copyOf(classNames);
         adapters = List.copyOf(adapters);
         if (adapters.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge");
@@ -23,8 +28,19 @@ public record MergeRequest(List<Adapter> adapters, MergeOptions options, Composi
         }
     }
 
+    public MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective) {
+        this(adapters, options, objective, Map.of());
+    }
+
     public MergeRequest(List<Adapter> adapters, MergeOptions options) {
         this(adapters, options, null);
+    }
+
+    /** Whether both tasks' class names are known and have one in common. */
+    boolean shareAClass(String task, String other) {
+        List<String> mine = classNames.get(task);
+        List<String> theirs = classNames.get(other);
+        return mine != null && theirs != null && mine.stream().anyMatch(theirs::contains);
     }
 
     public Map<String, TaskHead> heads() {

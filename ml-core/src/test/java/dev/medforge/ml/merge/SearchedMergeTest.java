@@ -78,6 +78,10 @@ class SearchedMergeTest {
     }
 
     private static final List<String> TASKS = List.of("tops", "footwear", "garments");
+    /** Class names under which every task shares a class with every other, so any member may join any row. */
+    private static final Map<String, List<String>> OVERLAPPING = Map.of(
+            "tops", List.of("shirt", "coat", "pullover", "bag"), "footwear", List.of("sandal", "boot", "bag"),
+            "garments", List.of("trouser", "dress", "bag"));
     /** The rival TIES tries λ = 1 and each other candidate on the search half. */
     private static final int TIES_SCALES = MergedScale.CANDIDATES.length;
 
@@ -235,7 +239,7 @@ class SearchedMergeTest {
     @Test
     void eachTaskRowStartsAtItsOwnMemberAndLeavesItOnlyForAConfirmedGain() {
         Composite.Mixture mix = (Composite.Mixture) MergeStrategies.get("mixture").merge(new MergeRequest(List.of(A, B, C),
-                MergeOptions.defaults(), objective));
+                MergeOptions.defaults(), objective, OVERLAPPING));
         assertEquals(3 * 11, mix.searchTrace().size(), "own member plus ten points towards the optimum, per task");
         CompositeLoss confirm = objective.split().confirm();
         Composite routed = Composite.Mixture.routed(List.of(A, B, C), mix.heads());
@@ -288,13 +292,25 @@ class SearchedMergeTest {
     @Test
     void aRowMovesToAnotherMemberWhenBothHalvesAgreeAndStaysWhenTheConfirmingHalfDisagrees() {
         Composite.Mixture moved = (Composite.Mixture) MergeStrategies.get("mixture")
-                .merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), scripted(0.9)));
+                .merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), scripted(0.9), OVERLAPPING));
         assertEquals(0.0, moved.weights().get("tops")[0], 1e-9, "B explains tops better on both halves: A is dropped");
         assertEquals(1.0, moved.weights().get("tops")[1], 1e-9);
 
         Composite.Mixture kept = (Composite.Mixture) MergeStrategies.get("mixture")
-                .merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), scripted(0.3)));
+                .merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), scripted(0.3), OVERLAPPING));
         assertArrayEquals(new double[] {1, 0}, kept.weights().get("tops"), "the confirming half refutes B: tops stays with A");
+    }
+
+    @Test
+    void aMemberWhoseTaskSharesNoClassNeverJoinsTheRowWhateverTheDistilledSetsSay() {
+        Map<String, List<String>> disjoint = Map.of("tops", List.of("shirt", "coat"), "footwear", List.of("sandal", "boot"));
+        for (Map<String, List<String>> classNames : List.of(disjoint, Map.<String, List<String>>of())) {
+            Composite.Mixture mix = (Composite.Mixture) MergeStrategies.get("mixture")
+                    .merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), scripted(0.9), classNames));
+            assertArrayEquals(new double[] {1, 0}, mix.weights().get("tops"),
+                    "B explains tops better on both halves but knows none of its classes (" + classNames + "): routing");
+            assertArrayEquals(new double[] {0, 1}, mix.weights().get("footwear"));
+        }
     }
 
     @Test
