@@ -1,19 +1,22 @@
 package dev.medforge.contracts.privacy;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.Problem.FieldError;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.text.Normalizer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +40,9 @@ public final class PhiScanner {
 
     /** The rule every finding names, at the gateway and in ingest alike. */
     public static final String RULE = "PHI_DETECTED";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A part that cannot be read to the end cannot be cleared: deny by default. */
+    public static final String UNSCANNABLE = "PHI_UNSCANNABLE";
+    private static final JsonFactory JSON = new JsonFactory();
 
     private static final String MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
             + "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
@@ -47,9 +52,9 @@ public final class PhiScanner {
     private static final String END = "(?![a-z])[\\W_]{0,4}";
 
     private static final Map<String, Pattern> TEXT_PATTERNS = Map.of(
-            "e-mail address", Pattern.compile("[\\p{L}\\p{N}._%+-]+\\s*(?:@|[(\\[]\\s*at\\s*[)\\]])\\s*"
-                    + "[\\p{L}\\p{N}-]+(?:\\s*\\.\\s*[\\p{L}\\p{N}-]+)*\\s*\\.\\s*\\p{L}{2,}",
-                    Pattern.CASE_INSENSITIVE),
+            // Anchored at the start of a run and possessive, so a long run of letters costs linear time, not quadratic.
+            "e-mail address", Pattern.compile("(?<![\\p{L}\\p{N}._%+-])[\\p{L}\\p{N}._%+-]++\\s*+(?:@|[(\\[]\\s*+at\\s*+[)\\]])\\s*+"
+                    + "[\\p{L}\\p{N}-]++(?:\\s*+\\.\\s*+[\\p{L}\\p{N}-]++)++(?<=\\p{L}{2})", Pattern.CASE_INSENSITIVE),
             "MRN-like number", Pattern.compile(START + "(?:mrn|medical[\\W_]*record(?:[\\W_]*(?:number|num|no|nr))?"
                     + "|patient[\\W_]*(?:id|number|no|nr))" + END
                     + "(?:(?:is|was|no|nr|number|of)[\\W_]{1,4})?[a-z]{0,3}\\d[a-z0-9-]{3,}", Pattern.CASE_INSENSITIVE),
@@ -80,24 +85,34 @@ public final class PhiScanner {
      * history, does not repeat it.
      */
     public static List<FieldError> scan(String root, JsonNode node) {
-        Set<FieldError> found = new LinkedHashSet<>();
-        walk(root, "", node, found);
-        return List.copyOf(found);
-    }
-
-    /** Every identifier in a JSON part; a part that does not parse has nothing to scan and fails the format checks instead. */
-    public static List<FieldError> scanJson(String part, InputStream json) throws IOException {
-        try {
-            JsonNode tree = JSON.readTree(json);
-            return tree == null ? List.of() : scan(part, tree);
-        } catch (JacksonException e) {
-            return List.of();
+        try (JsonParser parser = node.traverse()) {
+            return scan(root, parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a JSON tree in memory cannot fail to read", e);
         }
     }
 
-    /** Every identifier in a safetensors part's {@code __metadata__}, its only free text; fields are {@code <part>.__metadata__.<key>}. */
+    /**
+     * Every identifier in a JSON part, read as a stream so that a large part does not become a large
+     * tree. A part that does not read to the end (bad syntax, a string or nesting beyond the parser's
+     * limits) is an {@link #UNSCANNABLE} finding besides what was found before the error.
+     */
+    public static List<FieldError> scanJson(String part, InputStream json) throws IOException {
+        try (JsonParser parser = JSON.createParser(json)) {
+            return scan(part, parser);
+        }
+    }
+
+    /**
+     * Every identifier in a safetensors part's {@code __metadata__}, its only free text; fields are
+     * {@code <part>.__metadata__.<key>}. A header that cannot be read is an {@link #UNSCANNABLE} finding.
+     */
     public static List<FieldError> scanSafetensors(String part, InputStream safetensors) throws IOException {
-        return scan(part + ".__metadata__", SafetensorsMetadata.read(safetensors));
+        Optional<JsonNode> metadata = SafetensorsMetadata.read(safetensors);
+        if (metadata.isEmpty()) {
+            return List.of(new FieldError(UNSCANNABLE, part, "has no readable safetensors header, so identifiers cannot be ruled out"));
+        }
+        return scan(part + ".__metadata__", metadata.get());
     }
 
     /** The kinds of identifier in one string, in a stable order. */
@@ -133,27 +148,47 @@ public final class PhiScanner {
         return DASH.matcher(SPACING.matcher(visible).replaceAll(" ")).replaceAll("-");
     }
 
-    private static void walk(String path, String key, JsonNode node, Set<FieldError> found) {
-        if (node.isObject()) {
-            int position = 0;
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); position++) {
-                Map.Entry<String, JsonNode> field = it.next();
-                String child = keyField(path, field.getKey(), position);
-                kindsIn(field.getKey()).forEach(kind -> found.add(finding(child, kind)));
-                walk(child, field.getKey(), field.getValue(), found);
+    private static List<FieldError> scan(String root, JsonParser parser) throws IOException {
+        Set<FieldError> found = new LinkedHashSet<>();
+        try {
+            if (parser.nextToken() != null) {
+                walk(parser, root, "", found);
             }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                walk(path + "[" + i + "]", key, node.get(i), found);
+        } catch (JacksonException e) {
+            found.add(new FieldError(UNSCANNABLE, root, "could not be read to the end (" + e.getOriginalMessage()
+                    + "), so identifiers cannot be ruled out"));
+        }
+        return List.copyOf(found);
+    }
+
+    /** Scans the value at the parser's current token and everything inside it. */
+    private static void walk(JsonParser parser, String path, String key, Set<FieldError> found) throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                for (int position = 0; parser.nextToken() == JsonToken.FIELD_NAME; position++) {
+                    String name = parser.currentName();
+                    String child = keyField(path, name, position);
+                    kindsIn(name).forEach(kind -> found.add(finding(child, kind)));
+                    parser.nextToken();
+                    walk(parser, child, name, found);
+                }
             }
-        } else if (node.isTextual()) {
+            case START_ARRAY -> {
+                for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
+                    walk(parser, path + "[" + i + "]", key, found);
+                }
+            }
             // With its key, so that {"dob": "1961-04-12"} reads like "dob: 1961-04-12".
-            kindsIn(key + ": " + node.textValue()).forEach(kind -> found.add(finding(path, kind)));
-        } else if (node.isNumber()) {
-            BigDecimal number = node.decimalValue().stripTrailingZeros().abs();
-            String digits = number.toPlainString();
-            if (number.scale() <= 0 && digits.length() >= 9) {
-                found.add(finding(path, numberKind(digits.length())));
+            case VALUE_STRING -> kindsIn(key + ": " + parser.getText()).forEach(kind -> found.add(finding(path, kind)));
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                BigDecimal number = parser.getDecimalValue().stripTrailingZeros().abs();
+                String digits = number.toPlainString();
+                if (number.scale() <= 0 && digits.length() >= 9) {
+                    found.add(finding(path, numberKind(digits.length())));
+                }
+            }
+            default -> {
+                // true, false and null carry no text
             }
         }
     }

@@ -3,17 +3,16 @@ package dev.medforge.contracts.privacy;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
 
 /**
  * The {@code __metadata__} object of a safetensors header: the only free text in the file, so the
- * part of it the PHI scanner reads. This does not validate the file; ml-core's strict reader does,
- * and a header it cannot find here is simply nothing to scan.
+ * part of it the PHI scanner reads. This does not validate the file; ml-core's strict reader does.
  */
 final class SafetensorsMetadata {
 
@@ -24,21 +23,22 @@ final class SafetensorsMetadata {
     private SafetensorsMetadata() {
     }
 
-    /** The metadata object, or a missing node when the file has none or no readable header. */
-    static JsonNode read(InputStream file) throws IOException {
+    /** The metadata object (a missing node when the header has none), or empty when there is no readable header. */
+    static Optional<JsonNode> read(InputStream file) throws IOException {
         byte[] prefix = file.readNBytes(Long.BYTES);
         if (prefix.length < Long.BYTES) {
-            return MissingNode.getInstance();
+            return Optional.empty();
         }
         long length = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (length <= 0 || length > HEADER_CAP) {
-            return MissingNode.getInstance();
+            return Optional.empty();
         }
         byte[] header = file.readNBytes((int) length);
         try {
-            return JSON.readTree(header).path("__metadata__");
+            JsonNode tree = JSON.readTree(header);
+            return tree != null && tree.isObject() ? Optional.of(tree.path("__metadata__")) : Optional.empty();
         } catch (JacksonException e) {
-            return MissingNode.getInstance();
+            return Optional.empty();
         }
     }
 }

@@ -15,10 +15,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class PhiScannerTest {
 
@@ -112,16 +114,30 @@ class PhiScannerTest {
 
         assertEquals(List.of("adapter_model.__metadata__.note"),
                 PhiScanner.scanSafetensors("adapter_model", new ByteArrayInputStream(file)).stream().map(FieldError::field).toList());
-        assertEquals(List.of(), PhiScanner.scanSafetensors("adapter_model", new ByteArrayInputStream(new byte[3])));
+        assertEquals(List.of(PhiScanner.UNSCANNABLE), PhiScanner.scanSafetensors("adapter_model",
+                new ByteArrayInputStream(new byte[3])).stream().map(FieldError::code).toList());
         try (InputStream peft = Files.newInputStream(PEFT.resolve("adapter_model.safetensors"))) {
             assertEquals(List.of(), PhiScanner.scanSafetensors("adapter_model", peft));
         }
     }
 
     @Test
-    void aJsonPartThatDoesNotParseIsLeftToTheFormatChecks() throws IOException {
-        assertEquals(List.of(), PhiScanner.scanJson("privacy_report", new ByteArrayInputStream("{\"a\": \"MRN 1234".getBytes(StandardCharsets.UTF_8))));
-        assertEquals(1, PhiScanner.scanJson("privacy_report", new ByteArrayInputStream("{\"a\": \"MRN 1234567\"}".getBytes(StandardCharsets.UTF_8))).size());
+    void aJsonPartThatDoesNotReadToTheEndCannotBeCleared() throws IOException {
+        List<FieldError> truncated = PhiScanner.scanJson("privacy_report",
+                new ByteArrayInputStream("{\"a\": \"MRN 1234567\", \"b\": [".getBytes(StandardCharsets.UTF_8)));
+
+        assertEquals(List.of(PhiScanner.RULE, PhiScanner.UNSCANNABLE), truncated.stream().map(FieldError::code).toList());
+        assertEquals(List.of("privacy_report.a", "privacy_report"), truncated.stream().map(FieldError::field).toList());
+    }
+
+    /** The gateway scans parts of up to 64 MiB while the uploader waits: no pattern may backtrack quadratically. */
+    @Test
+    void longRunsAreScannedInLinearTime() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            for (String unit : List.of("a", "a.", "1 ", "a@", "a@b.", "mrn ", "born on ", "ab1", "-", "0a")) {
+                PhiScanner.kindsIn(unit.repeat(1_000_000 / unit.length()));
+            }
+        });
     }
 
     @Test

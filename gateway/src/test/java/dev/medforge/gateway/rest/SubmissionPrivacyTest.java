@@ -57,7 +57,8 @@ class SubmissionPrivacyTest {
                 new Refusal("PHI_DETECTED", "adapter_config.patient", Map.of("adapter_config", json("{\"r\":8,\"patient\":5551234567}"))),
                 new Refusal("PHI_DETECTED", "privacy_report.note", Map.of("privacy_report", json("{\"note\":\"DOB: 1961-04-12\"}"))),
                 new Refusal("PHI_DETECTED", "adapter_model.__metadata__.format", Map.of("adapter_model",
-                        withMetadata("{\"format\":\"pt, call (555) 123-4567\"}"))));
+                        withMetadata("{\"format\":\"pt, call (555) 123-4567\"}"))),
+                new Refusal("PHI_UNSCANNABLE", "adapter_model", Map.of("adapter_model", withMetadata("{\"format\":\"pt\"},\"x\":"))));
 
         try (TopicProbe submitted = TopicProbe.tail(Topics.ADAPTER_SUBMITTED)) {
             int variant = 0;
