@@ -15,17 +15,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sign-in, the token cache and its refresh, bots, and the auth and network exit codes, on the real Keycloak. */
+/**
+ * Sign-in (in the browser by the device grant, or by password), the token cache and its refresh,
+ * bots, and the auth and network exit codes, on the real Keycloak.
+ */
 @ExtendWith(GatewayStack.class)
 class LoginTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LINK = Pattern.compile("open this link in a browser:\\s+(\\S+)");
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path config;
@@ -158,5 +166,46 @@ class LoginTest {
         change.accept(tokens);
         JSON.writeValue(tokenFile(profile).toFile(), tokens);
         return before;
+    }
+
+    @Test
+    void aPersonWhoSignsInInTheBrowserIsSignedInOnTheCommandLine() throws Exception {
+        Cli.Background login = cli.start("hospital-a", "login");
+        String page = new KeycloakBrowser().signIn(link(login), "hospital-a", Cli.PASSWORD, true);
+        assertTrue(page.contains("Device Login Successful"), page);
+
+        Cli.Result result = login.await(WAIT);
+        assertEquals(0, result.exit(), result.toString());
+        assertTrue(result.out().contains("signed in as hospital-a (institution hospital-a"), result.toString());
+        Cli.Result whoami = cli.run("hospital-a", "whoami");
+        assertEquals(0, whoami.exit(), whoami.toString());
+        assertTrue(whoami.line().startsWith("hospital-a (institution hospital-a; roles "), whoami.toString());
+    }
+
+    @Test
+    void aPersonWhoRefusesAccessInTheBrowserGetsExit3AndNoTokens() throws Exception {
+        Cli.Background login = cli.start("hospital-b", "login");
+        new KeycloakBrowser().signIn(link(login), "hospital-b", Cli.PASSWORD, false);
+
+        Cli.Result result = login.await(WAIT);
+        assertEquals(3, result.exit(), result.toString());
+        assertTrue(result.err().contains("device sign-in was refused in the browser"), result.toString());
+        assertFalse(result.err().contains("Exception"), "no stack trace: " + result);
+        assertFalse(Files.exists(tokenFile("hospital-b")));
+    }
+
+    @Test
+    void aUsernameWithoutAPasswordSourceIsAUsageError() {
+        Cli.Result result = cli.run("hospital-c", "login", "--username", "hospital-c");
+        assertEquals(2, result.exit(), result.toString());
+        assertTrue(result.err().contains("--username is for the password grant"), result.toString());
+    }
+
+    private static String link(Cli.Background login) throws InterruptedException {
+        login.awaitErr("Waiting for you to sign in", WAIT);
+        Matcher m = LINK.matcher(login.err());
+        assertTrue(m.find(), login.err().toString());
+        assertTrue(m.group(1).startsWith(Cli.ISSUER + "/device?user_code="), m.group(1));
+        return m.group(1);
     }
 }
