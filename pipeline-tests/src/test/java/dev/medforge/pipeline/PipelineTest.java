@@ -55,6 +55,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static dev.medforge.contracts.testing.ServiceIdentity.GATEWAY;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasItems;
@@ -219,12 +220,12 @@ class PipelineTest {
                     "every searched weight stays in [-1.5, 1.5]");
             assertEquals(2, second.coefficients().size());
         }
-        given().get(registry + "/internal/branches/{b}/versions", branch).then()
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions", branch).then()
                 .statusCode(200)
                 .body("version", contains(1, 2, 3));
-        given().get(registry + "/internal/branches/{b}/versions/3", branch).then()
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions/3", branch).then()
                 .body("metrics.keySet()", hasItems("tops", "footwear", "garments"));
-        given().get(registry + "/internal/submissions/{id}", submissions.get(0).submissionId()).then()
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", submissions.get(0).submissionId()).then()
                 .statusCode(200)
                 .body("stage", org.hamcrest.Matchers.is("PUBLISHED"))
                 .body("history.stage", contains("VALIDATED", "MERGED", "EVALUATED", "PUBLISHED"));
@@ -273,8 +274,8 @@ class PipelineTest {
             Thread.sleep(5_000);
             assertEquals(List.of(1), publishedVersions(published, branch), "the repeat built nothing new");
         }
-        given().get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(1));
-        given().get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1));
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(1));
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1));
     }
 
     /**
@@ -370,7 +371,7 @@ class PipelineTest {
         }
         given().auth().oauth2(KeycloakTokens.user("viewer")).get(gw + "/api/v1/branches/{b}/versions", branch).then()
                 .statusCode(200).body("", org.hamcrest.Matchers.hasSize(0));
-        given().get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(0));
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(0));
     }
 
     /** The operator registers a branch with the gate opened wide through the gateway, and hospital-a its task "tops" on it. */
@@ -459,7 +460,7 @@ class PipelineTest {
     @Test
     void anAdapterThatBreaksAnotherTaskIsGatedOutWithTheReasonAndTheHeadDoesNotMove() throws Exception {
         String branch = "gate-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON)
+        given().auth().oauth2(GATEWAY.token()).contentType(ContentType.JSON)
                 .body(Map.of("id", branch, "baseModel", baseModel(), "policy", Map.of("maxRegression", 2.0, "maxNewTaskGap", 100.0)))
                 .post(registry + "/internal/branches")
                 .then().statusCode(201).body("policy.normBound", org.hamcrest.Matchers.is(50.0f));
@@ -505,11 +506,11 @@ class PipelineTest {
             // GATED_OUT leaves the registry's outbox after anything that transaction could have published.
             assertEquals(List.of(1), publishedVersions(published, branch), "no model.published for version 2");
         }
-        JsonPath status = awaitStage(() -> given().get(registry + "/internal/submissions/{id}", breaking.submissionId()), "GATED_OUT");
+        JsonPath status = awaitStage(() -> given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", breaking.submissionId()), "GATED_OUT");
         assertEquals(List.of("VALIDATED", "MERGED", "EVALUATED", "GATED_OUT"), status.getList("history.stage"));
         assertTrue(status.getString("history[-1].detail").contains("tops: accuracy fell"), status.getString("history[-1].detail"));
-        given().get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(1));
-        given().get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1));
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(1));
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1));
     }
 
     /** The same adapter with every module's factor B scaled so that its delta-W has Frobenius norm {@code norm}. */

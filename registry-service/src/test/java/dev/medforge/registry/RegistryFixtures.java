@@ -5,7 +5,9 @@ import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeEvaluated.GateDecision;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.testing.ServiceIdentity;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 
 import java.util.List;
 import java.util.Map;
@@ -21,13 +23,23 @@ public final class RegistryFixtures {
     private RegistryFixtures() {
     }
 
+    /** A request to the registry as {@code identity}, with its client-credentials token. */
+    public static RequestSpecification as(ServiceIdentity identity) {
+        return given().auth().oauth2(identity.token());
+    }
+
+    /** A request as the gateway, which may make every call: most tests are about what the registry does, not who asks. */
+    public static RequestSpecification asGateway() {
+        return as(ServiceIdentity.GATEWAY);
+    }
+
     public static String newBranch() {
         return newBranch(Map.of());
     }
 
     public static String newBranch(Map<String, Object> policy) {
         String branch = "b-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON)
+        asGateway().contentType(ContentType.JSON)
                 .body(Map.of("id", branch,
                         "baseModel", Map.of("id", "vit-tiny-test", "digest", DIGEST, "architecture", "{\"width\":64}"),
                         "policy", policy))
@@ -48,7 +60,7 @@ public final class RegistryFixtures {
     }
 
     public static void registerTask(String branch, String task, String institution) {
-        given().contentType(ContentType.JSON)
+        asGateway().contentType(ContentType.JSON)
                 .body(Map.of("name", task, "institution", institution, "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", branch)
                 .then().statusCode(201);

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.medforge.contracts.testing.ServiceIdentity.GATEWAY;
 import static dev.medforge.ml.store.PipelineFixtures.adapter;
 import static dev.medforge.ml.store.PipelineFixtures.submission;
 import static io.restassured.RestAssured.given;
@@ -281,7 +282,7 @@ class SubmissionConsumerTest {
                     rejected.detail());
         }
         // The gateway's status endpoint shows exactly what the registry recorded.
-        await().atMost(WAIT).untilAsserted(() -> given().baseUri(registryUrl).get("/internal/submissions/{id}", id).then()
+        await().atMost(WAIT).untilAsserted(() -> given().baseUri(registryUrl).auth().oauth2(GATEWAY.token()).get("/internal/submissions/{id}", id).then()
                 .statusCode(200)
                 .body("stage", is("REJECTED"))
                 .body("history[0].detail", startsWith("MALFORMED_INPUT medforge.adapter.submitted")));

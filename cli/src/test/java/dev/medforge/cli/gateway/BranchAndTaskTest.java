@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.artifacts.ArtifactDigest;
+import dev.medforge.contracts.testing.ServiceIdentity;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.distill.DistilledSetIO;
 import dev.medforge.ml.model.BaseModel;
@@ -135,7 +136,8 @@ class BranchAndTaskTest {
     /** The registry's internal API, to check what the gateway recorded without going through the CLI under test. */
     private static JsonNode registry(String path) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(GatewayStack.registryUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create(GatewayStack.registryUrl() + path))
+                        .header("Authorization", ServiceIdentity.GATEWAY.bearer()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }

@@ -2,6 +2,7 @@ package dev.medforge.contracts.registry;
 
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.TaskMetrics;
+import io.quarkus.oidc.client.filter.OidcClientFilter;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,8 +14,10 @@ import java.util.Map;
 /**
  * What the pipeline services read from the registry's internal API: a branch's base model and
  * policy, its tasks with their evaluation suites, and published versions. The registry stays the
- * one owner of this state; services ask rather than keep copies that could go stale.
+ * one owner of this state; services ask rather than keep copies that could go stale. Each call
+ * carries a client-credentials token of the calling service's own identity (quarkus.oidc-client.*).
  */
+@OidcClientFilter
 @RegisterRestClient(configKey = "registry")
 @Path("/internal/branches")
 public interface RegistryClient {

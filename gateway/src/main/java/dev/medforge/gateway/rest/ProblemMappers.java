@@ -2,6 +2,7 @@ package dev.medforge.gateway.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.medforge.contracts.AccessProblems;
 import dev.medforge.contracts.BodyProblems;
 import dev.medforge.contracts.Problem;
 import dev.medforge.gateway.GatewayException;
@@ -10,7 +11,6 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -35,15 +35,12 @@ public class ProblemMappers {
     // Proactive authentication is off (application.properties) so that these reach the mappers.
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthenticated(RuntimeException e) {
-        return Response.fromResponse(problem(Problem.of(401, "Unauthorized",
-                        "a valid bearer token from the medforge realm with audience 'gateway' is required")))
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .build();
+        return AccessProblems.unauthorized("a valid bearer token from the medforge realm with audience 'gateway' is required");
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return problem(Problem.of(403, "Forbidden", "the token lacks the role this operation needs"));
+        return AccessProblems.forbidden("the token lacks the role this operation needs");
     }
 
     /** Listed by name as well: Quarkus's own mapper for mismatched input would otherwise be the closer match. */

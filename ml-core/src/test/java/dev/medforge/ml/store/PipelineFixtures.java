@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
+import dev.medforge.contracts.testing.ServiceIdentity;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.data.TestImages;
 import dev.medforge.ml.distill.DistilledSetIO;
@@ -30,8 +31,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * What the pipeline services' tests need: what an institution submits, as files in the artifact
- * store, and a branch with a task "tops" registered in the real registry (over its internal API).
- * Each test gets a branch of its own.
+ * store, and a branch with a task "tops" registered in the real registry (over its internal API, as
+ * the gateway, the one service allowed to register them). Each test gets a branch of its own.
  */
 public final class PipelineFixtures {
 
@@ -79,6 +80,7 @@ public final class PipelineFixtures {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
                             .header("Content-Type", "application/json")
+                            .header("Authorization", ServiceIdentity.GATEWAY.bearer())
                             .POST(HttpRequest.BodyPublishers.ofByteArray(new ObjectMapper().writeValueAsBytes(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 201) {

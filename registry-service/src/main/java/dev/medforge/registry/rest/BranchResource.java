@@ -11,6 +11,7 @@ import dev.medforge.registry.rest.Views.VersionView;
 import dev.medforge.registry.service.BranchService;
 import dev.medforge.registry.service.VersionService;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,7 +25,16 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
-/** Internal API for the gateway and operators' bootstrap: branches, their policy, tasks and versions. */
+import static dev.medforge.registry.security.ServiceRoles.EVAL;
+import static dev.medforge.registry.security.ServiceRoles.GATEWAY;
+import static dev.medforge.registry.security.ServiceRoles.INGEST;
+import static dev.medforge.registry.security.ServiceRoles.MERGE;
+
+/**
+ * Internal API for the gateway and the pipeline services: branches, their policy, tasks and versions.
+ * Changes come only through the gateway, which checks the user's role; the pipeline services read
+ * what their stage needs.
+ */
 @Path("/internal/branches")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -38,6 +48,7 @@ public class BranchResource {
         this.versions = versions;
     }
 
+    @RolesAllowed(GATEWAY)
     @POST
     public Uni<Response> create(CreateBranch request) {
         BranchRequests.validate(request);
@@ -46,6 +57,7 @@ public class BranchResource {
                 .map(view -> Response.created(URI.create("/internal/branches/" + view.id())).entity(view).build());
     }
 
+    @RolesAllowed(GATEWAY)
     @GET
     public Uni<List<BranchView>> list() {
         return branches.listWithBaseModels().map(all -> all.entrySet().stream()
@@ -53,12 +65,14 @@ public class BranchResource {
                 .toList());
     }
 
+    @RolesAllowed({GATEWAY, MERGE, EVAL, INGEST})
     @GET
     @Path("/{branch}")
     public Uni<BranchView> get(@PathParam("branch") String branchId) {
         return branches.find(branchId).flatMap(b -> branches.baseModelOf(b).map(base -> BranchMapper.toView(b, base)));
     }
 
+    @RolesAllowed(GATEWAY)
     @PUT
     @Path("/{branch}/policy")
     public Uni<BranchView> updatePolicy(@PathParam("branch") String branchId, PolicyRequest policy) {
@@ -67,6 +81,7 @@ public class BranchResource {
                 .flatMap(b -> branches.baseModelOf(b).map(base -> BranchMapper.toView(b, base)));
     }
 
+    @RolesAllowed(GATEWAY)
     @POST
     @Path("/{branch}/tasks")
     public Uni<Response> registerTask(@PathParam("branch") String branchId, RegisterTask request) {
@@ -76,18 +91,21 @@ public class BranchResource {
                         .entity(BranchMapper.toView(task)).build());
     }
 
+    @RolesAllowed({GATEWAY, MERGE, EVAL, INGEST})
     @GET
     @Path("/{branch}/tasks")
     public Uni<List<TaskView>> tasks(@PathParam("branch") String branchId) {
         return branches.tasks(branchId).map(all -> all.stream().map(BranchMapper::toView).toList());
     }
 
+    @RolesAllowed(GATEWAY)
     @GET
     @Path("/{branch}/versions")
     public Uni<List<VersionView>> versions(@PathParam("branch") String branchId) {
         return versions.versions(branchId).map(all -> all.stream().map(BranchMapper::toView).toList());
     }
 
+    @RolesAllowed({GATEWAY, MERGE, EVAL})
     @GET
     @Path("/{branch}/versions/{version}")
     public Uni<ModelCard> card(@PathParam("branch") String branchId, @PathParam("version") int number) {

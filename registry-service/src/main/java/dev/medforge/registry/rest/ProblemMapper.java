@@ -2,9 +2,13 @@ package dev.medforge.registry.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.medforge.contracts.AccessProblems;
 import dev.medforge.contracts.BodyProblems;
 import dev.medforge.contracts.Problem;
 import dev.medforge.registry.RegistryException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -17,6 +21,18 @@ public class ProblemMapper {
         return Response.status(e.status()).type(Problem.MEDIA_TYPE)
                 .entity(new Problem("about:blank", e.title(), e.status(), e.getMessage(), e.errors()))
                 .build();
+    }
+
+    // Proactive authentication is off (application.properties) so that these reach the mappers.
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return AccessProblems.unauthorized(
+                "a client-credentials token of a MedForge service identity with audience 'registry-service' is required");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return AccessProblems.forbidden("this service's identity may not make this call");
     }
 
     /** Listed by name as well: Quarkus's own mapper for mismatched input would otherwise be the closer match. */

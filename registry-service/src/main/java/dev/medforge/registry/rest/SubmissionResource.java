@@ -3,7 +3,9 @@ package dev.medforge.registry.rest;
 import dev.medforge.registry.RegistryException;
 import dev.medforge.registry.mapping.SubmissionMapper;
 import dev.medforge.registry.service.SubmissionHistoryService;
+import dev.medforge.registry.security.ServiceRoles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** Internal API for the gateway, which decides who may see what. Listens on loopback only. */
+@RolesAllowed(ServiceRoles.GATEWAY)
 @Path("/internal/submissions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SubmissionResource {

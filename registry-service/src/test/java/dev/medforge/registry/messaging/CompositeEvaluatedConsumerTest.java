@@ -20,11 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.medforge.registry.RegistryFixtures.asGateway;
 import static dev.medforge.registry.RegistryFixtures.adapter;
 import static dev.medforge.registry.RegistryFixtures.branchWithTops;
 import static dev.medforge.registry.RegistryFixtures.evaluated;
 import static dev.medforge.registry.RegistryFixtures.registerTask;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasSize;
@@ -68,18 +68,18 @@ class CompositeEvaluatedConsumerTest {
                     .count();
             assertEquals(2, announcements, "the redelivered evaluation must not publish or announce again");
         }
-        given().get("/internal/branches/{b}/versions", branch).then()
+        asGateway().get("/internal/branches/{b}/versions", branch).then()
                 .statusCode(200)
                 .body("version", contains(1, 2));
-        given().get("/internal/branches/{b}", branch).then().body("headVersion", is(2));
-        given().get("/internal/branches/{b}/versions/1", branch).then()
+        asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(2));
+        asGateway().get("/internal/branches/{b}/versions/1", branch).then()
                 .statusCode(200)
                 .body("adapters[0].submissionId", is(submission))
                 .body("institutions", contains("hospital-a"))
                 .body("metrics.tops.accuracy", is(0.9f))
                 .body("coefficients." + submission, is(0.8f))
                 .body("taskCoefficients.tops." + submission, is(0.8f));
-        given().get("/internal/branches/{b}/versions/2", branch).then()
+        asGateway().get("/internal/branches/{b}/versions/2", branch).then()
                 .statusCode(200)
                 .body("adapters.submissionId", contains(submission, secondSubmission))
                 .body("added", contains(secondSubmission));
@@ -103,7 +103,7 @@ class CompositeEvaluatedConsumerTest {
             assertEquals(stale.data().compositeId(), request.staleCompositeId());
             assertEquals(List.of(late), request.adapters().stream().map(a -> a.submissionId()).toList());
         }
-        given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(1));
+        asGateway().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(1));
     }
 
     @Test
@@ -118,8 +118,8 @@ class CompositeEvaluatedConsumerTest {
             assertEquals(Stage.GATED_OUT, gatedOut.stage());
             assertEquals("tops lost 3.1 points against version 0", gatedOut.detail());
         }
-        given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
-        given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
+        asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
+        asGateway().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
     }
 
     /** Issue 9: a composite that cannot be decided used to leave its submissions EVALUATED forever. */
@@ -138,7 +138,7 @@ class CompositeEvaluatedConsumerTest {
             assertTrue(rejected.detail().matches(
                     "INTERNAL_ERROR medforge\\.composite\\.evaluated: registry-service failed; incident [0-9a-f-]{36}"), rejected.detail());
         }
-        await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", submission).then()
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", submission).then()
                 .statusCode(200)
                 .body("stage", is("REJECTED")));
     }
@@ -166,7 +166,7 @@ class CompositeEvaluatedConsumerTest {
             // A failed mixture is final: a second retry would leave the submission EVALUATED, not GATED_OUT.
             status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(submission) && s.stage() == Stage.GATED_OUT, WAIT);
         }
-        given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
+        asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
     }
 
     /**
@@ -202,8 +202,8 @@ class CompositeEvaluatedConsumerTest {
             assertEquals(List.of(), published.seen().stream()
                     .filter(r -> EventCodec.decode(r.value(), ModelPublished.class).data().branch().equals(branch)).toList());
         }
-        given().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
-        given().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
+        asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
+        asGateway().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
     }
 
     @Test
@@ -217,6 +217,6 @@ class CompositeEvaluatedConsumerTest {
             published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT);
             rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT);
         }
-        given().get("/internal/branches/{b}/versions", branch).then().body("version", contains(1));
+        asGateway().get("/internal/branches/{b}/versions", branch).then().body("version", contains(1));
     }
 }

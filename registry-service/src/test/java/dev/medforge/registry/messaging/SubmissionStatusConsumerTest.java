@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static dev.medforge.registry.RegistryFixtures.asGateway;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasSize;
@@ -32,7 +32,7 @@ class SubmissionStatusConsumerTest {
         TopicProbe.send(Topics.SUBMISSION_STATUS, status(id, Stage.RECEIVED, "all parts stored"));
         TopicProbe.send(Topics.SUBMISSION_STATUS, status(id, Stage.REJECTED, "NORM_BOUND blocks.0.attn.q_proj"));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", id).then()
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", id).then()
                 .statusCode(200)
                 .body("institution", is("hospital-b"))
                 .body("stage", is("REJECTED"))
@@ -48,7 +48,7 @@ class SubmissionStatusConsumerTest {
         TopicProbe.send(Topics.SUBMISSION_STATUS, once);
         TopicProbe.send(Topics.SUBMISSION_STATUS, status(id, Stage.VALIDATED, "marker"));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", id).then()
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", id).then()
                 .statusCode(200)
                 .body("history.stage", contains("RECEIVED", "VALIDATED")));
     }
@@ -59,7 +59,7 @@ class SubmissionStatusConsumerTest {
         TopicProbe.send(Topics.SUBMISSION_STATUS, status(id, Stage.PUBLISHED, "version 3"));
         TopicProbe.send(Topics.SUBMISSION_STATUS, status(id, Stage.MERGED, "late"));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", id).then()
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", id).then()
                 .statusCode(200)
                 .body("history", hasSize(2))
                 .body("stage", is("PUBLISHED")));
@@ -74,7 +74,7 @@ class SubmissionStatusConsumerTest {
             TopicProbe.send(Topics.SUBMISSION_STATUS, status(id, Stage.RECEIVED, "after the poison"));
 
             dlq.await(r -> r.value().equals(poison), WAIT);
-            await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", id).then().statusCode(200));
+            await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", id).then().statusCode(200));
         }
     }
 
@@ -86,7 +86,7 @@ class SubmissionStatusConsumerTest {
         String malformed = MalformedEvents.naming(Topics.SUBMISSION_STATUS, id, "hospital-b", "main", Map.of("stage", "HALF_DONE"));
         TopicProbe.send(Topics.SUBMISSION_STATUS, "main", malformed);
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", id).then()
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", id).then()
                 .statusCode(200)
                 .body("stage", is("REJECTED"))
                 .body("history.stage", contains("RECEIVED", "REJECTED"))
@@ -95,7 +95,7 @@ class SubmissionStatusConsumerTest {
 
     @Test
     void anUnknownSubmissionIsAProblem404() {
-        given().get("/internal/submissions/{id}", "no-such-submission").then()
+        asGateway().get("/internal/submissions/{id}", "no-such-submission").then()
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("title", is("Submission not found"));

@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static dev.medforge.registry.RegistryFixtures.asGateway;
 import static dev.medforge.registry.RegistryFixtures.DIGEST;
 import static dev.medforge.registry.RegistryFixtures.newBranch;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
@@ -23,19 +23,19 @@ class BranchResourceTest {
     void aNewBranchGetsTheDefaultPolicyAndNoVersions() {
         String branch = newBranch();
 
-        given().get("/internal/branches/{b}", branch).then()
+        asGateway().get("/internal/branches/{b}", branch).then()
                 .statusCode(200)
                 .body("baseModel", is("vit-tiny-test"))
                 .body("policy.strategy", is("fusion"))
                 .body("policy.maxRegression", is(2.0f))
                 .body("policy.maxNewTaskGap", is(5.0f))
                 .body("headVersion", is(0));
-        given().get("/internal/branches").then().body("id", hasItem(branch));
+        asGateway().get("/internal/branches").then().body("id", hasItem(branch));
     }
 
     @Test
     void anInvalidBranchIsRefusedNamingEveryField() {
-        given().contentType(ContentType.JSON)
+        asGateway().contentType(ContentType.JSON)
                 .body(Map.of("id", "Bad Name!", "baseModel", Map.of("id", "vit", "digest", "md5:1"),
                         "policy", Map.of("strategy", "average", "maxRegression", -1)))
                 .post("/internal/branches").then()
@@ -49,7 +49,7 @@ class BranchResourceTest {
     @Test
     void aBranchCannotBeCreatedTwice() {
         String branch = newBranch();
-        given().contentType(ContentType.JSON)
+        asGateway().contentType(ContentType.JSON)
                 .body(Map.of("id", branch, "baseModel", Map.of("id", "vit-tiny-test", "digest", DIGEST, "architecture", "{}")))
                 .post("/internal/branches").then()
                 .statusCode(409)
@@ -59,7 +59,7 @@ class BranchResourceTest {
     @Test
     void thePolicyCanBeChangedFieldByField() {
         String branch = newBranch();
-        given().contentType(ContentType.JSON).body(Map.of("strategy", "fallback", "maxRegression", 1.0))
+        asGateway().contentType(ContentType.JSON).body(Map.of("strategy", "fallback", "maxRegression", 1.0))
                 .put("/internal/branches/{b}/policy", branch).then()
                 .statusCode(200)
                 .body("policy.strategy", is("fallback"))
@@ -71,19 +71,19 @@ class BranchResourceTest {
     @Test
     void wrongJsonTypesAreProblemDetailsNamingTheField() {
         String branch = newBranch();
-        given().contentType(ContentType.JSON).body(Map.of("maxRegression", "two points"))
+        asGateway().contentType(ContentType.JSON).body(Map.of("maxRegression", "two points"))
                 .put("/internal/branches/{b}/policy", branch).then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("errors[0].code", is("WRONG_TYPE"))
                 .body("errors[0].field", is("maxRegression"))
                 .body("errors[0].message", is("must be a number"));
-        given().contentType(ContentType.JSON)
+        asGateway().contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", List.of("b")), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", branch).then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", is("classNames[1]"))
                 .body("errors[0].message", is("must be a string"));
-        given().contentType(ContentType.JSON).body("{\"strategy\": ")
+        asGateway().contentType(ContentType.JSON).body("{\"strategy\": ")
                 .put("/internal/branches/{b}/policy", branch).then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("errors[0].code", is("INVALID_JSON"));
@@ -94,21 +94,21 @@ class BranchResourceTest {
         String branch = newBranch();
         Map<String, Object> tops = Map.of("name", "tops", "institution", "hospital-a",
                 "classNames", List.of("T-shirt/top", "Pullover", "Coat", "Shirt"), "evaluationSuite", DIGEST);
-        given().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
-        given().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
-        given().contentType(ContentType.JSON)
+        asGateway().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
+        asGateway().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
+        asGateway().contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-b", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", branch).then()
                 .statusCode(409)
                 .body("detail", is("task 'tops' on branch '" + branch + "' is registered by another institution; choose another name"))
                 .body("detail", not(containsString("hospital-a")));
-        given().contentType(ContentType.JSON)
+        asGateway().contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", branch).then()
                 .statusCode(409)
                 .body("detail", is("task 'tops' is registered already by your institution with other classes or evaluation suite"));
 
-        given().get("/internal/branches/{b}/tasks", branch).then()
+        asGateway().get("/internal/branches/{b}/tasks", branch).then()
                 .statusCode(200)
                 .body("name", containsInAnyOrder("tops"))
                 .body("[0].classNames[1]", is("Pullover"));
@@ -116,11 +116,11 @@ class BranchResourceTest {
 
     @Test
     void aTaskOnAnUnknownBranchOrAnUnknownVersionIs404() {
-        given().contentType(ContentType.JSON)
+        asGateway().contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", "no-such-branch").then()
                 .statusCode(404)
                 .body("title", is("Branch not found"));
-        given().get("/internal/branches/{b}/versions/7", newBranch()).then().statusCode(404);
+        asGateway().get("/internal/branches/{b}/versions/7", newBranch()).then().statusCode(404);
     }
 }

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static dev.medforge.registry.RegistryFixtures.asGateway;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
@@ -59,15 +59,15 @@ class StallSweeperTest {
             assertTrue(told.data().detail().startsWith("STALLED MERGED: no new status since "), told.data().detail());
             assertTrue(told.data().detail().endsWith("(limit PT10M)"), told.data().detail());
         }
-        given().get("/internal/submissions/{id}", stuck).then()
+        asGateway().get("/internal/submissions/{id}", stuck).then()
                 .statusCode(200)
                 .body("stage", is("REJECTED"))
                 .body("history.stage", contains("MERGED", "REJECTED"))
                 .body("history[1].detail", startsWith("STALLED MERGED"));
         // Several rounds later, neither a recent nor a finished submission has been touched.
         await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).untilAsserted(() -> {
-            given().get("/internal/submissions/{id}", moving).then().body("history.stage", contains("VALIDATED"));
-            given().get("/internal/submissions/{id}", published).then().body("history.stage", contains("PUBLISHED"));
+            asGateway().get("/internal/submissions/{id}", moving).then().body("history.stage", contains("VALIDATED"));
+            asGateway().get("/internal/submissions/{id}", published).then().body("history.stage", contains("PUBLISHED"));
         });
     }
 
@@ -76,9 +76,9 @@ class StallSweeperTest {
         String stuck = UUID.randomUUID().toString();
         TopicProbe.send(Topics.SUBMISSION_STATUS, at(Instant.now().minus(Duration.ofHours(3)), status(stuck, Stage.RECEIVED)));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", stuck).then()
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", stuck).then()
                 .body("stage", is("REJECTED")));
-        await().pollDelay(Duration.ofSeconds(5)).atMost(WAIT).untilAsserted(() -> given().get("/internal/submissions/{id}", stuck)
+        await().pollDelay(Duration.ofSeconds(5)).atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", stuck)
                 .then().body("history.stage", contains("RECEIVED", "REJECTED")));
     }
 
