@@ -24,8 +24,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Decides whether a submission may be merged. First its parts must be in the artifact store, intact
@@ -59,12 +63,15 @@ public class IntakeService {
         if (!problems.isEmpty()) {
             return new ValidationOutcome.Invalid(problems);
         }
-        // First, and on its own: a part with identifiers is deleted, so nothing after this could read it.
-        List<RejectionReason> identifiers = scanForIdentifiers(submission);
+        // Before any other verdict: a part with identifiers is deleted, so nothing after this could read it,
+        // and an unknown branch must not keep one either.
+        Optional<BranchInfo> branch = lookUp(() -> registry.branch(submission.branch()));
+        Set<String> platformText = branch.map(b -> Stream.of(b.id(), b.baseModel()).filter(Objects::nonNull).collect(Collectors.toSet()))
+                .orElse(Set.of());
+        List<RejectionReason> identifiers = scanForIdentifiers(submission, platformText);
         if (!identifiers.isEmpty()) {
             return new ValidationOutcome.Invalid(identifiers);
         }
-        Optional<BranchInfo> branch = lookUp(() -> registry.branch(submission.branch()));
         if (branch.isEmpty()) {
             return invalid("UNKNOWN_BRANCH", "branch", "no branch '" + submission.branch() + "'");
         }
@@ -83,9 +90,9 @@ public class IntakeService {
         return validator.validate(submission, branch.get(), task.get());
     }
 
-    private List<RejectionReason> scanForIdentifiers(AdapterSubmitted submission) {
+    private List<RejectionReason> scanForIdentifiers(AdapterSubmitted submission, Set<String> platformText) {
         try {
-            return phi.scanAndDeleteRefused(submission);
+            return phi.scanAndDeleteRefused(submission, platformText);
         } catch (IOException e) {
             throw new UncheckedIOException("artifact store failed while scanning " + submission.submissionId() + " for identifiers", e);
         }

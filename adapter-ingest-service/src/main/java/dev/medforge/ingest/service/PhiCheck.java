@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The identifier check over every string a submission carries: the manifest, both JSON parts and the
@@ -35,16 +36,21 @@ public class PhiCheck {
         this.store = store;
     }
 
-    /** Every identifier found, by field; the stored parts it was found in are deleted before this returns. */
-    public List<RejectionReason> scanAndDeleteRefused(AdapterSubmitted submission) throws IOException {
+    /**
+     * Every identifier found, by field; the stored parts it was found in are deleted before this returns.
+     *
+     * @param platformText the branch id and base model id, which reach a hospital's files verbatim
+     *     and are not its text (see {@link PhiScanner#scan(String, com.fasterxml.jackson.databind.JsonNode, Set)})
+     */
+    public List<RejectionReason> scanAndDeleteRefused(AdapterSubmitted submission, Set<String> platformText) throws IOException {
         List<RejectionReason> found = new ArrayList<>(reasons(PhiScanner.scan("manifest",
-                JSON.valueToTree(submission.manifest() == null ? Map.of() : submission.manifest()))));
+                JSON.valueToTree(submission.manifest() == null ? Map.of() : submission.manifest()), platformText)));
         for (SubmissionPart part : SubmissionPart.values()) {
             ArtifactDigest digest = ArtifactDigest.parse(part.digestIn(submission.artifacts()));
             List<RejectionReason> inPart;
             try (InputStream in = store.get(digest)) {
                 inPart = reasons(part == SubmissionPart.ADAPTER_MODEL || part == SubmissionPart.DISTILLED
-                        ? PhiScanner.scanSafetensors(part.partName(), in) : PhiScanner.scanJson(part.partName(), in));
+                        ? PhiScanner.scanSafetensors(part.partName(), in, platformText) : PhiScanner.scanJson(part.partName(), in, platformText));
             }
             if (!inPart.isEmpty()) {
                 store.delete(digest);

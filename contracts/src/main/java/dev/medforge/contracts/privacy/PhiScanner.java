@@ -85,8 +85,19 @@ public final class PhiScanner {
      * history, does not repeat it.
      */
     public static List<FieldError> scan(String root, JsonNode node) {
+        return scan(root, node, Set.of());
+    }
+
+    /**
+     * As {@link #scan(String, JsonNode)}, with text the platform itself issued taken out before
+     * matching: the branch id and the base model's id, which the operator registered, reach a
+     * hospital's files verbatim (a PEFT config names its base as {@code <base id>@sha256:<digest>}).
+     * They are no hospital's text, and a date-stamped id such as {@code fashion3-20261201-064323}
+     * reads as a phone number once its digits are joined.
+     */
+    public static List<FieldError> scan(String root, JsonNode node, Set<String> platformText) {
         try (JsonParser parser = node.traverse()) {
-            return scan(root, parser);
+            return scan(root, parser, platformText);
         } catch (IOException e) {
             throw new UncheckedIOException("a JSON tree in memory cannot fail to read", e);
         }
@@ -97,9 +108,9 @@ public final class PhiScanner {
      * tree. A part that does not read to the end (bad syntax, a string or nesting beyond the parser's
      * limits) is an {@link #UNSCANNABLE} finding besides what was found before the error.
      */
-    public static List<FieldError> scanJson(String part, InputStream json) throws IOException {
+    public static List<FieldError> scanJson(String part, InputStream json, Set<String> platformText) throws IOException {
         try (JsonParser parser = JSON.createParser(json)) {
-            return scan(part, parser);
+            return scan(part, parser, platformText);
         }
     }
 
@@ -107,17 +118,27 @@ public final class PhiScanner {
      * Every identifier in a safetensors part's {@code __metadata__}, its only free text; fields are
      * {@code <part>.__metadata__.<key>}. A header that cannot be read is an {@link #UNSCANNABLE} finding.
      */
-    public static List<FieldError> scanSafetensors(String part, InputStream safetensors) throws IOException {
+    public static List<FieldError> scanSafetensors(String part, InputStream safetensors, Set<String> platformText) throws IOException {
         Optional<JsonNode> metadata = SafetensorsMetadata.read(safetensors);
         if (metadata.isEmpty()) {
             return List.of(new FieldError(UNSCANNABLE, part, "has no readable safetensors header, so identifiers cannot be ruled out"));
         }
-        return scan(part + ".__metadata__", metadata.get());
+        return scan(part + ".__metadata__", metadata.get(), platformText);
     }
 
     /** The kinds of identifier in one string, in a stable order. */
     public static List<String> kindsIn(String text) {
-        String normal = normalise(text);
+        return kindsIn(text, Set.of());
+    }
+
+    private static List<String> kindsIn(String text, Set<String> platformText) {
+        String hospitalText = text;
+        for (String issued : platformText) {
+            if (!issued.isBlank()) {
+                hospitalText = hospitalText.replace(issued, " ");
+            }
+        }
+        String normal = normalise(hospitalText);
         List<String> kinds = new ArrayList<>();
         TEXT_PATTERNS.entrySet().stream()
                 .filter(e -> e.getValue().matcher(normal).find())
@@ -148,11 +169,11 @@ public final class PhiScanner {
         return DASH.matcher(SPACING.matcher(visible).replaceAll(" ")).replaceAll("-");
     }
 
-    private static List<FieldError> scan(String root, JsonParser parser) throws IOException {
+    private static List<FieldError> scan(String root, JsonParser parser, Set<String> platformText) throws IOException {
         Set<FieldError> found = new LinkedHashSet<>();
         try {
             if (parser.nextToken() != null) {
-                walk(parser, root, "", found);
+                walk(parser, root, "", platformText, found);
             }
         } catch (JacksonException e) {
             found.add(new FieldError(UNSCANNABLE, root, "could not be read to the end (" + e.getOriginalMessage()
@@ -162,7 +183,8 @@ public final class PhiScanner {
     }
 
     /** Scans the value at the parser's current token and everything inside it. */
-    private static void walk(JsonParser parser, String path, String key, Set<FieldError> found) throws IOException {
+    private static void walk(JsonParser parser, String path, String key, Set<String> platformText, Set<FieldError> found)
+            throws IOException {
         switch (parser.currentToken()) {
             case START_OBJECT -> {
                 for (int position = 0; parser.nextToken() == JsonToken.FIELD_NAME; position++) {
@@ -170,16 +192,16 @@ public final class PhiScanner {
                     String child = keyField(path, name, position);
                     kindsIn(name).forEach(kind -> found.add(finding(child, kind)));
                     parser.nextToken();
-                    walk(parser, child, name, found);
+                    walk(parser, child, name, platformText, found);
                 }
             }
             case START_ARRAY -> {
                 for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
-                    walk(parser, path + "[" + i + "]", key, found);
+                    walk(parser, path + "[" + i + "]", key, platformText, found);
                 }
             }
             // With its key, so that {"dob": "1961-04-12"} reads like "dob: 1961-04-12".
-            case VALUE_STRING -> kindsIn(key + ": " + parser.getText()).forEach(kind -> found.add(finding(path, kind)));
+            case VALUE_STRING -> kindsIn(key + ": " + parser.getText(), platformText).forEach(kind -> found.add(finding(path, kind)));
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
                 BigDecimal number = parser.getDecimalValue().stripTrailingZeros().abs();
                 String digits = number.toPlainString();

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -88,6 +89,20 @@ class PhiScannerTest {
     }
 
     @Test
+    void theBranchAndBaseIdsThePlatformIssuedAreNotTheHospitalsTextButWhatSurroundsThemIs() throws IOException {
+        String base = "medforge/vit-fmnist-tiny-fashion3-20261201-064323";
+        JsonNode config = JSON.readTree("{\"base_model_name_or_path\": \"" + base + "@sha256:" + "0e46c035".repeat(8) + "\"}");
+        assertEquals(List.of("adapter_config.base_model_name_or_path"),
+                PhiScanner.scan("adapter_config", config).stream().map(FieldError::field).toList(),
+                "a date-stamped id reads as a phone number once its digits are joined");
+        assertEquals(List.of(), PhiScanner.scan("adapter_config", config, Set.of("fashion3-20261201-064323", base)));
+
+        JsonNode smuggled = JSON.readTree("{\"base_model_name_or_path\": \"" + base + " 555-123-4567\"}");
+        assertEquals(List.of("adapter_config.base_model_name_or_path"),
+                PhiScanner.scan("adapter_config", smuggled, Set.of(base)).stream().map(FieldError::field).toList());
+    }
+
+    @Test
     void keysAreScannedAndNamedByPositionSoTheHistoryDoesNotRepeatThem() throws IOException {
         JsonNode config = JSON.readTree("{\"r\": 8, \"MRN_A1234567\": {\"x\": 1}, \"notes\": {\"dob\": \"1961-04-12\"}}");
 
@@ -113,18 +128,18 @@ class PhiScannerTest {
         byte[] file = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header).array();
 
         assertEquals(List.of("adapter_model.__metadata__.note"),
-                PhiScanner.scanSafetensors("adapter_model", new ByteArrayInputStream(file)).stream().map(FieldError::field).toList());
+                PhiScanner.scanSafetensors("adapter_model", new ByteArrayInputStream(file), Set.of()).stream().map(FieldError::field).toList());
         assertEquals(List.of(PhiScanner.UNSCANNABLE), PhiScanner.scanSafetensors("adapter_model",
-                new ByteArrayInputStream(new byte[3])).stream().map(FieldError::code).toList());
+                new ByteArrayInputStream(new byte[3]), Set.of()).stream().map(FieldError::code).toList());
         try (InputStream peft = Files.newInputStream(PEFT.resolve("adapter_model.safetensors"))) {
-            assertEquals(List.of(), PhiScanner.scanSafetensors("adapter_model", peft));
+            assertEquals(List.of(), PhiScanner.scanSafetensors("adapter_model", peft, Set.of()));
         }
     }
 
     @Test
     void aJsonPartThatDoesNotReadToTheEndCannotBeCleared() throws IOException {
         List<FieldError> truncated = PhiScanner.scanJson("privacy_report",
-                new ByteArrayInputStream("{\"a\": \"MRN 1234567\", \"b\": [".getBytes(StandardCharsets.UTF_8)));
+                new ByteArrayInputStream("{\"a\": \"MRN 1234567\", \"b\": [".getBytes(StandardCharsets.UTF_8)), Set.of());
 
         assertEquals(List.of(PhiScanner.RULE, PhiScanner.UNSCANNABLE), truncated.stream().map(FieldError::code).toList());
         assertEquals(List.of("privacy_report.a", "privacy_report"), truncated.stream().map(FieldError::field).toList());

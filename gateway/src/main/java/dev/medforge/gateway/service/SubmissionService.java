@@ -25,8 +25,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -62,13 +64,13 @@ public class SubmissionService {
         checkSizesAndFormats(parts);
         JsonNode manifestTree = JSON.readTree(parts.get(SubmissionPart.MANIFEST).toFile());
         throwIfAny(ManifestSchema.check(manifestTree));
-        throwIfAny(identifiers(manifestTree, parts));
+        // Fails with the registry's 404 for an unknown branch before any byte is stored.
+        JsonNode branchView = registry.branch(branch).await().atMost(BROKER_TIMEOUT);
+        throwIfAny(identifiers(manifestTree, parts, new HashSet<>(List.of(branch, branchView.path("baseModel").asText("")))));
         Map<String, Object> manifest = JSON.convertValue(manifestTree, new TypeReference<>() {
         });
         String institution = caller.actingInstitution(text(manifest, "institution"), "manifest.institution");
         String task = text(manifest, "task");
-        // Fails with the registry's 404 for an unknown branch before any byte is stored.
-        registry.branch(branch).await().atMost(BROKER_TIMEOUT);
 
         Map<SubmissionPart, String> digests = new EnumMap<>(SubmissionPart.class);
         for (Map.Entry<SubmissionPart, Path> part : parts.entrySet()) {
@@ -110,13 +112,14 @@ public class SubmissionService {
      * Every string the upload would carry out of the hospital, scanned before any byte is stored: refused
      * identifiers must not reach the artifact store or Kafka.
      */
-    private static List<FieldError> identifiers(JsonNode manifest, Map<SubmissionPart, Path> parts) throws IOException {
-        List<FieldError> found = new ArrayList<>(PhiScanner.scan(SubmissionPart.MANIFEST.partName(), manifest));
+    private static List<FieldError> identifiers(JsonNode manifest, Map<SubmissionPart, Path> parts, Set<String> platformText)
+            throws IOException {
+        List<FieldError> found = new ArrayList<>(PhiScanner.scan(SubmissionPart.MANIFEST.partName(), manifest, platformText));
         for (SubmissionPart part : List.of(SubmissionPart.ADAPTER_CONFIG, SubmissionPart.ADAPTER_MODEL, SubmissionPart.DISTILLED,
                 SubmissionPart.PRIVACY_REPORT)) {
             try (InputStream in = Files.newInputStream(parts.get(part))) {
                 found.addAll(part.format() == SubmissionPart.Format.SAFETENSORS
-                        ? PhiScanner.scanSafetensors(part.partName(), in) : PhiScanner.scanJson(part.partName(), in));
+                        ? PhiScanner.scanSafetensors(part.partName(), in, platformText) : PhiScanner.scanJson(part.partName(), in, platformText));
             }
         }
         return found;
