@@ -15,6 +15,10 @@ public enum PublishDecision {
     NOT_OWNED,
     /** The gate failed: its submissions end as gated-out with the gate's reasons. */
     GATED_OUT,
-    /** This composite was decided before; a redelivered event changes nothing. */
+    /**
+     * This composite was decided before. A redelivered event changes nothing; submissions it names
+     * that the earlier one did not (the same adapter bytes sent again) end as rejected with rule
+     * {@code DUPLICATE}.
+     */
     DUPLICATE
 }

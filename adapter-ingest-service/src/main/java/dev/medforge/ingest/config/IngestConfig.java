@@ -1,5 +1,6 @@
 package dev.medforge.ingest.config;
 
+import dev.medforge.contracts.messaging.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -21,7 +22,9 @@ public interface IngestConfig {
     @WithDefault("0.5")
     double minPrivacyRatio();
 
-    /** Registry look-ups tried this often before the submission is dead-lettered (kept, not lost). */
-    @WithDefault("5")
-    int registryAttempts();
+    /**
+     * An intake that fails for a reason that may pass (the registry, the store or the broker away) is
+     * tried again within this budget before the submission is dead-lettered (kept, not lost).
+     */
+    RetryPolicy dependencyRetry();
 }

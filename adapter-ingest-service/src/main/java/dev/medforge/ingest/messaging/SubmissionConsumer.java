@@ -11,7 +11,9 @@ import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.AdapterValidated;
 import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.messaging.EventSender;
+import dev.medforge.contracts.messaging.TransientFailures;
 import dev.medforge.ingest.ValidationOutcome;
+import dev.medforge.ingest.config.IngestConfig;
 import dev.medforge.ingest.service.IntakeService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
@@ -29,9 +31,10 @@ import java.util.stream.Collectors;
 /**
  * Takes submissions off {@code medforge.adapter.submitted}. The offset is committed only after the
  * resulting events are acknowledged by the broker, so a crash means a redelivery, never a loss; the
- * derived event ids make the redelivery harmless. A message that is not a submitted event, or whose
- * handling throws, goes to the dead-letter topic, and its submission to a final REJECTED status
- * ({@link DeadLetters}).
+ * derived event ids make the redelivery harmless. An intake that fails because the registry, the
+ * store or the broker is away is tried again ({@link TransientFailures}). A message that is not a
+ * submitted event, or whose handling still throws, goes to the dead-letter topic, and its submission
+ * to a final REJECTED status ({@link DeadLetters}).
  */
 @ApplicationScoped
 public class SubmissionConsumer {
@@ -44,8 +47,9 @@ public class SubmissionConsumer {
     private final MutinyEmitter<Record<String, String>> rejected;
     private final MutinyEmitter<Record<String, String>> status;
     private final MeterRegistry meters;
+    private final IngestConfig config;
 
-    SubmissionConsumer(IntakeService intake,
+    SubmissionConsumer(IntakeService intake, IngestConfig config,
                        @Channel("adapter-validated") MutinyEmitter<Record<String, String>> validated,
                        @Channel("adapter-rejected") MutinyEmitter<Record<String, String>> rejected,
                        @Channel("submission-status") MutinyEmitter<Record<String, String>> status,
@@ -55,12 +59,14 @@ public class SubmissionConsumer {
         this.rejected = rejected;
         this.status = status;
         this.meters = meters;
+        this.config = config;
     }
 
     @Incoming("adapter-submitted")
     @Blocking
     public void onSubmitted(String json) {
-        DeadLetters.rejectOnFailure(status, SOURCE, Topics.ADAPTER_SUBMITTED, json, () -> intake(json));
+        DeadLetters.rejectOnFailure(status, SOURCE, Topics.ADAPTER_SUBMITTED, json,
+                () -> TransientFailures.retry(config.dependencyRetry(), "intake on " + Topics.ADAPTER_SUBMITTED, () -> intake(json)));
     }
 
     private void intake(String json) {

@@ -14,10 +14,8 @@ import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
 import dev.medforge.contracts.registry.RegistryClient.TaskInfo;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +38,6 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class IntakeService {
-
-    private static final Logger LOG = Logger.getLogger(IntakeService.class);
 
     private final ArtifactStore store;
     private final IngestConfig config;
@@ -99,32 +95,17 @@ public class IntakeService {
     }
 
     /**
-     * Asks the registry, retrying while it is unreachable; an unknown resource is empty. After the
-     * last attempt the exception propagates and the submission is dead-lettered, where it is kept.
+     * Asks the registry; an unknown resource is empty. Any other failure propagates: the consumer
+     * retries the whole intake while the registry is away ({@code dependency-retry}).
      */
-    private <T> Optional<T> lookUp(Supplier<T> call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return Optional.of(call.get());
-            } catch (WebApplicationException e) {
-                if (e.getResponse().getStatus() == 404) {
-                    return Optional.empty();
-                }
-                if (attempt >= config.registryAttempts()) {
-                    throw e;
-                }
-            } catch (ProcessingException e) {
-                if (attempt >= config.registryAttempts()) {
-                    throw e;
-                }
+    private static <T> Optional<T> lookUp(Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
+        } catch (WebApplicationException e) {
+            if (e.getResponse().getStatus() == 404) {
+                return Optional.empty();
             }
-            LOG.warnf("registry unavailable (attempt %d of %d), retrying", attempt, config.registryAttempts());
-            try {
-                Thread.sleep(500L << Math.min(attempt, 4));
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(interrupted);
-            }
+            throw e;
         }
     }
 

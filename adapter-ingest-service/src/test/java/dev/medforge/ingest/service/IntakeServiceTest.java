@@ -4,6 +4,7 @@ import dev.medforge.contracts.artifacts.FileSystemArtifactStore;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
+import dev.medforge.contracts.messaging.RetryPolicy;
 import dev.medforge.ingest.config.IngestConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,8 +46,8 @@ class IntakeServiceTest {
             }
 
             @Override
-            public int registryAttempts() {
-                return 1;
+            public RetryPolicy dependencyRetry() {
+                throw new UnsupportedOperationException("retries are the consumer's, not the intake's");
             }
         }, null, null, new PhiCheck(store));
         small = store.put("{\"r\": 8}".getBytes()).toString();

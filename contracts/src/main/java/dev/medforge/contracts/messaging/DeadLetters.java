@@ -8,6 +8,9 @@ import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -35,6 +38,10 @@ public final class DeadLetters {
 
     public static final String MALFORMED_INPUT = "MALFORMED_INPUT";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    /** The headers the connector's own dead-letter strategy writes; a consumer that dead-letters by hand writes them too. */
+    public static final String REASON_HEADER = "dead-letter-reason";
+    public static final String CAUSE_HEADER = "dead-letter-cause";
+    public static final String TOPIC_HEADER = "dead-letter-topic";
 
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -92,6 +99,22 @@ public final class DeadLetters {
         List<EventEnvelope<SubmissionStatus>> rejections = new ArrayList<>();
         concerned.values().forEach(status -> rejections.add(EventEnvelope.wrapCausedBy(source, status, cause)));
         return rejections;
+    }
+
+    /**
+     * {@code message} of {@code topic} as a record for {@code topic}'s DLQ, for a consumer that sets
+     * messages aside itself (a batch is acknowledged as a whole), with the headers the connector's
+     * dead-letter strategy would give it, so that every DLQ record says why it is there.
+     */
+    public static Message<String> deadLetter(String topic, String key, String message, Throwable failure) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(REASON_HEADER, String.valueOf(failure.getMessage()).getBytes(StandardCharsets.UTF_8));
+        if (failure.getCause() != null) {
+            headers.add(CAUSE_HEADER, String.valueOf(failure.getCause().getMessage()).getBytes(StandardCharsets.UTF_8));
+        }
+        headers.add(TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8));
+        return Message.of(message).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(key).withHeaders(headers).build());
     }
 
     /** Whether {@code failure} says the message itself is wrong rather than our handling of it. */

@@ -17,18 +17,23 @@ import java.util.Map;
 /**
  * Another MedForge service, started from its packaged jar as a child process on a free loopback
  * port, for tests that cross a service boundary. The reactor packages modules in order, so a
- * service's jar exists when a later module's tests run. {@link #close()} stops the process it started.
+ * service's jar exists when a later module's tests run. {@link #close()} stops the process it started;
+ * {@link #kill()} and {@link #restart()} let a fault drill take it away and bring it back.
  */
 public final class ServiceProcess implements AutoCloseable {
 
-    private final Process process;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final List<String> command;
     private final String url;
     private final Path log;
+    private volatile Process process;
 
-    private ServiceProcess(Process process, String url, Path log) {
-        this.process = process;
+    private ServiceProcess(List<String> command, String url, Path log) throws IOException {
+        this.command = command;
         this.url = url;
         this.log = log;
+        this.process = launch();
     }
 
     /**
@@ -48,10 +53,33 @@ public final class ServiceProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = Files.createTempFile(module + "-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ServiceProcess service = new ServiceProcess(process, "http://127.0.0.1:" + port, log);
-        service.awaitReady(Duration.ofSeconds(120));
+        ServiceProcess service = new ServiceProcess(command, "http://127.0.0.1:" + port, log);
+        service.awaitReady(READY_TIMEOUT);
         return service;
+    }
+
+    private Process launch() throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** Ends the process as a crash would (SIGKILL): no shutdown hook, no graceful close of its consumers. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the service again, with the same port and properties, and waits until it is ready. */
+    public void restart() throws IOException {
+        process = launch();
+        awaitReady(READY_TIMEOUT);
+    }
+
+    public Path log() {
+        return log;
     }
 
     public String url() {

@@ -10,6 +10,8 @@ import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.messaging.EventSender;
+import dev.medforge.contracts.messaging.TransientFailures;
+import dev.medforge.eval.config.EvalConfig;
 import dev.medforge.eval.service.CompositeEvaluator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -24,9 +26,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Evaluates each created composite; the offset commits after the decision is on the broker. A
- * composite that cannot be read or scored is dead-lettered and its submissions rejected
- * ({@link DeadLetters}).
+ * Evaluates each created composite; the offset commits after the decision is on the broker. An
+ * evaluation that fails because the registry, the store or the broker is away is tried again
+ * ({@link TransientFailures}); a composite that cannot be read or scored is dead-lettered and its
+ * submissions rejected ({@link DeadLetters}).
  */
 @ApplicationScoped
 public class EvaluationConsumer {
@@ -38,20 +41,23 @@ public class EvaluationConsumer {
     private final MutinyEmitter<Record<String, String>> evaluated;
     private final MutinyEmitter<Record<String, String>> status;
     private final MeterRegistry meters;
+    private final EvalConfig config;
 
-    EvaluationConsumer(CompositeEvaluator evaluator, MeterRegistry meters,
+    EvaluationConsumer(CompositeEvaluator evaluator, MeterRegistry meters, EvalConfig config,
                        @Channel("composite-evaluated") MutinyEmitter<Record<String, String>> evaluated,
                        @Channel("submission-status") MutinyEmitter<Record<String, String>> status) {
         this.evaluator = evaluator;
         this.evaluated = evaluated;
         this.status = status;
         this.meters = meters;
+        this.config = config;
     }
 
     @Incoming("composite-created")
     @Blocking
     public void onCreated(String json) {
-        DeadLetters.rejectOnFailure(status, SOURCE, Topics.COMPOSITE_CREATED, json, () -> evaluate(json));
+        DeadLetters.rejectOnFailure(status, SOURCE, Topics.COMPOSITE_CREATED, json,
+                () -> TransientFailures.retry(config.dependencyRetry(), "evaluation on " + Topics.COMPOSITE_CREATED, () -> evaluate(json)));
     }
 
     private void evaluate(String json) {

@@ -1,9 +1,13 @@
 package dev.medforge.merge.config;
 
+import dev.medforge.contracts.messaging.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The coefficient search of MedForge-Fusion and -Mixture, as in the paper unless changed here. */
+/**
+ * The coefficient search of MedForge-Fusion and -Mixture, as in the paper unless changed here, and
+ * how long a merge waits out the registry or the store being away.
+ */
 @ConfigMapping(prefix = "medforge.merge")
 public interface MergeConfig {
 
@@ -24,4 +28,7 @@ public interface MergeConfig {
     /** Seed of the search, so the same inputs always give the same composite. */
     @WithDefault("42")
     long seed();
+
+    /** A merge that fails for a reason that may pass is tried again within this budget before its adapters are dead-lettered. */
+    RetryPolicy dependencyRetry();
 }

@@ -11,6 +11,8 @@ import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.messaging.EventSender;
+import dev.medforge.contracts.messaging.TransientFailures;
+import dev.medforge.merge.config.MergeConfig;
 import dev.medforge.merge.service.CompositeBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -31,8 +33,10 @@ import java.util.Map;
  * together go into one composite (group commit). Workers scale out as the consumer group
  * {@code merge-workers}: the branch key keeps one branch on one partition, hence one worker.
  * Offsets commit after the composite and its events are durable, so a worker that dies mid-merge
- * loses nothing: the batch comes again and yields the same composite id. Whatever is dead-lettered
- * takes its submissions to a final REJECTED status ({@link DeadLetters}).
+ * loses nothing: the batch comes again and yields the same composite id. A merge that fails because
+ * the registry, the store or the broker is away is tried again ({@link TransientFailures}), so an
+ * outage only delays it; whatever is dead-lettered takes its submissions to a final REJECTED status
+ * ({@link DeadLetters}).
  */
 @ApplicationScoped
 public class MergeWorker {
@@ -41,16 +45,18 @@ public class MergeWorker {
     private static final Logger LOG = Logger.getLogger(MergeWorker.class);
 
     private final CompositeBuilder builder;
+    private final MergeConfig config;
     private final MutinyEmitter<Record<String, String>> created;
     private final MutinyEmitter<Record<String, String>> status;
-    private final MutinyEmitter<Record<String, String>> deadLetters;
+    private final MutinyEmitter<String> deadLetters;
     private final MeterRegistry meters;
 
-    MergeWorker(CompositeBuilder builder, MeterRegistry meters,
+    MergeWorker(CompositeBuilder builder, MergeConfig config, MeterRegistry meters,
                 @Channel("composite-created") MutinyEmitter<Record<String, String>> created,
                 @Channel("submission-status") MutinyEmitter<Record<String, String>> status,
-                @Channel("adapter-validated-dlq") MutinyEmitter<Record<String, String>> deadLetters) {
+                @Channel("adapter-validated-dlq") MutinyEmitter<String> deadLetters) {
         this.builder = builder;
+        this.config = config;
         this.created = created;
         this.status = status;
         this.deadLetters = deadLetters;
@@ -67,15 +73,16 @@ public class MergeWorker {
                 EventSender.recordQueueWait(meters, Topics.ADAPTER_VALIDATED, event);
                 byBranch.computeIfAbsent(event.data().branch(), b -> new LinkedHashMap<>()).put(event, json);
             } catch (InvalidEventException e) {
-                setAside(List.of(json), e);
+                setAside(null, List.of(json), e);
             }
         }
         byBranch.forEach((branch, events) -> {
             List<EventEnvelope<AdapterValidated>> validated = List.copyOf(events.keySet());
             try {
-                merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, validated.get(0).id());
+                TransientFailures.retry(config.dependencyRetry(), "merge of " + validated.size() + " adapter(s) on " + branch,
+                        () -> merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, validated.get(0).id()));
             } catch (RuntimeException e) {
-                setAside(events.values(), e);
+                setAside(branch, events.values(), e);
             }
         });
     }
@@ -84,16 +91,17 @@ public class MergeWorker {
      * A batch is acknowledged as a whole, so a poison message, or a branch whose merge failed, is
      * dead-lettered here rather than failing the adapters of other branches that arrived with it.
      */
-    private void setAside(Collection<String> messages, RuntimeException failure) {
+    private void setAside(String branch, Collection<String> messages, RuntimeException failure) {
         LOG.warnf("dead-lettering %d message(s) on %s: %s", messages.size(), Topics.ADAPTER_VALIDATED, failure.getMessage());
-        messages.forEach(json -> deadLetters.sendAndAwait(Record.of("invalid", json)));
+        messages.forEach(json -> deadLetters.sendMessageAndAwait(DeadLetters.deadLetter(Topics.ADAPTER_VALIDATED, branch, json, failure)));
         DeadLetters.reject(status, SOURCE, Topics.ADAPTER_VALIDATED, messages, failure);
     }
 
     @Incoming("composite-rebase")
     @Blocking
     public void onRebase(String json) {
-        DeadLetters.rejectOnFailure(status, SOURCE, Topics.COMPOSITE_REBASE, json, () -> rebase(json));
+        DeadLetters.rejectOnFailure(status, SOURCE, Topics.COMPOSITE_REBASE, json,
+                () -> TransientFailures.retry(config.dependencyRetry(), "rebase on " + Topics.COMPOSITE_REBASE, () -> rebase(json)));
     }
 
     private void rebase(String json) {
@@ -106,7 +114,7 @@ public class MergeWorker {
     }
 
     private void merge(String branch, List<AdapterRef> adapters, String strategy, String causeId) {
-        builder.build(branch, adapters, strategy, notOwned -> reject(branch, notOwned, causeId)).ifPresent(composite -> {
+        builder.build(branch, adapters, strategy, (refused, detail) -> reject(branch, refused, detail, causeId)).ifPresent(composite -> {
             for (AdapterRef adapter : composite.adapters()) {
                 EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
                         branch, Stage.MERGED, composite.strategy() + " composite of " + (composite.coefficients().size())
@@ -117,10 +125,13 @@ public class MergeWorker {
         });
     }
 
-    /** Final: the task stays another institution's, so no later merge could take this adapter either. */
-    private void reject(String branch, AdapterRef notOwned, String causeId) {
-        EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(notOwned.submissionId(),
-                notOwned.institution(), branch, Stage.REJECTED, "TASK_NOT_OWNED task"), causeId));
+    /**
+     * Final: the task stays another institution's, or the bytes stay in the lineage, so no later merge
+     * could take this adapter either.
+     */
+    private void reject(String branch, AdapterRef refused, String detail, String causeId) {
+        EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(refused.submissionId(),
+                refused.institution(), branch, Stage.REJECTED, detail), causeId));
     }
 
     private static AdapterRef ref(AdapterValidated validated) {

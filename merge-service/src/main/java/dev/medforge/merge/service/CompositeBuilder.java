@@ -2,6 +2,7 @@ package dev.medforge.merge.service;
 
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeCreated;
+import dev.medforge.contracts.events.Duplicates;
 import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
 import dev.medforge.merge.Lineage;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -71,10 +73,12 @@ public class CompositeBuilder {
      * when none of them may go in.
      *
      * @param strategy the strategy to merge with, or null for the branch's own
-     * @param notOwned told of each adapter left out because another institution holds its task in the head
+     * @param refused  told of each adapter left out for good, with the detail of its final status: its
+     *                 bytes are in the head already under another submission, or another institution
+     *                 holds its task in the head
      */
     public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving, String strategy,
-                                            Consumer<AdapterRef> notOwned) {
+                                            BiConsumer<AdapterRef, String> refused) {
         long start = System.nanoTime();
         BranchInfo branch = registry.branch(branchId);
         Lineage parent = branch.headVersion() == 0 ? Lineage.EMPTY
@@ -85,7 +89,8 @@ public class CompositeBuilder {
             LOG.infof("branch %s: %s already in version %d", branchId, arriving, branch.headVersion());
             return Optional.empty();
         }
-        fresh = inOwnTasks(parent, fresh, notOwned);
+        fresh = newBytes(parent, fresh, "version " + branch.headVersion(), refused);
+        fresh = inOwnTasks(parent, fresh, notOwned -> refused.accept(notOwned, "TASK_NOT_OWNED task"));
         if (fresh.isEmpty()) {
             return Optional.empty();
         }
@@ -130,6 +135,31 @@ public class CompositeBuilder {
     /** Each registered task's class names: a mixture lets members help only tasks they share a class with. */
     private Map<String, List<String>> classNames(String branchId) {
         return registry.tasks(branchId).stream().collect(Collectors.toMap(RegistryClient.TaskInfo::name, RegistryClient.TaskInfo::classNames));
+    }
+
+    /**
+     * A contribution is merged once, whatever submission id or manifest it comes under: an adapter
+     * whose bytes are in the parent's lineage already, or earlier in this batch, is left out.
+     */
+    static List<AdapterRef> newBytes(Lineage parent, List<AdapterRef> fresh, String parentName, BiConsumer<AdapterRef, String> refused) {
+        Map<String, AdapterRef> inParent = new HashMap<>();
+        parent.members().forEach(member -> inParent.putIfAbsent(member.adapterModel(), member));
+        Map<String, AdapterRef> inBatch = new HashMap<>();
+        List<AdapterRef> unique = new ArrayList<>();
+        for (AdapterRef adapter : fresh) {
+            AdapterRef earlier = inParent.get(adapter.adapterModel());
+            if (earlier != null) {
+                refused.accept(adapter, Duplicates.detail(earlier, adapter, parentName));
+                continue;
+            }
+            earlier = inBatch.putIfAbsent(adapter.adapterModel(), adapter);
+            if (earlier != null) {
+                refused.accept(adapter, Duplicates.detail(earlier, adapter, "the composite being merged"));
+            } else {
+                unique.add(adapter);
+            }
+        }
+        return unique;
     }
 
     /**

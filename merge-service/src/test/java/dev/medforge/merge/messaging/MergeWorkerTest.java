@@ -15,6 +15,7 @@ import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.contracts.testing.MalformedEvents;
 import dev.medforge.contracts.testing.TopicProbe;
@@ -27,9 +28,11 @@ import dev.medforge.ml.store.PipelineFixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -126,10 +129,7 @@ class MergeWorkerTest {
         try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
              TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
-            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(owners)));
-            CompositeCreated first = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch), WAIT).data();
-            TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(first)));
-            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 1, WAIT);
+            publishAsVersionOne(owners, created, published);
 
             TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(intruder)));
             TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
@@ -168,8 +168,14 @@ class MergeWorkerTest {
             TopicProbe.send(Topics.ADAPTER_VALIDATED, branch, poison);
             TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(gone)));
 
-            dlq.await(r -> r.value().equals(poison), WAIT);
-            dlq.await(r -> r.value().contains(gone.submissionId()), WAIT);
+            ConsumerRecord<String, String> poisonLetter = dlq.await(r -> r.value().equals(poison), WAIT);
+            ConsumerRecord<String, String> goneLetter = dlq.await(r -> r.value().contains(gone.submissionId()), WAIT);
+            // docs/events.md: every DLQ record says why, the worker's own as well as the connector's.
+            assertTrue(header(poisonLetter, DeadLetters.REASON_HEADER).startsWith("data does not fit AdapterValidated"),
+                    header(poisonLetter, DeadLetters.REASON_HEADER));
+            assertTrue(header(goneLetter, DeadLetters.REASON_HEADER).contains("cannot read adapter"), header(goneLetter, DeadLetters.REASON_HEADER));
+            assertEquals(Topics.ADAPTER_VALIDATED, header(goneLetter, DeadLetters.TOPIC_HEADER));
+            assertEquals(branch, goneLetter.key());
             SubmissionStatus malformed = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(poisonId), WAIT).data();
             assertEquals(Stage.REJECTED, malformed.stage());
             assertTrue(malformed.detail().startsWith("MALFORMED_INPUT medforge.adapter.validated: data does not fit AdapterValidated"),
@@ -180,6 +186,74 @@ class MergeWorkerTest {
             assertTrue(failed.detail().startsWith("INTERNAL_ERROR medforge.adapter.validated: merge-service failed; incident "),
                     failed.detail());
         }
+    }
+
+    /**
+     * Issue 11: a contribution is merged once. The head holds hospital-a's adapter; the same bytes
+     * come again under a new submission id (another manifest, a resubmission): the repeat ends
+     * REJECTED with rule DUPLICATE naming the submission it repeats, and no composite takes it.
+     * Repeats within one batch: CompositeBuilderTest.
+     */
+    @Test
+    void anAdapterWhoseBytesAreInTheLineageIsRejectedAsADuplicateAndNeverMergedAgain() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        AdapterSubmitted original = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(28));
+        AdapterSubmitted again = withId(UUID.randomUUID().toString(), original);
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            publishAsVersionOne(original, created, published);
+
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(again)));
+            SubmissionStatus repeat = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(again.submissionId()), WAIT).data();
+            assertEquals(Stage.REJECTED, repeat.stage());
+            assertEquals("DUPLICATE adapter_model " + original.artifacts().adapterModel() + " is the same adapter as submission "
+                    + original.submissionId() + ", already in version 1", repeat.detail());
+
+            assertTrue(created.seen().stream().noneMatch(r -> r.value().contains(again.submissionId())),
+                    "no composite contains the repeat");
+        }
+    }
+
+    /** A 404 from the registry will not change by waiting: dead-lettered at once, not after the retry budget. */
+    @Test
+    void anAdapterForABranchTheRegistryDoesNotKnowIsDeadLetteredWithoutWaitingOutTheRetryBudget() {
+        String known = PipelineFixtures.newBranch(store, registryUrl);
+        AdapterSubmitted lost = withBranch("no-such-branch-" + UUID.randomUUID().toString().substring(0, 8),
+                PipelineFixtures.submission(store, known, PipelineFixtures.adapter(29)));
+        try (TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.ADAPTER_VALIDATED));
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            long start = System.nanoTime();
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(lost)));
+            dlq.await(r -> r.value().contains(lost.submissionId()), WAIT);
+            SubmissionStatus rejected = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(lost.submissionId()), WAIT).data();
+            assertEquals(Stage.REJECTED, rejected.stage());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(60)) < 0, "a permanent failure is not retried: " + took);
+        }
+    }
+
+    /** Merges {@code submitted} alone on a fresh branch and plays eval's passing verdict, so the registry makes it version 1. */
+    private static void publishAsVersionOne(AdapterSubmitted submitted, TopicProbe created, TopicProbe published) {
+        TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(submitted)));
+        CompositeCreated first = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(submitted.branch()), WAIT).data();
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(first)));
+        published.awaitEvent(ModelPublished.class, p -> p.branch().equals(submitted.branch()) && p.version() == 1, WAIT);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static AdapterSubmitted withId(String id, AdapterSubmitted submitted) {
+        return new AdapterSubmitted(id, submitted.institution(), submitted.branch(), submitted.task(), submitted.artifacts(),
+                Map.of("description", "sent again"));
+    }
+
+    private static AdapterSubmitted withBranch(String branch, AdapterSubmitted submitted) {
+        return new AdapterSubmitted(submitted.submissionId(), submitted.institution(), branch, submitted.task(), submitted.artifacts(),
+                submitted.manifest());
     }
 
     /** A branch with hospital-a's task "tops" and hospital-b's "footwear". */

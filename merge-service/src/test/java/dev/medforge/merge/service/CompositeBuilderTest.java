@@ -52,6 +52,24 @@ class CompositeBuilderTest {
         assertNotEquals(id, CompositeBuilder.compositeId("other-branch", "sha256:parent", List.of(A, B), "fusion", options));
     }
 
+    /** Issue 11: the same bytes under another submission id, in the parent or earlier in the batch, are merged once. */
+    @Test
+    void anAdapterWhoseBytesAreInTheParentOrEarlierInTheBatchIsLeftOutAsADuplicate() {
+        AdapterRef againA = ref("a2", A.adapterModel());
+        AdapterRef firstC = C;
+        AdapterRef againC = new AdapterRef("c2", "hospital-b", C.task(), C.adapterModel(), C.adapterConfig(), C.distilled());
+        Map<String, String> refused = new LinkedHashMap<>();
+
+        List<AdapterRef> kept = CompositeBuilder.newBytes(new Lineage(List.of(A)), List.of(againA, B, firstC, againC), "version 4",
+                (adapter, detail) -> refused.put(adapter.submissionId(), detail));
+
+        assertEquals(List.of(B, firstC), kept);
+        assertEquals(Map.of(
+                "a2", "DUPLICATE adapter_model " + A.adapterModel() + " is the same adapter as submission a, already in version 4",
+                "c2", "DUPLICATE adapter_model " + C.adapterModel()
+                        + " is the same adapter as another institution's submission, already in the composite being merged"), refused);
+    }
+
     @Test
     void onlyAnAdapterInATaskThatAnotherInstitutionHoldsInTheParentIsLeftOut() {
         String digest = "sha256:" + "d".repeat(64);

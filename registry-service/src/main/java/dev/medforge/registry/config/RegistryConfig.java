@@ -1,5 +1,6 @@
 package dev.medforge.registry.config;
 
+import dev.medforge.contracts.messaging.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -10,6 +11,12 @@ public interface RegistryConfig {
 
     /** Policy of a branch created without one. */
     BranchDefaults branchDefaults();
+
+    /**
+     * How long the registry's consumers retry an event whose transaction failed because the database
+     * was unreachable or restarting, before they dead-letter it.
+     */
+    RetryPolicy dependencyRetry();
 
     /** How often the outbox relay looks for unsent events; also the worst-case publish delay (Quarkus's floor is 1 s). */
     @WithDefault("1s")

@@ -51,7 +51,7 @@ public final class BranchMapper {
                 adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), version.publishedAt);
     }
 
-    private static List<AdapterRef> adaptersOf(Composite composite) {
+    public static List<AdapterRef> adaptersOf(Composite composite) {
         return JsonText.read(composite.adapters, new TypeReference<>() { });
     }
 

@@ -4,6 +4,8 @@ import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.messaging.EventSender;
+import dev.medforge.contracts.messaging.TransientFailures;
+import dev.medforge.registry.config.RegistryConfig;
 import dev.medforge.registry.service.PublishingService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +14,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Evaluated composites become versions, rebases or gated-out submissions; the offset commits after the
- * transaction. A composite that cannot be decided is dead-lettered and its submissions rejected.
+ * transaction. A decision whose transaction failed because the database was away is taken again
+ * (the transaction rolled back, so nothing was half done); a composite that cannot be decided is
+ * dead-lettered and its submissions rejected.
  */
 @ApplicationScoped
 public class CompositeEvaluatedConsumer {
@@ -20,9 +24,12 @@ public class CompositeEvaluatedConsumer {
     private final PublishingService publishing;
     private final DeadLetterStatuses deadLetters;
     private final MeterRegistry meters;
+    private final RegistryConfig config;
 
-    CompositeEvaluatedConsumer(PublishingService publishing, DeadLetterStatuses deadLetters, MeterRegistry meters) {
+    CompositeEvaluatedConsumer(PublishingService publishing, DeadLetterStatuses deadLetters, MeterRegistry meters,
+                               RegistryConfig config) {
         this.publishing = publishing;
+        this.config = config;
         this.deadLetters = deadLetters;
         this.meters = meters;
     }
@@ -31,7 +38,8 @@ public class CompositeEvaluatedConsumer {
     public Uni<Void> onEvaluated(String json) {
         return Uni.createFrom().item(() -> EventCodec.decode(json, CompositeEvaluated.class))
                 .invoke(event -> EventSender.recordQueueWait(meters, Topics.COMPOSITE_EVALUATED, event))
-                .flatMap(publishing::decide)
+                .flatMap(event -> TransientFailures.retry(config.dependencyRetry(), "decision on " + event.data().compositeId(),
+                        DatabaseOutages::isOutage, OnContext.current(), () -> publishing.decide(event)))
                 .invoke(decision -> meters.counter("medforge.registry.decisions", "decision", decision.name().toLowerCase())
                         .increment())
                 .replaceWithVoid()

@@ -4,6 +4,8 @@ import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.messaging.DeadLetters;
+import dev.medforge.contracts.messaging.TransientFailures;
+import dev.medforge.registry.config.RegistryConfig;
 import dev.medforge.registry.service.SubmissionHistoryService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -20,9 +22,12 @@ public class SubmissionStatusConsumer {
     private final SubmissionHistoryService history;
     private final DeadLetterStatuses deadLetters;
     private final MeterRegistry meters;
+    private final RegistryConfig config;
 
-    SubmissionStatusConsumer(SubmissionHistoryService history, DeadLetterStatuses deadLetters, MeterRegistry meters) {
+    SubmissionStatusConsumer(SubmissionHistoryService history, DeadLetterStatuses deadLetters, MeterRegistry meters,
+                             RegistryConfig config) {
         this.history = history;
+        this.config = config;
         this.deadLetters = deadLetters;
         this.meters = meters;
     }
@@ -30,12 +35,14 @@ public class SubmissionStatusConsumer {
     /**
      * A malformed status rejects the submission it names. A status that could not be recorded does
      * not: the rejection would come back here to be recorded by the same failing store, and again for
-     * as long as it fails. The stall sweeper settles such a submission once the store is back.
+     * as long as it fails. A store that is away is waited for within the retry budget; the stall
+     * sweeper settles a submission whose status still could not be recorded once the store is back.
      */
     @Incoming("submission-status")
     public Uni<Void> onStatus(String json) {
         return Uni.createFrom().item(() -> EventCodec.decode(json, SubmissionStatus.class))
-                .flatMap(history::record)
+                .flatMap(event -> TransientFailures.retry(config.dependencyRetry(), "status " + event.id(),
+                        DatabaseOutages::isOutage, OnContext.current(), () -> history.record(event)))
                 .invoke(recorded -> meters.counter("medforge.registry.status.events",
                         "outcome", recorded ? "recorded" : "duplicate").increment())
                 .replaceWithVoid()

@@ -3,6 +3,7 @@ package dev.medforge.registry.service;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeRebase;
+import dev.medforge.contracts.events.Duplicates;
 import dev.medforge.contracts.events.EventData;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
@@ -14,6 +15,7 @@ import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.OutboxEvent;
 import dev.medforge.registry.PublishDecision;
 import dev.medforge.registry.Task;
+import dev.medforge.registry.mapping.BranchMapper;
 import dev.medforge.registry.mapping.JsonText;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -52,11 +54,40 @@ public class PublishingService {
                     }
                     return Composite.<Composite>findById(evaluated.compositeId())
                             .flatMap(known -> known != null
-                                    ? Uni.createFrom().item(PublishDecision.DUPLICATE)
+                                    ? duplicate(known, event)
                                     : record(evaluated).flatMap(c -> apply(branch, event)));
                 })
                 .invoke(decision -> LOG.infof("composite %s on %s (parent v%d): %s", evaluated.compositeId(),
                         evaluated.branch(), evaluated.parentVersion(), decision));
+    }
+
+    /**
+     * The composite id hashes the adapters' bytes, not the submissions, so a known id is either this
+     * decision's redelivery (its submissions were answered then) or the same adapters sent again under
+     * other submission ids. Those end here as REJECTED with rule DUPLICATE, naming the submission they
+     * repeat and what became of it, instead of waiting for a verdict that was already given.
+     */
+    private static Uni<PublishDecision> duplicate(Composite known, EventEnvelope<CompositeEvaluated> event) {
+        CompositeEvaluated evaluated = event.data();
+        List<AdapterRef> earlier = BranchMapper.adaptersOf(known);
+        List<AdapterRef> repeats = evaluated.adapters().stream()
+                .filter(a -> earlier.stream().noneMatch(e -> e.submissionId().equals(a.submissionId())))
+                .toList();
+        if (repeats.isEmpty()) {
+            return Uni.createFrom().item(PublishDecision.DUPLICATE);
+        }
+        return ModelVersion.<ModelVersion>find("compositeId", known.id).firstResult().flatMap(version -> {
+            String where = version == null ? "composite " + known.id + " (decided, not published)" : "version " + version.number;
+            List<EventData> events = new ArrayList<>();
+            for (AdapterRef repeat : repeats) {
+                // Same composite id, same sorted adapter digests: each repeat has its earlier twin.
+                AdapterRef original = earlier.stream().filter(e -> e.adapterModel().equals(repeat.adapterModel())).findFirst()
+                        .orElseThrow();
+                events.add(new SubmissionStatus(repeat.submissionId(), repeat.institution(), evaluated.branch(), Stage.REJECTED,
+                        Duplicates.detail(original, repeat, where)));
+            }
+            return outbox(event, events);
+        }).replaceWith(PublishDecision.DUPLICATE);
     }
 
     private Uni<PublishDecision> apply(Branch branch, EventEnvelope<CompositeEvaluated> event) {
