@@ -41,6 +41,8 @@ public class SubmissionResource {
     @Operation(summary = "Submit an adapter", description = "Role contributor. The institution is the token's; "
             + "a manifest naming another institution is refused (400). Each part is size-checked (413) and sniffed (400).")
     @APIResponse(responseCode = "202", description = "Accepted; follow the Location for its status")
+    @APIResponse(responseCode = "409", description = "An identical submission (same institution, branch, task and adapter "
+            + "bytes) is in flight or decided: the problem detail and errors[0] name its id. After a rejection the same bytes may be sent again.")
     public Response submit(@PathParam("branch") String branch, @BeanParam SubmissionForm form) throws IOException {
         String id = submissions.submit(currentCaller.get(), branch, form.files());
         return Response.accepted(Map.of("submissionId", id))

@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -42,6 +44,7 @@ public class SubmissionService {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REJECTED = "REJECTED";
 
     private final GatewayConfig config;
     private final ArtifactStore store;
@@ -78,7 +81,7 @@ public class SubmissionService {
                 digests.put(part.getKey(), store.put(in).toString());
             }
         }
-        String submissionId = UUID.randomUUID().toString();
+        String submissionId = submissionId(institution, branch, task, digests.get(SubmissionPart.ADAPTER_MODEL));
         AdapterSubmitted submitted = new AdapterSubmitted(submissionId, institution, branch, task,
                 new AdapterSubmitted.SubmittedArtifacts(digests.get(SubmissionPart.ADAPTER_CONFIG),
                         digests.get(SubmissionPart.ADAPTER_MODEL), digests.get(SubmissionPart.DISTILLED),
@@ -86,6 +89,42 @@ public class SubmissionService {
                 manifest);
         events.emit(EventEnvelope.wrap(SubmissionEvents.SOURCE, submitted)).await().atMost(BROKER_TIMEOUT);
         return submissionId;
+    }
+
+    /**
+     * A submission is one institution's adapter for one task on one branch, so its id derives from
+     * exactly that: a double click, or a client retrying after a timeout, names the same submission
+     * instead of sending the contribution down the pipeline twice. One that is still in flight or
+     * already decided (published or gated out) is a 409 naming it; after a rejection the same bytes
+     * may be tried again, under the next id of the sequence. Two identical uploads racing each other
+     * both get the same id, which the pipeline handles once.
+     */
+    private String submissionId(String institution, String branch, String task, String adapterModel) {
+        for (int attempt = 0; ; attempt++) {
+            String id = UUID.nameUUIDFromBytes(String.join("\n", "submission", institution, branch, String.valueOf(task),
+                    adapterModel, String.valueOf(attempt)).getBytes(StandardCharsets.UTF_8)).toString();
+            Optional<JsonNode> earlier = known(id);
+            if (earlier.isEmpty()) {
+                return id;
+            }
+            String stage = earlier.get().path("stage").asText();
+            if (!REJECTED.equals(stage)) {
+                throw GatewayException.conflict("DUPLICATE_SUBMISSION", SubmissionPart.ADAPTER_MODEL.partName(),
+                        "the same adapter for task '" + task + "' on branch '" + branch + "' is submission " + id + " (" + stage
+                                + "); follow /api/v1/submissions/" + id);
+            }
+        }
+    }
+
+    private Optional<JsonNode> known(String submissionId) {
+        try {
+            return Optional.of(registry.submission(submissionId).await().atMost(BROKER_TIMEOUT));
+        } catch (GatewayException e) {
+            if (e.problem().status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Sizes first, and all at once: an oversized part is refused whatever else is wrong. */

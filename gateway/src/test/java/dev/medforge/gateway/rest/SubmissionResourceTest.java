@@ -71,6 +71,41 @@ class SubmissionResourceTest {
         }
     }
 
+    /**
+     * Issue 11: the same adapter sent again by the same institution for the same task and branch
+     * (a double click, a CLI retry after a timeout) is not a second submission but a 409 naming the
+     * first, whatever the manifest's description says; only after a rejection may it be tried again.
+     */
+    @Test
+    void anIdenticalResubmissionIs409NamingTheFirstUntilTheFirstIsRejected() {
+        String branch = GatewayFixtures.newBranch();
+        String token = KeycloakTokens.userToken("hospital-a");
+        Map<String, byte[]> same = Map.of("adapter_model", safetensors(512));
+        String first = submission(token, "tops", same).post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(202).extract().path("submissionId");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(token)
+                .get("/api/v1/submissions/{id}", first).then().statusCode(200));
+
+        Map<String, byte[]> reworded = Map.of("adapter_model", same.get("adapter_model"),
+                "manifest", json("{\"task\":\"tops\",\"description\":\"the same, sent again\"}"));
+        assertNothingEmittedFor(branch, () -> submission(token, "tops", reworded)
+                .post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("submission " + first + " (RECEIVED)"))
+                .body("errors[0].code", is("DUPLICATE_SUBMISSION"))
+                .body("errors[0].field", is("adapter_model")));
+
+        // Rejected, say by ingest: the same bytes may be tried again, as a new submission.
+        TopicProbe.send(Topics.SUBMISSION_STATUS, EventEnvelope.wrap("test", new SubmissionStatus(first, "hospital-a", branch,
+                SubmissionStatus.Stage.REJECTED, "NORM_BOUND layer")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(token)
+                .get("/api/v1/submissions/{id}", first).then().body("stage", is("REJECTED")));
+        String retried = submission(token, "tops", same).post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(202).extract().path("submissionId");
+        assertFalse(retried.equals(first), "a retry after a rejection is a submission of its own");
+    }
+
     @Test
     void anotherInstitutionsSubmissionIsIndistinguishableFromANonexistentOne() {
         String branch = GatewayFixtures.newBranch();
