@@ -24,6 +24,9 @@ public final class BodyProblems {
 
     public static Problem unreadable(JsonProcessingException e) {
         String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
+        if (e instanceof ControlCharacters.Refused) {
+            return ControlCharacters.refusal(field);
+        }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null && !field.isEmpty()) {
             String message = "must be " + describe(mismatch.getTargetType());
             return problem(WRONG_TYPE, field, message);

@@ -52,7 +52,7 @@ public class ProblemMapper {
                 : problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()));
     }
 
-    private static Response problem(Problem problem) {
+    static Response problem(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 }

@@ -89,6 +89,28 @@ class BranchResourceTest {
                 .body("errors[0].code", is("INVALID_JSON"));
     }
 
+    /** Issue 9: a NUL byte reached PostgreSQL, whose refusal came back as a 500. */
+    @Test
+    void aNulByteInAnIdOrABodyStringIsA400NamingItAndChangesNothing() {
+        String branch = newBranch();
+        asGateway().get("/internal/branches/{b}", "ma\u0000in").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].code", is("CONTROL_CHARACTER"))
+                .body("errors[0].field", is("branch"));
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b\u0000c"), "evaluationSuite", DIGEST))
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].code", is("CONTROL_CHARACTER"))
+                .body("errors[0].field", is("classNames[1]"));
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("name", "to\u0000ps", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(400)
+                .body("errors[0].field", is("name"));
+        asGateway().get("/internal/branches/{b}/tasks", branch).then().statusCode(200).body("size()", is(0));
+    }
+
     @Test
     void tasksRegisterOnceAndAConflictingRegistrationIsRefused() {
         String branch = newBranch();
