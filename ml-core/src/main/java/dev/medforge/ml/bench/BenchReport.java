@@ -72,6 +72,8 @@ public record BenchReport(String scenario, boolean quick, boolean anchors, int c
                 putSpread(t.putObject("vsLinear"), "accuracy", paired(name, LINEAR, r -> r.tasks().get(task).accuracy()));
             }
             putSpread(m, "meanAccuracy", spread(name, MethodResult::meanAccuracy));
+            ArrayNode accuracyPerSeed = m.putArray("meanAccuracyPerSeed");
+            runs.forEach(r -> accuracyPerSeed.add(r.methods().get(name).meanAccuracy()));
             putSpread(m, "meanAuc", spread(name, MethodResult::meanAuc));
             putSpread(m.putObject("vsOracle"), "meanAccuracy", paired(name, ORACLE, MethodResult::meanAccuracy));
             putSpread(m.putObject("vsLinear"), "meanAccuracy", paired(name, LINEAR, MethodResult::meanAccuracy));

@@ -16,6 +16,9 @@ public interface CompositeLoss {
     /** The probability the composite gives each image of {@code task} for its true class. */
     double[] trueClassProbabilities(Composite composite, String task);
 
+    /** The composite's class probabilities [n, classes] for each image of {@code task}. */
+    float[][] probabilities(Composite composite, String task);
+
     /** Two disjoint halves of every task's data, with every class in both. */
     Split split();
 
@@ -27,6 +30,26 @@ public interface CompositeLoss {
         double total = 0;
         for (String task : tasks) {
             total += crossEntropy(trueClassProbabilities(composite, task));
+        }
+        return total / tasks.size();
+    }
+
+    /**
+     * How far {@code composite} strays from {@code reference} on {@code tasks}: the mean over the
+     * tasks of KL(reference || composite) on each task's images, in nats.
+     */
+    default double divergence(Composite composite, Composite reference, List<String> tasks) {
+        double total = 0;
+        for (String task : tasks) {
+            float[][] expected = probabilities(reference, task);
+            float[][] got = probabilities(composite, task);
+            double kl = 0;
+            for (int i = 0; i < expected.length; i++) {
+                for (int k = 0; k < expected[i].length; k++) {
+                    kl += expected[i][k] * (Math.log(Math.max(expected[i][k], MIN_PROBABILITY)) - Math.log(Math.max(got[i][k], MIN_PROBABILITY)));
+                }
+            }
+            total += kl / expected.length;
         }
         return total / tasks.size();
     }

@@ -22,11 +22,21 @@ public final class DistilledSetLoss implements CompositeLoss {
 
     @Override
     public double[] trueClassProbabilities(Composite composite, String task) {
+        return CompositeLoss.trueClass(probabilities(composite, task), set(task).labels());
+    }
+
+    @Override
+    public float[][] probabilities(Composite composite, String task) {
+        LabeledImages set = set(task);
+        return composite.scores(session, task, set.pixels(), set.size());
+    }
+
+    private LabeledImages set(String task) {
         LabeledImages set = distilled.get(task);
         if (set == null) {
             throw new IllegalArgumentException("no distilled set for task " + task);
         }
-        return CompositeLoss.trueClass(composite.scores(session, task, set.pixels(), set.size()), set.labels());
+        return set;
     }
 
     /**

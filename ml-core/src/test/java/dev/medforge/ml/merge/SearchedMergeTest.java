@@ -53,6 +53,11 @@ class SearchedMergeTest {
             }
 
             @Override
+            public float[][] probabilities(Composite composite, String task) {
+                return halves.search().probabilities(composite, task);
+            }
+
+            @Override
             public double loss(Composite composite, List<String> tasks) {
                 calls.incrementAndGet();
                 seen.add(composite.coefficients().clone());
@@ -68,6 +73,11 @@ class SearchedMergeTest {
             @Override
             public double[] trueClassProbabilities(Composite composite, String task) {
                 return objective.trueClassProbabilities(composite, task);
+            }
+
+            @Override
+            public float[][] probabilities(Composite composite, String task) {
+                return objective.probabilities(composite, task);
             }
 
             @Override
@@ -100,7 +110,7 @@ class SearchedMergeTest {
     }
 
     @Test
-    void jointFusionStartsAtLinearStaysInBoundsAndBudgetAndBeatsTheRivalsOnTheConfirmingHalf() {
+    void jointFusionStartsAtLinearStaysInBoundsAndBudgetAndStraysLeastFromTheInstitutionsOwnModels() {
         List<double[]> seen = new ArrayList<>();
         AtomicInteger calls = new AtomicInteger();
         MergeOptions o = MergeOptions.defaults();
@@ -115,10 +125,24 @@ class SearchedMergeTest {
         }
         assertArrayEquals(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}, seen.get(0), 1e-12, "search starts at the linear default");
         CompositeLoss confirm = objective.split().confirm();
-        double chosen = confirm.loss(fused, TASKS);
+        Composite own = Composite.Mixture.routed(List.of(A, B, C), fused.heads());
+        double chosen = confirm.divergence(fused, own, TASKS);
         for (String rival : FusionMerge.RIVALS) {
             Composite r = MergeStrategies.get(rival).merge(new MergeRequest(List.of(A, B, C), o, objective.split().search()));
-            assertTrue(chosen <= confirm.loss(r, TASKS) + 1e-9, "fusion is no worse than " + rival + " on the confirming half");
+            assertTrue(chosen <= confirm.divergence(r, own, TASKS) + 1e-9, "fusion strays no further than " + rival
+                    + " from the institutions' own models on the confirming half");
+        }
+    }
+
+    @Test
+    void theDivergenceFromTheOwnModelsIsZeroForThemAndPositiveForAMerge() {
+        Composite.Merged linear = (Composite.Merged) MergeStrategies.get("linear").merge(new MergeRequest(List.of(A, B, C),
+                MergeOptions.defaults()));
+        Composite own = Composite.Mixture.routed(List.of(A, B, C), linear.heads());
+        assertEquals(0.0, objective.divergence(own, own, TASKS), 1e-9);
+        assertTrue(objective.divergence(linear, own, TASKS) > 1e-4, "averaging the adapters changes what each task's model says");
+        for (String task : TASKS) {
+            assertTrue(objective.divergence(linear, own, List.of(task)) >= 0, "KL is never negative (" + task + ")");
         }
     }
 
@@ -279,6 +303,11 @@ class SearchedMergeTest {
                 boolean memberB = ((Composite.Merged) composite).modules() == B.modules();
                 double p = memberB ? (confirming ? confirmB : 0.9) : 0.6;
                 return new double[] {p, p, p, p};
+            }
+
+            @Override
+            public float[][] probabilities(Composite composite, String task) {
+                throw new UnsupportedOperationException("the mixture needs true-class probabilities only");
             }
 
             @Override
