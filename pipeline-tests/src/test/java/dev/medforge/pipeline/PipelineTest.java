@@ -12,6 +12,7 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.testing.GroupsAtEnd;
 import dev.medforge.contracts.testing.ServiceProcess;
 import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.ml.data.LabeledImages;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +78,9 @@ class PipelineTest {
     private static final Duration WAIT = Duration.ofMinutes(4);
     private static final Map<String, Object> OPEN_GATE = Map.of("maxRegression", 100.0, "maxNewTaskGap", 100.0);
     private static final List<ServiceProcess> SERVICES = new ArrayList<>();
+    /** The registry and the consumers that call it, for the fault drills. */
+    private static ServiceProcess registryProcess;
+    private static final Map<String, ServiceProcess> CALLERS = new HashMap<>();
     private static FileSystemArtifactStore store;
     private static String registry;
     private static Path artifacts;
@@ -83,13 +89,13 @@ class PipelineTest {
     private static String gateway;
     private static Map<String, Object> baseModel;
 
-    /** Each service's incoming channels; the test gives them consumer groups of its own. */
-    private static final Map<String, List<String>> CHANNELS = Map.of(
-            "registry-service", List.of("submission-status", "composite-evaluated"),
-            "adapter-ingest-service", List.of("adapter-submitted"),
-            "merge-service", List.of("adapter-validated", "composite-rebase"),
-            "eval-service", List.of("composite-created"),
-            "gateway", List.of("model-published", "submission-status-in"));
+    /** Each service's incoming channels and their topics; the test gives them consumer groups of its own. */
+    private static final Map<String, Map<String, String>> CHANNELS = Map.of(
+            "registry-service", Map.of("submission-status", Topics.SUBMISSION_STATUS, "composite-evaluated", Topics.COMPOSITE_EVALUATED),
+            "adapter-ingest-service", Map.of("adapter-submitted", Topics.ADAPTER_SUBMITTED),
+            "merge-service", Map.of("adapter-validated", Topics.ADAPTER_VALIDATED, "composite-rebase", Topics.COMPOSITE_REBASE),
+            "eval-service", Map.of("composite-created", Topics.COMPOSITE_CREATED),
+            "gateway", Map.of("model-published", Topics.MODEL_PUBLISHED, "submission-status-in", Topics.SUBMISSION_STATUS));
 
     /** The topics the services under test consume; whoever else consumes them would answer for this test's events too. */
     private static final List<String> PIPELINE_INPUTS = List.of(Topics.ADAPTER_SUBMITTED, Topics.ADAPTER_VALIDATED,
@@ -102,12 +108,14 @@ class PipelineTest {
         store = new FileSystemArtifactStore(artifacts);
         run = "pipeline-test-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> shared = new HashMap<>(Map.of("medforge.artifacts.root", artifacts.toString()));
-        ServiceProcess registryProcess = ServiceProcess.start("registry-service", isolated(shared, run, "registry-service"));
+        registryProcess = ServiceProcess.start("registry-service", isolated(shared, run, "registry-service"));
         SERVICES.add(registryProcess);
         registry = registryProcess.url();
         shared.put("quarkus.rest-client.registry.url", registry);
         for (String service : List.of("adapter-ingest-service", "merge-service", "eval-service")) {
-            SERVICES.add(ServiceProcess.start(service, isolated(shared, run, service)));
+            ServiceProcess process = ServiceProcess.start(service, isolated(shared, run, service));
+            SERVICES.add(process);
+            CALLERS.put(service, process);
         }
         awaitPartitionsAssigned(List.of("registry-service", "adapter-ingest-service", "merge-service", "eval-service").stream()
                 .map(service -> run + "-" + service).toList());
@@ -130,14 +138,16 @@ class PipelineTest {
     }
 
     /**
-     * Fresh consumer groups reading from the end of each topic: the pipeline under test sees only
-     * this test's events, neither the backlog of earlier tests nor a running stack's.
+     * Fresh consumer groups whose offsets start committed at the end of each topic: the pipeline
+     * under test sees only this test's events, neither the backlog of earlier tests nor a running
+     * stack's, and a service the fault drills restart goes on where its group left off.
      */
     private static Map<String, String> isolated(Map<String, String> shared, String run, String service) {
         Map<String, String> properties = new HashMap<>(shared);
-        for (String channel : CHANNELS.get(service)) {
-            properties.put("mp.messaging.incoming." + channel + ".group.id", run + "-" + service);
-            properties.put("mp.messaging.incoming." + channel + ".auto.offset.reset", "latest");
+        String group = run + "-" + service;
+        GroupsAtEnd.start(group, Set.copyOf(CHANNELS.get(service).values()));
+        for (String channel : CHANNELS.get(service).keySet()) {
+            properties.put("mp.messaging.incoming." + channel + ".group.id", group);
         }
         return properties;
     }
@@ -194,10 +204,7 @@ class PipelineTest {
     @Test
     void threeInstitutionsInArrivalOrderGiveVersionsOneTwoThreeEachContainingTheEarlierAdapters() throws Exception {
         String branch = fashion3Branch();
-        List<AdapterSubmitted> submissions = List.of(
-                PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(101)),
-                submission("hospital-b", branch, TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 102)),
-                submission("hospital-c", branch, TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, 103)));
+        List<AdapterSubmitted> submissions = threeInstitutions(branch, 101);
 
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED)) {
@@ -276,6 +283,92 @@ class PipelineTest {
         }
         given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(1));
         given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1));
+    }
+
+    /**
+     * Issue 11, the registry drill: three institutions submit; as soon as the first adapter is
+     * validated the registry is killed (SIGKILL) and kept down for 15 s, so ingest, merge and eval
+     * all meet it gone. Before, merge dead-lettered what it could not ask the registry about, and
+     * those submissions stayed VALIDATED forever. Now every one of them is PUBLISHED once it is back,
+     * none is dead-lettered, the versions run 1..n without gaps, and the head holds all three.
+     */
+    @Test
+    void aRegistryKilledWhileAdaptersAreInFlightOnlyDelaysThem() throws Exception {
+        String branch = fashion3Branch();
+        List<AdapterSubmitted> submissions = threeInstitutions(branch, 701);
+        List<String> ids = submissions.stream().map(AdapterSubmitted::submissionId).toList();
+        List<String> deadLetterTopics = List.of(Topics.ADAPTER_SUBMITTED, Topics.ADAPTER_VALIDATED, Topics.COMPOSITE_CREATED,
+                Topics.COMPOSITE_REBASE, Topics.COMPOSITE_EVALUATED, Topics.SUBMISSION_STATUS).stream().map(Topics::deadLetter).toList();
+        List<TopicProbe> deadLetters = deadLetterTopics.stream().map(TopicProbe::tail).toList();
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            submissions.forEach(s -> TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", s)));
+            status.awaitEvent(SubmissionStatus.class, s -> ids.contains(s.submissionId()) && s.stage() == SubmissionStatus.Stage.VALIDATED, WAIT);
+            Map<String, Integer> logBefore = new HashMap<>();
+            CALLERS.forEach((service, process) -> logBefore.put(service, readLog(process.log()).length()));
+            registryProcess.kill();
+            try {
+                Thread.sleep(15_000);
+            } finally {
+                registryProcess.restart();
+            }
+            Instant back = Instant.now();
+
+            for (String id : ids) {
+                status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(id) && s.stage() == SubmissionStatus.Stage.PUBLISHED, WAIT);
+            }
+            Duration recovery = Duration.between(back, Instant.now());
+            System.out.printf("registry drill: down 15 s; all %d submissions PUBLISHED %d s after it was back%n", ids.size(),
+                    recovery.toSeconds());
+            ModelPublished head = published.awaitEvent(ModelPublished.class,
+                    p -> p.branch().equals(branch) && Set.copyOf(lineage(p.artifact())).containsAll(ids), WAIT).data();
+            assertEquals(IntStream.rangeClosed(1, head.version()).boxed().toList(), publishedVersions(published, branch),
+                    "no version number repeated or skipped");
+            for (String id : ids) {
+                given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", id).then()
+                        .statusCode(200)
+                        .body("stage", org.hamcrest.Matchers.is("PUBLISHED"));
+            }
+            for (TopicProbe dlq : deadLetters) {
+                assertTrue(dlq.seen().stream().noneMatch(r -> ids.stream().anyMatch(r.value()::contains)),
+                        "nothing of this drill was dead-lettered");
+            }
+            List<String> waited = CALLERS.entrySet().stream()
+                    .filter(caller -> readLog(caller.getValue().log()).substring(logBefore.get(caller.getKey())).contains("retrying in"))
+                    .map(Map.Entry::getKey).toList();
+            System.out.println("registry drill: waited for the registry: " + waited);
+            assertFalse(waited.isEmpty(), "some consumer met the registry gone and waited for it");
+        } finally {
+            deadLetters.forEach(TopicProbe::close);
+        }
+    }
+
+    /**
+     * Issue 11, the duplicate drill: the same adapter bytes under a second submission id (another
+     * manifest, a client that bypassed the gateway's 409) once the first is published. The second is
+     * never merged: it ends REJECTED with rule DUPLICATE naming the first, and the head stays put.
+     */
+    @Test
+    void theSameAdapterUnderASecondSubmissionIdEndsRejectedAsADuplicateAndIsNeverMergedTwice() throws Exception {
+        String branch = fashion3Branch();
+        AdapterSubmitted first = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(801));
+        AdapterSubmitted again = new AdapterSubmitted(UUID.randomUUID().toString(), first.institution(), branch, first.task(),
+                first.artifacts(), Map.of("description", "the same adapter, described anew"));
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", first));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT);
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", again));
+
+            SubmissionStatus verdict = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(again.submissionId())
+                    && s.stage().terminal(), WAIT).data();
+            assertEquals(SubmissionStatus.Stage.REJECTED, verdict.stage());
+            assertTrue(verdict.detail().startsWith("DUPLICATE ") && verdict.detail().contains("submission " + first.submissionId()),
+                    verdict.detail());
+            assertEquals(List.of(1), publishedVersions(published, branch), "the repeat built no version");
+        }
+        awaitStage(() -> given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", again.submissionId()),
+                "REJECTED");
     }
 
     /**
@@ -547,6 +640,14 @@ class PipelineTest {
         }
     }
 
+    /** One adapter for each fashion3 task, from hospitals a, b and c, with seeds {@code seed}, +1, +2. */
+    private static List<AdapterSubmitted> threeInstitutions(String branch, long seed) {
+        return List.of(
+                PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(seed)),
+                submission("hospital-b", branch, TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, seed + 1)),
+                submission("hospital-c", branch, TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, seed + 2)));
+    }
+
     /** What the gateway would emit when {@code institution} submits {@code adapter} for its task. */
     private static AdapterSubmitted submission(String institution, String branch, Adapter adapter) {
         return SubmissionParts.of(adapter).store(store, institution, branch, adapter.task(),
@@ -582,6 +683,14 @@ class PipelineTest {
             return ids;
         } catch (Exception e) {
             throw new AssertionError("composite " + artifact + " is unreadable", e);
+        }
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,20 +1,11 @@
 package dev.medforge.contracts.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 /**
  * Gives each incoming channel of the service under test a consumer group of its own whose offsets
@@ -41,29 +32,12 @@ public class ConsumersFromNow implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP))) {
-            for (Map.Entry<String, String> channel : topicsByChannel.entrySet()) {
-                String group = channel.getKey() + "-test-" + UUID.randomUUID();
-                admin.alterConsumerGroupOffsets(group, endOffsets(admin, channel.getValue())).all().get(30, TimeUnit.SECONDS);
-                config.put("mp.messaging.incoming." + channel.getKey() + ".group.id", group);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not start test consumer groups at the end of their topics on "
-                    + TopicProbe.BOOTSTRAP + ": run ./medforge test, which starts the broker and creates the topics", e);
+        for (Map.Entry<String, String> channel : topicsByChannel.entrySet()) {
+            String group = channel.getKey() + "-test-" + UUID.randomUUID();
+            GroupsAtEnd.start(group, List.of(channel.getValue()));
+            config.put("mp.messaging.incoming." + channel.getKey() + ".group.id", group);
         }
         return config;
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> endOffsets(Admin admin, String topic)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
-                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-        return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
     }
 
     @Override
