@@ -75,7 +75,15 @@ public final class TransientFailures {
      * they would meet the same outage.
      */
     public static void retry(RetryPolicy policy, String what, Runnable handler) {
-        long start = System.nanoTime();
+        retry(policy, what, System.nanoTime(), handler);
+    }
+
+    /**
+     * The same with the budget counted from {@code start} ({@link System#nanoTime()}), for handlers that
+     * share one: the messages of a batch wait behind each other, and a record unacknowledged for
+     * longer than the channel allows would take the consumer down.
+     */
+    public static void retry(RetryPolicy policy, String what, long start, Runnable handler) {
         for (int attempt = 1; ; attempt++) {
             try {
                 handler.run();

@@ -81,6 +81,17 @@ class TransientFailuresTest {
     }
 
     @Test
+    void handlersThatShareABudgetGiveUpOnceItIsSpentByAnEarlierOne() {
+        long spent = System.nanoTime() - Duration.ofSeconds(3).toNanos();
+        AtomicInteger attempts = new AtomicInteger();
+        assertThrows(UncheckedIOException.class, () -> TransientFailures.retry(QUICK, "test", spent, () -> {
+            attempts.incrementAndGet();
+            throw new UncheckedIOException(new ConnectException("refused"));
+        }));
+        assertEquals(1, attempts.get(), "the shared budget of 2 s was spent 3 s ago");
+    }
+
+    @Test
     void aReactiveCallIsSubscribedAgainAfterEachWaitAndResumesOnTheGivenExecutor() {
         ExecutorService context = Executors.newSingleThreadExecutor(r -> new Thread(r, "the-context"));
         try {

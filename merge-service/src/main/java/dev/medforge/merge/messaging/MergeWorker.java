@@ -76,10 +76,13 @@ public class MergeWorker {
                 setAside(null, List.of(json), e);
             }
         }
+        // One budget for the batch: its branches wait behind each other, and all of them must be
+        // acknowledged within the channel's unprocessed-record age, however long the outage.
+        long batchStart = System.nanoTime();
         byBranch.forEach((branch, events) -> {
             List<EventEnvelope<AdapterValidated>> validated = List.copyOf(events.keySet());
             try {
-                TransientFailures.retry(config.dependencyRetry(), "merge of " + validated.size() + " adapter(s) on " + branch,
+                TransientFailures.retry(config.dependencyRetry(), "merge of " + validated.size() + " adapter(s) on " + branch, batchStart,
                         () -> merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, validated.get(0).id()));
             } catch (RuntimeException e) {
                 setAside(branch, events.values(), e);
