@@ -7,6 +7,7 @@ import dev.medforge.cli.ml.DistillCommand;
 import dev.medforge.cli.demo.DemoCommand;
 import dev.medforge.cli.gateway.BranchCommand;
 import dev.medforge.cli.gateway.CardCommand;
+import dev.medforge.cli.gateway.DiffCommand;
 import dev.medforge.cli.gateway.LoginCommand;
 import dev.medforge.cli.gateway.LogoutCommand;
 import dev.medforge.cli.gateway.PullCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class,
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
-            CardCommand.class, PullCommand.class, DemoCommand.class})
+            CardCommand.class, DiffCommand.class, PullCommand.class, DemoCommand.class})
 public final class MedforgeCommand implements Runnable {
 
     /** Documented exit codes, shared by every subcommand. */

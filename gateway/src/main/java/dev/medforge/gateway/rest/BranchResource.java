@@ -6,8 +6,10 @@ import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.gateway.Caller;
 import dev.medforge.gateway.GatewayException;
+import dev.medforge.gateway.VersionDiff;
 import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.security.CurrentCaller;
+import dev.medforge.gateway.service.VersionDiffs;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -39,11 +41,13 @@ public class BranchResource {
     private final RegistryClient registry;
     private final ArtifactStore store;
     private final CurrentCaller currentCaller;
+    private final VersionDiffs diffs;
 
-    BranchResource(RegistryClient registry, ArtifactStore store, CurrentCaller currentCaller) {
+    BranchResource(RegistryClient registry, ArtifactStore store, CurrentCaller currentCaller, VersionDiffs diffs) {
         this.registry = registry;
         this.store = store;
         this.currentCaller = currentCaller;
+        this.diffs = diffs;
     }
 
     @GET
@@ -101,6 +105,16 @@ public class BranchResource {
     @Operation(summary = "A version's model card: metrics per task, lineage, strategy and coefficients", description = "Role subscriber.")
     public Uni<JsonNode> modelCard(@PathParam("branch") String branch, @PathParam("version") int version) {
         return registry.version(branch, version);
+    }
+
+    @GET
+    @Path("/{branch}/versions/{from:[0-9]+}...{to:[0-9]+}")
+    @RolesAllowed(Caller.SUBSCRIBER)
+    @Operation(summary = "What changed between two versions",
+            description = "Role subscriber. Adapters added and removed, strategy and coefficient changes, and each task's accuracy "
+                    + "and AUC in both versions with the change in points and the gate's verdict under the branch's policy now.")
+    public Uni<VersionDiff> diff(@PathParam("branch") String branch, @PathParam("from") int from, @PathParam("to") int to) {
+        return diffs.between(branch, from, to);
     }
 
     @GET

@@ -27,7 +27,10 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -123,5 +126,61 @@ class BranchResourceTest {
                 .statusCode(404).contentType("application/problem+json");
         given().auth().oauth2(KeycloakTokens.userToken("ops")).get("/api/v1/branches/{b}/versions/1/artifact", branch).then()
                 .statusCode(200);
+    }
+
+    /** Issue 14: {@code git diff} for a branch, read from the two model cards. */
+    @Test
+    void aDiffListsTheAddedAdapterTheStrategyAndCoefficientChangesAndEachTasksDeltaWithTheGatesVerdict() throws IOException {
+        String branch = GatewayFixtures.newBranch();
+        for (String[] task : new String[][] {{"hospital-a", "tops"}, {"hospital-b", "footwear"}}) {
+            given().auth().oauth2(KeycloakTokens.userToken(task[0])).contentType(ContentType.JSON)
+                    .body(Map.of("name", task[1], "classNames", List.of("one", "two"), "evaluationSuite", GatewayFixtures.DIGEST))
+                    .post("/api/v1/branches/{b}/tasks", branch).then()
+                    .statusCode(201);
+        }
+        AdapterRef tops = new AdapterRef("sub-a-" + UUID.randomUUID(), "hospital-a", "tops", GatewayFixtures.DIGEST,
+                GatewayFixtures.DIGEST, GatewayFixtures.DIGEST);
+        String otherBytes = store.put(("footwear adapter of " + branch).getBytes(StandardCharsets.UTF_8)).toString();
+        AdapterRef footwear = new AdapterRef("sub-b-" + UUID.randomUUID(), "hospital-b", "footwear", otherBytes,
+                GatewayFixtures.DIGEST, GatewayFixtures.DIGEST);
+        String viewer = KeycloakTokens.userToken("viewer");
+        publish(branch, 0, "fusion", List.of(tops), Map.of(tops.submissionId(), 1.0), Map.of("tops", new TaskMetrics(0.91, 0.97, 2000)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions", branch).then().body("version", hasItem(1)));
+        publish(branch, 1, "mixture", List.of(tops, footwear), Map.of(tops.submissionId(), 0.5, footwear.submissionId(), 0.5),
+                Map.of("tops", new TaskMetrics(0.80, 0.93, 2000), "footwear", new TaskMetrics(0.88, 0.95, 2000)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions", branch).then().body("version", hasItem(2)));
+
+        given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/1...2", branch).then()
+                .statusCode(200)
+                .body("from", is(1)).body("to", is(2))
+                .body("strategy.from", is("fusion")).body("strategy.to", is("mixture"))
+                .body("added.submissionId", contains(footwear.submissionId()))
+                .body("removed", empty())
+                .body("coefficients." + tops.submissionId() + ".from", is(1.0f))
+                .body("coefficients." + tops.submissionId() + ".to", is(0.5f))
+                .body("coefficients." + footwear.submissionId() + ".from", nullValue())
+                .body("tasks.tops.accuracy.from", is(0.91f)).body("tasks.tops.accuracy.to", is(0.80f))
+                .body("tasks.tops.accuracyPoints", is(-11.0f))
+                .body("tasks.tops.verdict", is("beyond gate"))
+                .body("tasks.footwear.verdict", is("new"))
+                .body("gate.maxRegression", is(2.0f));
+        given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/2...1", branch).then()
+                .statusCode(200)
+                .body("added", empty())
+                .body("removed.submissionId", contains(footwear.submissionId()))
+                .body("tasks.tops.verdict", is("within gate"))
+                .body("tasks.footwear.verdict", is("dropped"));
+        given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/1...9", branch).then()
+                .statusCode(404).contentType("application/problem+json");
+        given().get("/api/v1/branches/{b}/versions/1...2", branch).then().statusCode(401);
+    }
+
+    private static void publish(String branch, int parent, String strategy, List<AdapterRef> adapters, Map<String, Double> coefficients,
+                                Map<String, TaskMetrics> metrics) {
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
+                parent, strategy, GatewayFixtures.DIGEST, adapters, coefficients, metrics, Map.of(), Map.of(),
+                new CompositeEvaluated.GateDecision(true, List.of()))));
     }
 }
