@@ -6,10 +6,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** The real registry-service, run from its packaged jar for the tests of a service that calls it. */
+/**
+ * The real registry-service, run from its packaged jar for the tests of a service that calls it;
+ * {@link #running()} lets an outage test kill and restart it.
+ */
 public class RegistryTestResource implements QuarkusTestResourceLifecycleManager {
 
-    private ServiceProcess registry;
+    private static volatile ServiceProcess registry;
+
+    /** The registry the current test class runs against. */
+    public static ServiceProcess running() {
+        if (registry == null) {
+            throw new IllegalStateException("no registry started: annotate the test with @QuarkusTestResource(RegistryTestResource.class)");
+        }
+        return registry;
+    }
 
     @Override
     public Map<String, String> start() {

@@ -48,12 +48,9 @@ class EvaluationConsumerTest {
         String branch = PipelineFixtures.newBranch(store, registryUrl);
         Adapter adapter = PipelineFixtures.adapter(41);
         AdapterSubmitted submitted = PipelineFixtures.submission(store, branch, adapter);
-        String artifact = store.put(CompositeIO.write(new Composite.Merged(adapter.modules(), Map.of("tops", adapter.head()),
-                new double[] {1}), PipelineFixtures.BASE.reference(), "{\"members\":[]}")).toString();
-        AdapterRef ref = new AdapterRef(submitted.submissionId(), "hospital-a", "tops", submitted.artifacts().adapterModel(),
-                submitted.artifacts().adapterConfig(), submitted.artifacts().distilled());
-        CompositeCreated created = new CompositeCreated("sha256:" + UUID.randomUUID().toString().replace("-", ""), branch, 0, null,
-                List.of(ref), "fusion", Map.of(ref.submissionId(), 1.0), List.of(), artifact, 10);
+        String artifact = compositeOf(adapter);
+        AdapterRef ref = ref(submitted);
+        CompositeCreated created = created(branch, ref, artifact);
 
         try (TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED);
              TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
@@ -75,16 +72,54 @@ class EvaluationConsumerTest {
         }
     }
 
+    /**
+     * Issue 11: the registry is killed before the composite arrives and is back 10 s later. Eval
+     * cannot read the branch meanwhile; it waits instead of dead-lettering, and the verdict comes
+     * once the registry answers again.
+     */
+    @Test
+    void aCompositeThatArrivesWhileTheRegistryIsDownIsEvaluatedOnceItIsBack() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        Adapter adapter = PipelineFixtures.adapter(43);
+        CompositeCreated created = created(branch, ref(PipelineFixtures.submission(store, branch, adapter)), compositeOf(adapter));
+
+        try (TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED);
+             TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.COMPOSITE_CREATED))) {
+            RegistryTestResource.running().kill();
+            try {
+                TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", created));
+                Thread.sleep(10_000);
+            } finally {
+                RegistryTestResource.running().restart();
+            }
+            CompositeEvaluated result = evaluated.awaitEvent(CompositeEvaluated.class,
+                    e -> e.compositeId().equals(created.compositeId()), WAIT).data();
+            assertTrue(result.decision().passed(), result.decision().reasons().toString());
+            assertTrue(dlq.seen().stream().noneMatch(r -> r.value().contains(created.compositeId())), "not dead-lettered");
+        }
+    }
+
+    private String compositeOf(Adapter adapter) throws Exception {
+        return store.put(CompositeIO.write(new Composite.Merged(adapter.modules(), Map.of("tops", adapter.head()),
+                new double[] {1}), PipelineFixtures.BASE.reference(), "{\"members\":[]}")).toString();
+    }
+
+    private static AdapterRef ref(AdapterSubmitted submitted) {
+        return new AdapterRef(submitted.submissionId(), "hospital-a", "tops", submitted.artifacts().adapterModel(),
+                submitted.artifacts().adapterConfig(), submitted.artifacts().distilled());
+    }
+
+    private static CompositeCreated created(String branch, AdapterRef ref, String artifact) {
+        return new CompositeCreated("sha256:" + UUID.randomUUID().toString().replace("-", ""), branch, 0, null,
+                List.of(ref), "fusion", Map.of(ref.submissionId(), 1.0), List.of(), artifact, 10);
+    }
+
     /** Issue 9: a composite that cannot be scored used to leave its submissions MERGED forever. */
     @Test
     void aCompositeThatCannotBeReadIsDeadLetteredAndItsSubmissionsEndRejectedWithAnIncident() {
         String branch = PipelineFixtures.newBranch(store, registryUrl);
         AdapterSubmitted submitted = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(42));
-        AdapterRef ref = new AdapterRef(submitted.submissionId(), "hospital-a", "tops", submitted.artifacts().adapterModel(),
-                submitted.artifacts().adapterConfig(), submitted.artifacts().distilled());
-        String missing = "sha256:" + "0".repeat(64);
-        CompositeCreated created = new CompositeCreated("sha256:" + UUID.randomUUID().toString().replace("-", ""), branch, 0, null,
-                List.of(ref), "fusion", Map.of(ref.submissionId(), 1.0), List.of(), missing, 10);
+        CompositeCreated created = created(branch, ref(submitted), "sha256:" + "0".repeat(64));
 
         try (TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.COMPOSITE_CREATED));
              TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
