@@ -29,6 +29,7 @@ class OpenApiTest {
             Map.entry("POST /api/v1/branches/{branch}/tasks", Set.of("contributor")),
             Map.entry("GET /api/v1/branches/{branch}/versions", Set.of("subscriber")),
             Map.entry("GET /api/v1/branches/{branch}/versions/{version}", Set.of("subscriber")),
+            Map.entry("GET /api/v1/branches/{branch}/versions/{from}...{to}", Set.of("subscriber")),
             Map.entry("GET /api/v1/branches/{branch}/versions/{version}/artifact", Set.of("subscriber")),
             Map.entry("GET /api/v1/notifications", Set.of("subscriber")),
             Map.entry("POST /api/v1/webhooks", Set.of("subscriber")),
