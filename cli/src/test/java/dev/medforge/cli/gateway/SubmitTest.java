@@ -28,7 +28,14 @@ class SubmitTest extends BranchWithTopsTest {
         JsonNode json = new ObjectMapper().readTree(cli.run("hospital-a", "status", id, "--json").out());
         assertEquals("hospital-a", json.path("institution").asText());
 
-        Cli.Result asJson = submit(21, "{\"task\":\"tops\"}", "--json");
+        // The same adapter again (a retry after a timeout, a double click) names the first, whatever the manifest says.
+        Cli.Result again = submit(21, "{\"task\":\"tops\"}");
+        assertEquals(4, again.exit(), again.toString());
+        assertEquals("", again.out());
+        assertTrue(again.err().contains("HTTP 409") && again.err().contains("DUPLICATE_SUBMISSION") && again.err().contains(id),
+                again.toString());
+
+        Cli.Result asJson = submit(24, "{\"task\":\"tops\"}", "--json");
         assertEquals(0, asJson.exit(), asJson.toString());
         JsonNode accepted = new ObjectMapper().readTree(asJson.out());
         assertEquals("/api/v1/submissions/" + accepted.path("submissionId").asText(), accepted.path("location").asText());
