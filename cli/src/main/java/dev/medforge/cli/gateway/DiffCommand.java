@@ -36,13 +36,18 @@ public final class DiffCommand extends GatewayVerb {
                 c.getValue().path("from").asText("-"), c.getValue().path("to").asText("-")));
         diff.path("tasks").properties().forEach(t -> {
             JsonNode change = t.getValue();
-            out.line("  %-12s accuracy %s -> %s (%s points)  auc %s -> %s  %s", t.getKey(), change.path("accuracy").path("from").asText("-"),
-                    change.path("accuracy").path("to").asText("-"), change.path("accuracyPoints").isNumber()
-                            ? String.format("%+.2f", change.path("accuracyPoints").asDouble()) : "-",
-                    change.path("auc").path("from").asText("-"), change.path("auc").path("to").asText("-"), change.path("verdict").asText());
+            out.line("  %-12s accuracy %s -> %s (%s points)  auc %s -> %s  %s", t.getKey(), number("%.4f", change.path("accuracy").path("from")),
+                    number("%.4f", change.path("accuracy").path("to")), number("%+.2f", change.path("accuracyPoints")),
+                    number("%.4f", change.path("auc").path("from")), number("%.4f", change.path("auc").path("to")),
+                    change.path("verdict").asText());
         });
         out.line("gate: accuracy may fall at most %.2f points per task (the branch's policy now)",
                 diff.path("gate").path("maxRegression").asDouble());
         return 0;
+    }
+
+    /** A number as {@code format} gives it, or "-" where the version has none. */
+    private static String number(String format, JsonNode value) {
+        return value.isNumber() ? String.format(format, value.asDouble()) : "-";
     }
 }
