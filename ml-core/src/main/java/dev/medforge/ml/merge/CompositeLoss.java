@@ -39,19 +39,7 @@ public interface CompositeLoss {
      * tasks of KL(reference || composite) on each task's images, in nats.
      */
     default double divergence(Composite composite, Composite reference, List<String> tasks) {
-        double total = 0;
-        for (String task : tasks) {
-            float[][] expected = probabilities(reference, task);
-            float[][] got = probabilities(composite, task);
-            double kl = 0;
-            for (int i = 0; i < expected.length; i++) {
-                for (int k = 0; k < expected[i].length; k++) {
-                    kl += expected[i][k] * (Math.log(Math.max(expected[i][k], MIN_PROBABILITY)) - Math.log(Math.max(got[i][k], MIN_PROBABILITY)));
-                }
-            }
-            total += kl / expected.length;
-        }
-        return total / tasks.size();
+        return Divergences.Reference.of(this, reference, tasks).of(composite).mean();
     }
 
     /** Each row's probability of its label: scores [n, classes], labels [n]. */
