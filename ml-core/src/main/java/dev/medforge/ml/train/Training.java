@@ -130,7 +130,7 @@ public final class Training {
      * tasks, and clips the global gradient norm at {@link #MAX_GRAD_NORM}.
      *
      * @throws IllegalStateException when the loss or a gradient is not finite for
-     *     {@link #MAX_CONSECUTIVE_SKIPS} steps in a row, naming the first such tensor; the parameters
+     *     {@link #MAX_CONSECUTIVE_SKIPS} steps in a row, naming the tensor nearest the loss; the parameters
      *     are left at their last finite values
      */
     public static List<Adapter> trainLora(ModelSession s, String baseReference, List<TaskData> tasks, TrainingRecipe recipe,
@@ -254,19 +254,28 @@ public final class Training {
         return out;
     }
 
-    /** The first parameter, else the first gradient, holding a NaN or an infinity, by name. */
+    /**
+     * The first parameter, else the gradient nearest the loss, holding a NaN or an infinity. The
+     * trainable tensors are listed in forward order (encoder layers, then heads), and backward runs
+     * the other way, so the non-finite gradient nearest the loss is where backward first went wrong;
+     * every one upstream of it only inherited the fault.
+     */
     private static String firstNonFinite(List<String> names, List<NDArray> trainable) {
         for (int i = 0; i < trainable.size(); i++) {
             if (!finite(trainable.get(i))) {
                 return "parameter " + names.get(i) + " is not finite";
             }
         }
+        int nonFinite = 0;
+        String nearest = null;
         for (int i = 0; i < trainable.size(); i++) {
             if (!finite(trainable.get(i).getGradient())) {
-                return "the first non-finite gradient is that of " + names.get(i);
+                nonFinite++;
+                nearest = names.get(i);
             }
         }
-        return "every parameter and gradient is finite, so the loss or the gradient norm overflowed";
+        return nearest == null ? "every parameter and gradient is finite, so the loss or the gradient norm overflowed"
+                : String.format("%d of %d gradients are not finite; the nearest the loss is that of %s", nonFinite, trainable.size(), nearest);
     }
 
     private static boolean finite(NDArray a) {
