@@ -9,7 +9,8 @@ import java.time.Instant;
 
 /**
  * A line of composites on one base model, with the policy that decides what may join it. The head
- * is the newest published version (0: nothing published yet, the bare base model).
+ * is the newest published version (0: nothing published yet, the bare base model; a fork starts at 1,
+ * the version it was forked from).
  */
 @Entity
 public class Branch extends PanacheEntityBase {
@@ -44,6 +45,13 @@ public class Branch extends PanacheEntityBase {
 
     @Column(name = "head_composite_id")
     public String headCompositeId;
+
+    /** The branch this one was forked from, with {@link #forkedFromVersion}; null for a branch on a bare base model. */
+    @Column(name = "forked_from_branch")
+    public String forkedFromBranch;
+
+    @Column(name = "forked_from_version")
+    public Integer forkedFromVersion;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

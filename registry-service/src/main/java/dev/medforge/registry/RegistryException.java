@@ -26,6 +26,11 @@ public class RegistryException extends RuntimeException {
         return new RegistryException(409, "Conflict", detail, List.of());
     }
 
+    /** A well-formed request whose field names something that does not exist, e.g. a fork's source version. */
+    public static RegistryException unknownReference(FieldError error) {
+        return new RegistryException(422, "Unknown reference", error.message(), List.of(error));
+    }
+
     public static RegistryException invalid(List<FieldError> errors) {
         return new RegistryException(400, "Invalid request", errors.size() + " field(s) failed validation", errors);
     }

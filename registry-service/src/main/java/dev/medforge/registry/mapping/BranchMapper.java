@@ -9,6 +9,7 @@ import dev.medforge.registry.Composite;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.Task;
 import dev.medforge.registry.rest.Views.BranchView;
+import dev.medforge.registry.rest.Views.ForkPoint;
 import dev.medforge.registry.rest.Views.ModelCard;
 import dev.medforge.registry.rest.Views.Policy;
 import dev.medforge.registry.rest.Views.TaskView;
@@ -26,7 +27,7 @@ public final class BranchMapper {
     public static BranchView toView(Branch branch, BaseModel base) {
         return new BranchView(branch.id, base.id, base.digest, base.architecture,
                 new Policy(branch.strategy, branch.maxRegression, branch.maxNewTaskGap, branch.rankLimit, branch.normBound),
-                branch.headVersion, branch.headCompositeId, branch.createdAt);
+                branch.headVersion, branch.headCompositeId, forkPoint(branch), branch.createdAt);
     }
 
     public static TaskView toView(Task task) {
@@ -48,7 +49,12 @@ public final class BranchMapper {
                 JsonText.read(composite.coefficients, new TypeReference<Map<String, Double>>() { }),
                 JsonText.read(composite.taskCoefficients, new TypeReference<Map<String, Map<String, Double>>>() { }),
                 adapters, adaptersOf(composite).stream().map(AdapterRef::submissionId).toList(),
-                adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), version.publishedAt);
+                adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), forkPoint(published.branch()),
+                version.publishedAt);
+    }
+
+    private static ForkPoint forkPoint(Branch branch) {
+        return branch.forkedFromBranch == null ? null : new ForkPoint(branch.forkedFromBranch, branch.forkedFromVersion);
     }
 
     public static List<AdapterRef> adaptersOf(Composite composite) {

@@ -28,7 +28,16 @@ public final class BranchRequests {
                                 Double normBound) {
     }
 
-    public record CreateBranch(String id, BaseModelRequest baseModel, PolicyRequest policy) {
+    /**
+     * A new branch, either on a base model or, with {@code fromBranch} and {@code fromVersion}, as a
+     * fork of that published version: it takes the source's base model, and its policy unless
+     * {@code policy} sets fields of its own.
+     */
+    public record CreateBranch(String id, BaseModelRequest baseModel, PolicyRequest policy, String fromBranch, Integer fromVersion) {
+
+        public boolean fork() {
+            return fromBranch != null || fromVersion != null;
+        }
     }
 
     public record RegisterTask(String name, String institution, List<String> classNames, String evaluationSuite) {
@@ -40,7 +49,9 @@ public final class BranchRequests {
             throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "body", "a JSON body is required")));
         }
         name(errors, "id", request.id());
-        if (request.baseModel() == null) {
+        if (request.fork()) {
+            fork(errors, request);
+        } else if (request.baseModel() == null) {
             errors.add(new FieldError("REQUIRED", "baseModel", "the base model is required"));
         } else {
             if (request.baseModel().id() == null || !MODEL_ID.matcher(request.baseModel().id()).matches()) {
@@ -79,6 +90,23 @@ public final class BranchRequests {
         }
         digest(errors, "evaluationSuite", request.evaluationSuite());
         throwIfAny(errors);
+    }
+
+    private static void fork(List<FieldError> errors, CreateBranch request) {
+        if (request.fromBranch() == null) {
+            errors.add(new FieldError("REQUIRED", "fromBranch", "fromVersion needs the branch whose version it is"));
+        } else {
+            name(errors, "fromBranch", request.fromBranch());
+        }
+        if (request.fromVersion() == null) {
+            errors.add(new FieldError("REQUIRED", "fromVersion", "a fork starts at a published version of fromBranch"));
+        } else if (request.fromVersion() < 1) {
+            errors.add(new FieldError("OUT_OF_RANGE", "fromVersion", "published versions start at 1"));
+        }
+        if (request.baseModel() != null) {
+            // A second base model could only disagree with the source's composite, which is built on the source's.
+            errors.add(new FieldError("NOT_ALLOWED", "baseModel", "a fork builds on fromBranch's base model; leave baseModel out"));
+        }
     }
 
     private static void policy(List<FieldError> errors, PolicyRequest policy) {

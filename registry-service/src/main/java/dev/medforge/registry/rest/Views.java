@@ -16,8 +16,13 @@ public final class Views {
     public record Policy(String strategy, double maxRegression, double maxNewTaskGap, int rankLimit, double normBound) {
     }
 
+    /** Where a fork came from: the source branch and the published version it started at. */
+    public record ForkPoint(String branch, int version) {
+    }
+
+    /** {@code forkedFrom} is null for a branch on a bare base model. */
     public record BranchView(String id, String baseModel, String baseModelDigest, String baseModelArchitecture, Policy policy, int headVersion,
-                             String headCompositeId, Instant createdAt) {
+                             String headCompositeId, ForkPoint forkedFrom, Instant createdAt) {
     }
 
     public record TaskView(String branch, String name, String institution, List<String> classNames,
@@ -32,11 +37,14 @@ public final class Views {
      * A model card: scores per task, how it was merged, and its lineage down to submissions and
      * institutions. {@code adapters} is every adapter the version contains, in arrival order;
      * {@code added} the submissions this version brought in. {@code taskCoefficients} are a mixture's
-     * weight rows (task → submission → weight): which members serve each task, and how much.
+     * weight rows (task → submission → weight): which members serve each task, and how much. On a
+     * fork, every version's lineage starts at {@code forkedFrom}, whose adapters its version 1 lists
+     * as added.
      */
     public record ModelCard(String branch, int version, int parentVersion, String compositeId, String artifact,
                             String strategy, Map<String, TaskMetrics> metrics, Map<String, Double> coefficients,
                             Map<String, Map<String, Double>> taskCoefficients,
-                            List<AdapterRef> adapters, List<String> added, List<String> institutions, Instant publishedAt) {
+                            List<AdapterRef> adapters, List<String> added, List<String> institutions, ForkPoint forkedFrom,
+                            Instant publishedAt) {
     }
 }

@@ -1,27 +1,36 @@
 package dev.medforge.registry.service;
 
+import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.registry.BaseModel;
 import dev.medforge.registry.Branch;
+import dev.medforge.registry.Composite;
+import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.RegistryException;
 import dev.medforge.registry.Task;
 import dev.medforge.registry.config.RegistryConfig;
+import dev.medforge.registry.mapping.BranchMapper;
 import dev.medforge.registry.mapping.JsonText;
 import dev.medforge.registry.rest.BranchRequests.CreateBranch;
 import dev.medforge.registry.rest.BranchRequests.PolicyRequest;
 import dev.medforge.registry.rest.BranchRequests.RegisterTask;
+import dev.medforge.registry.service.VersionService.PublishedVersion;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
-/** Registers base models, branches and tasks: what operators and institutions set up before submitting. */
+/** Registers base models, branches (new or forked) and tasks: what operators and institutions set up before submitting. */
 @ApplicationScoped
 public class BranchService {
 
@@ -31,15 +40,22 @@ public class BranchService {
         this.config = config;
     }
 
-    /** Creates the branch and, if new, its base model. The same base model id must keep its digest. */
+    /**
+     * Creates the branch and, if new, its base model; or, with {@code fromBranch}, the fork of a
+     * published version. The same base model id must keep its digest.
+     */
     @WithTransaction
     public Uni<Branch> create(CreateBranch request) {
         return Branch.<Branch>findById(request.id()).flatMap(existing -> {
             if (existing != null) {
                 throw RegistryException.conflict("branch '" + request.id() + "' exists already");
             }
-            return BaseModel.<BaseModel>findById(request.baseModel().id());
-        }).flatMap(base -> {
+            return request.fork() ? fork(request) : onBaseModel(request);
+        });
+    }
+
+    private Uni<Branch> onBaseModel(CreateBranch request) {
+        return BaseModel.<BaseModel>findById(request.baseModel().id()).flatMap(base -> {
             if (base != null && !base.digest.equals(request.baseModel().digest())) {
                 throw RegistryException.conflict("base model '" + base.id + "' is registered with digest " + base.digest);
             }
@@ -47,6 +63,35 @@ public class BranchService {
         }).flatMap(base -> newBranch(request, base).persist());
     }
 
+    /**
+     * The fork's version 1 is the source version's composite: the same artifact, metrics, strategy
+     * and coefficients, so the gate judges the fork's next composite against exactly what the
+     * source published. It gets a composite row of its own on the fork, because a composite id is
+     * one version's (model_version.composite_id is unique) and the merge service keys its head
+     * lineages by it. The artifact is referenced, not copied: the store is content-addressed and
+     * never changes a digest's bytes, and the lineage inside the file is already the fork's.
+     */
+    private Uni<Branch> fork(CreateBranch request) {
+        return Branch.<Branch>findById(request.fromBranch()).flatMap(source -> {
+            if (source == null) {
+                throw RegistryException.unknownReference(new FieldError("UNKNOWN_BRANCH", "fromBranch",
+                        "no branch '" + request.fromBranch() + "' to fork"));
+            }
+            return VersionService.published(source.id, request.fromVersion());
+        }).flatMap(published -> {
+            if (published == null) {
+                throw RegistryException.unknownReference(new FieldError("UNKNOWN_VERSION", "fromVersion",
+                        "branch '" + request.fromBranch() + "' has no published version " + request.fromVersion()));
+            }
+            Composite start = forkComposite(request.id(), published);
+            Branch fork = forkBranch(request, published.branch(), start);
+            return fork.<Branch>persist()
+                    .call(() -> start.persist())
+                    .call(() -> firstVersion(fork, start, published.version()).persist())
+                    .call(() -> Task.<Task>list("branchId", published.branch().id)
+                            .flatMap(tasks -> Task.persist(tasks.stream().map(task -> forkTask(fork, task)).toList())));
+        });
+    }
     @WithTransaction
     public Uni<Branch> updatePolicy(String branchId, PolicyRequest policy) {
         return branch(branchId).map(branch -> {
@@ -137,6 +182,73 @@ public class BranchService {
         branch.createdAt = Instant.now();
         applyPolicy(branch, request.policy());
         return branch;
+    }
+
+    private static Branch forkBranch(CreateBranch request, Branch source, Composite start) {
+        Branch fork = new Branch();
+        fork.id = request.id();
+        fork.baseModelId = source.baseModelId;
+        fork.strategy = source.strategy;
+        fork.maxRegression = source.maxRegression;
+        fork.maxNewTaskGap = source.maxNewTaskGap;
+        fork.rankLimit = source.rankLimit;
+        fork.normBound = source.normBound;
+        fork.headVersion = 1;
+        fork.headCompositeId = start.id;
+        fork.forkedFromBranch = source.id;
+        fork.forkedFromVersion = request.fromVersion();
+        fork.createdAt = Instant.now();
+        applyPolicy(fork, request.policy());
+        return fork;
+    }
+
+    /** Every adapter of the source version, as if the fork's version 1 had added them all to the bare base model. */
+    private static Composite forkComposite(String forkId, PublishedVersion source) {
+        Composite composite = new Composite();
+        composite.id = forkCompositeId(forkId, source.composite().id);
+        composite.branchId = forkId;
+        composite.parentVersion = 0;
+        composite.strategy = source.composite().strategy;
+        composite.artifact = source.composite().artifact;
+        composite.coefficients = source.composite().coefficients;
+        composite.taskCoefficients = source.composite().taskCoefficients;
+        composite.adapters = JsonText.write(source.lineage().stream().flatMap(c -> BranchMapper.adaptersOf(c).stream()).toList());
+        composite.createdAt = Instant.now();
+        return composite;
+    }
+
+    private static ModelVersion firstVersion(Branch fork, Composite start, ModelVersion source) {
+        ModelVersion version = new ModelVersion();
+        version.branchId = fork.id;
+        version.number = 1;
+        version.compositeId = start.id;
+        version.artifact = source.artifact;
+        version.strategy = source.strategy;
+        version.metrics = source.metrics;
+        version.publishedAt = fork.createdAt;
+        return version;
+    }
+
+    /** Each task keeps its owner: only that institution may replace the task's adapter on the fork, as on the source. */
+    private static Task forkTask(Branch fork, Task source) {
+        Task task = new Task();
+        task.branchId = fork.id;
+        task.name = source.name;
+        task.institution = source.institution;
+        task.classNames = source.classNames;
+        task.evaluationSuite = source.evaluationSuite;
+        task.createdAt = fork.createdAt;
+        return task;
+    }
+
+    /** Derived from the fork and the source composite, like a merge's id from its inputs. */
+    private static String forkCompositeId(String forkId, String sourceCompositeId) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("fork|" + forkId + "|" + sourceCompositeId).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void applyPolicy(Branch branch, PolicyRequest policy) {

@@ -15,10 +15,12 @@ import java.util.List;
 public class VersionService {
 
     /**
-     * A version with the composite behind it and the composites of every version up to it, oldest
-     * first: each composite records only the adapters it added, so the lineage is their sequence.
+     * A version with its branch, the composite behind it and the composites of every version up to
+     * it, oldest first: each composite records only the adapters it added, so the lineage is their
+     * sequence. A fork's version 1 is a composite that records every adapter of the version it was
+     * forked from.
      */
-    public record PublishedVersion(ModelVersion version, Composite composite, List<Composite> lineage) {
+    public record PublishedVersion(Branch branch, ModelVersion version, Composite composite, List<Composite> lineage) {
     }
 
     @WithSession
@@ -33,13 +35,24 @@ public class VersionService {
 
     @WithSession
     public Uni<PublishedVersion> version(String branchId, int number) {
-        return ModelVersion.<ModelVersion>findById(new ModelVersion.Key(branchId, number)).flatMap(version -> {
-            if (version == null) {
+        return published(branchId, number).map(published -> {
+            if (published == null) {
                 throw RegistryException.notFound("Version", branchId + "/" + number);
             }
-            return Composite.<Composite>find("select c from Composite c, ModelVersion v where v.branchId = ?1 and v.number <= ?2"
-                            + " and c.id = v.compositeId order by v.number", branchId, number).list()
-                    .map(lineage -> new PublishedVersion(version, lineage.get(lineage.size() - 1), lineage));
+            return published;
+        });
+    }
+
+    /** Null when the branch has no such version; in the caller's session, so a transaction can read it too. */
+    static Uni<PublishedVersion> published(String branchId, int number) {
+        return ModelVersion.<ModelVersion>findById(new ModelVersion.Key(branchId, number)).flatMap(version -> {
+            if (version == null) {
+                return Uni.createFrom().nullItem();
+            }
+            return Branch.<Branch>findById(branchId).flatMap(branch -> Composite.<Composite>find(
+                            "select c from Composite c, ModelVersion v where v.branchId = ?1 and v.number <= ?2"
+                                    + " and c.id = v.compositeId order by v.number", branchId, number).list()
+                    .map(lineage -> new PublishedVersion(branch, version, lineage.get(lineage.size() - 1), lineage)));
         });
     }
 }

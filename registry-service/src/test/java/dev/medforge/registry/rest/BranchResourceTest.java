@@ -1,20 +1,40 @@
 package dev.medforge.registry.rest;
 
+import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.CompositeEvaluated.GateDecision;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.testing.ServiceIdentity;
+import dev.medforge.contracts.testing.TopicProbe;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import static dev.medforge.registry.RegistryFixtures.adapter;
+import static dev.medforge.registry.RegistryFixtures.as;
 import static dev.medforge.registry.RegistryFixtures.asGateway;
 import static dev.medforge.registry.RegistryFixtures.DIGEST;
 import static dev.medforge.registry.RegistryFixtures.newBranch;
+import static dev.medforge.registry.RegistryFixtures.registerTask;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.endsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
 class BranchResourceTest {
@@ -144,5 +164,131 @@ class BranchResourceTest {
                 .statusCode(404)
                 .body("title", is("Branch not found"));
         asGateway().get("/internal/branches/{b}/versions/7", newBranch()).then().statusCode(404);
+    }
+
+    /**
+     * Issue 14, fork: {@code git branch} at a tag. The fork at version 2 of a three-version branch
+     * starts with that version's composite as its version 1, keeps each task's owner and the
+     * source's policy except what the request sets, and leaves the source exactly as it was.
+     */
+    @Test
+    void aForkAtVersionTwoStartsFromThatCompositeWithTheTasksAndPolicyAndLeavesTheSourceAlone() {
+        String source = newBranch(Map.of("strategy", "mixture", "maxRegression", 3.0));
+        registerTask(source, "tops", "hospital-a");
+        registerTask(source, "footwear", "hospital-b");
+        AdapterRef tops = adapter("sub-a-" + UUID.randomUUID(), "hospital-a", "tops");
+        AdapterRef footwear = adapter("sub-b-" + UUID.randomUUID(), "hospital-b", "footwear");
+        AdapterRef topsAgain = adapter("sub-a-" + UUID.randomUUID(), "hospital-a", "tops");
+        publish(source, 0, List.of(tops), artifact(1));
+        publish(source, 1, List.of(footwear), artifact(2));
+        publish(source, 2, List.of(topsAgain), artifact(3));
+        JsonPath sourceV2 = asGateway().get("/internal/branches/{b}/versions/2", source).then().statusCode(200).extract().jsonPath();
+        String sourceBefore = asGateway().get("/internal/branches/{b}", source).asString();
+        String sourceVersionsBefore = asGateway().get("/internal/branches/{b}/versions", source).asString();
+
+        String fork = "fork-" + UUID.randomUUID().toString().substring(0, 8);
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("id", fork, "fromBranch", source, "fromVersion", 2, "policy", Map.of("maxRegression", 1.0)))
+                .post("/internal/branches").then()
+                .statusCode(201)
+                .header("Location", endsWith("/internal/branches/" + fork))
+                .body("headVersion", is(1))
+                .body("forkedFrom.branch", is(source))
+                .body("forkedFrom.version", is(2))
+                .body("baseModel", is("vit-tiny-test"))
+                .body("policy.strategy", is("mixture"))
+                .body("policy.maxRegression", is(1.0f))
+                .body("policy.maxNewTaskGap", is(5.0f));
+
+        asGateway().get("/internal/branches/{b}/tasks", fork).then()
+                .statusCode(200)
+                .body("name", contains("footwear", "tops"))
+                .body("institution", contains("hospital-b", "hospital-a"));
+        asGateway().get("/internal/branches/{b}/versions", fork).then().statusCode(200).body("version", contains(1));
+        asGateway().get("/internal/branches/{b}/versions/1", fork).then()
+                .statusCode(200)
+                .body("parentVersion", is(0))
+                .body("artifact", is(artifact(2)))
+                .body("artifact", is(sourceV2.getString("artifact")))
+                .body("strategy", is(sourceV2.getString("strategy")))
+                .body("metrics", is(sourceV2.getMap("metrics")))
+                .body("coefficients", is(sourceV2.getMap("coefficients")))
+                .body("adapters.submissionId", contains(tops.submissionId(), footwear.submissionId()))
+                .body("added", contains(tops.submissionId(), footwear.submissionId()))
+                .body("institutions", contains("hospital-a", "hospital-b"))
+                .body("forkedFrom.branch", is(source))
+                .body("forkedFrom.version", is(2))
+                .body("compositeId", not(sourceV2.getString("compositeId")));
+        String forkComposite = asGateway().get("/internal/branches/{b}/versions/1", fork).path("compositeId");
+        asGateway().get("/internal/branches/{b}", fork).then().body("headCompositeId", is(forkComposite));
+
+        assertEquals(sourceBefore, asGateway().get("/internal/branches/{b}", source).asString());
+        assertEquals(sourceVersionsBefore, asGateway().get("/internal/branches/{b}/versions", source).asString());
+        asGateway().get("/internal/branches/{b}", source).then().body("forkedFrom", nullValue());
+    }
+
+    @Test
+    void aForkOfAnUnknownBranchOrVersionIs422NamingTheFieldAndCreatesNothing() {
+        String source = newBranch();
+        String fork = "fork-" + UUID.randomUUID().toString().substring(0, 8);
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("id", fork, "fromBranch", "no-such-branch", "fromVersion", 1))
+                .post("/internal/branches").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors[0].code", is("UNKNOWN_BRANCH"))
+                .body("errors[0].field", is("fromBranch"))
+                .body("detail", is("no branch 'no-such-branch' to fork"));
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("id", fork, "fromBranch", source, "fromVersion", 1))
+                .post("/internal/branches").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors[0].code", is("UNKNOWN_VERSION"))
+                .body("errors[0].field", is("fromVersion"))
+                .body("detail", is("branch '" + source + "' has no published version 1"));
+        asGateway().get("/internal/branches/{b}", fork).then().statusCode(404);
+    }
+
+    @Test
+    void anIncompleteForkRequestIsRefusedNamingEveryFieldAndOnlyTheGatewayMayFork() {
+        String source = newBranch();
+        Map<String, Object> wrong = new HashMap<>(Map.of("id", "fork-x", "fromVersion", 0,
+                "baseModel", Map.of("id", "vit-tiny-test", "digest", DIGEST, "architecture", "{}")));
+        asGateway().contentType(ContentType.JSON).body(wrong)
+                .post("/internal/branches").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("fromBranch", "fromVersion", "baseModel"))
+                .body("errors.find { it.field == 'fromBranch' }.code", is("REQUIRED"))
+                .body("errors.find { it.field == 'fromVersion' }.code", is("OUT_OF_RANGE"))
+                .body("errors.find { it.field == 'baseModel' }.code", is("NOT_ALLOWED"));
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("id", "fork-x", "fromBranch", source))
+                .post("/internal/branches").then()
+                .statusCode(400)
+                .body("errors.field", contains("fromVersion"))
+                .body("errors[0].code", is("REQUIRED"));
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("id", source, "fromBranch", source, "fromVersion", 1))
+                .post("/internal/branches").then()
+                .statusCode(409);
+        as(ServiceIdentity.MERGE).contentType(ContentType.JSON)
+                .body(Map.of("id", "fork-x", "fromBranch", source, "fromVersion", 1))
+                .post("/internal/branches").then()
+                .statusCode(403).contentType("application/problem+json");
+    }
+
+    private static String artifact(int n) {
+        return "sha256:" + String.format("%02x", n).repeat(32);
+    }
+
+    /** Plays merge and eval: a passing composite adding {@code adapters} on top of {@code parent}, awaited until it is the head. */
+    private static void publish(String branch, int parent, List<AdapterRef> adapters, String artifact) {
+        Map<String, Double> weights = new HashMap<>();
+        adapters.forEach(a -> weights.put(a.submissionId(), 0.5 + parent / 10.0));
+        Map<String, TaskMetrics> metrics = new HashMap<>();
+        adapters.forEach(a -> metrics.put(a.task(), new TaskMetrics(0.8 + parent / 100.0, 0.9, 2000)));
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
+                parent, "mixture", artifact, adapters, weights, metrics, Map.of(), Map.of(), new GateDecision(true, List.of()))));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(parent + 1)));
     }
 }
