@@ -59,8 +59,11 @@ public class BranchResource {
 
     @POST
     @RolesAllowed(Caller.OPERATOR)
-    @Operation(summary = "Register a branch and its base model",
-            description = "Role operator. Body: {id, baseModel: {id, digest, architecture}, policy: {strategy, maxRegression, maxNewTaskGap, rankLimit, normBound}}.")
+    @Operation(summary = "Register a branch on a base model, or fork a published version",
+            description = "Role operator. Body: {id, baseModel: {id, digest, architecture}, policy: {strategy, maxRegression, maxNewTaskGap, "
+                    + "rankLimit, normBound}}; or, to fork, {id, fromBranch, fromVersion, policy} without baseModel: the version's "
+                    + "composite becomes the new branch's version 1, with the source's base model, tasks and owners, and its policy "
+                    + "where the body sets none. 422 naming fromBranch or fromVersion when that branch or version does not exist.")
     public Uni<Response> create(JsonNode request) {
         return registry.createBranch(request).map(branch -> Response
                 .created(URI.create("/api/v1/branches/" + branch.path("id").asText()))

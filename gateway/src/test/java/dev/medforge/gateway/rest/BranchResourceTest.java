@@ -29,6 +29,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.is;
@@ -175,6 +176,47 @@ class BranchResourceTest {
         given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/1...9", branch).then()
                 .statusCode(404).contentType("application/problem+json");
         given().get("/api/v1/branches/{b}/versions/1...2", branch).then().statusCode(401);
+    }
+
+    /** Issue 14: {@code git branch} at a tag, forwarded to the registry, for operators only. */
+    @Test
+    void theOperatorForksAPublishedVersionAndOthersMayNot() throws IOException {
+        String source = GatewayFixtures.newBranch();
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "classNames", List.of("one", "two"), "evaluationSuite", GatewayFixtures.DIGEST))
+                .post("/api/v1/branches/{b}/tasks", source).then()
+                .statusCode(201);
+        AdapterRef tops = new AdapterRef("sub-a-" + UUID.randomUUID(), "hospital-a", "tops", GatewayFixtures.DIGEST,
+                GatewayFixtures.DIGEST, GatewayFixtures.DIGEST);
+        publish(source, 0, "fusion", List.of(tops), Map.of(tops.submissionId(), 1.0), Map.of("tops", new TaskMetrics(0.91, 0.97, 2000)));
+        String viewer = KeycloakTokens.userToken("viewer");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions", source).then().body("version", hasItem(1)));
+
+        String fork = "fork-" + UUID.randomUUID().toString().substring(0, 8);
+        String ops = KeycloakTokens.userToken("ops");
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType(ContentType.JSON)
+                .body(Map.of("id", fork, "fromBranch", source, "fromVersion", 1))
+                .post("/api/v1/branches").then()
+                .statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(ops).contentType(ContentType.JSON)
+                .body(Map.of("id", fork, "fromBranch", source, "fromVersion", 2))
+                .post("/api/v1/branches").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors[0].code", is("UNKNOWN_VERSION"))
+                .body("errors[0].field", is("fromVersion"));
+        given().auth().oauth2(ops).contentType(ContentType.JSON)
+                .body(Map.of("id", fork, "fromBranch", source, "fromVersion", 1))
+                .post("/api/v1/branches").then()
+                .statusCode(201)
+                .header("Location", endsWith("/api/v1/branches/" + fork))
+                .body("headVersion", is(1))
+                .body("forkedFrom.branch", is(source));
+        given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/1", fork).then()
+                .statusCode(200)
+                .body("forkedFrom.version", is(1))
+                .body("adapters.submissionId", contains(tops.submissionId()))
+                .body("metrics.tops.accuracy", is(0.91f));
     }
 
     private static void publish(String branch, int parent, String strategy, List<AdapterRef> adapters, Map<String, Double> coefficients,
