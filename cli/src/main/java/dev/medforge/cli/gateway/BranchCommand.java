@@ -7,23 +7,37 @@ import dev.medforge.ml.model.BaseModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code medforge branch ...}: branches and their base models. */
 @Command(name = "branch", description = "Create and list branches.", subcommands = {BranchCommand.Create.class, BranchCommand.ListBranches.class})
 public final class BranchCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Register a branch on a base model (operator): uploads the base's weights, then posts the branch with"
-                    + " its architecture and policy.")
+            description = "Register a branch (operator): on a base model, whose weights it uploads first, or with --from as the fork"
+                    + " of a published version, whose composite becomes the new branch's version 1 with the source's tasks and policy.")
     static final class Create extends GatewayVerb {
 
         @Option(names = "--branch", required = true, description = "new branch id")
         String branch;
 
-        @Option(names = "--base", required = true, paramLabel = "DIR", description = "base model directory from 'base pretrain'")
-        Path base;
+        @ArgGroup(multiplicity = "1")
+        Start start;
+
+        /** A branch starts on a base model or from another branch's version, never both. */
+        static final class Start {
+
+            @Option(names = "--base", paramLabel = "DIR", description = "base model directory from 'base pretrain'")
+            Path base;
+
+            @Option(names = "--from", paramLabel = "BRANCH@VERSION", converter = ForkPoint.Parser.class,
+                    description = "fork this published version, e.g. main@2; policy options left out keep the source's")
+            ForkPoint from;
+        }
 
         @Option(names = "--strategy", description = "fusion, mixture or fallback (registry default when left out)")
         String strategy;
@@ -36,12 +50,7 @@ public final class BranchCommand {
 
         @Override
         public Integer call() throws IOException {
-            BaseModel model = load(base);
-            Path weights = base.resolve(BaseModel.WEIGHTS_FILE);
             ObjectNode request = GatewayClient.JSON.createObjectNode().put("id", branch);
-            request.putObject("baseModel")
-                    .put("id", model.config().id())
-                    .put("architecture", Files.readString(base.resolve(BaseModel.ARCHITECTURE_FILE)));
             ObjectNode policy = request.putObject("policy");
             if (strategy != null) {
                 policy.put("strategy", strategy);
@@ -54,14 +63,26 @@ public final class BranchCommand {
             }
             Output out = out();
             GatewayClient client = gateway.client();
-            String digest = client.uploadArtifact(weights, new UploadProgress(out.err(), "base weights"));
-            ((ObjectNode) request.get("baseModel")).put("digest", digest);
+            if (start.from != null) {
+                request.put("fromBranch", start.from.branch()).put("fromVersion", start.from.version());
+            } else {
+                BaseModel model = load(start.base);
+                ObjectNode baseModel = request.putObject("baseModel")
+                        .put("id", model.config().id())
+                        .put("architecture", Files.readString(start.base.resolve(BaseModel.ARCHITECTURE_FILE)));
+                baseModel.put("digest", client.uploadArtifact(start.base.resolve(BaseModel.WEIGHTS_FILE),
+                        new UploadProgress(out.err(), "base weights")));
+            }
             JsonNode created = client.postJson("/api/v1/branches", request);
             if (json) {
                 out.json(created);
-            } else {
-                out.line("created branch %s on base %s@%s (strategy %s)", created.path("id").asText(), model.config().id(), digest,
+            } else if (start.from != null) {
+                out.line("created branch %s as a fork of %s@%d: head v%d, strategy %s", created.path("id").asText(),
+                        start.from.branch(), start.from.version(), created.path("headVersion").asInt(),
                         created.path("policy").path("strategy").asText());
+            } else {
+                out.line("created branch %s on base %s@%s (strategy %s)", created.path("id").asText(), created.path("baseModel").asText(),
+                        created.path("baseModelDigest").asText(), created.path("policy").path("strategy").asText());
             }
             return 0;
         }
@@ -73,6 +94,23 @@ public final class BranchCommand {
             } catch (IOException e) {
                 throw CliException.usage("--base " + dir + " is not a base model directory (" + BaseModel.WEIGHTS_FILE + " and "
                         + BaseModel.ARCHITECTURE_FILE + "): " + e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --from BRANCH@VERSION}: the published version a fork starts from. */
+    record ForkPoint(String branch, int version) {
+
+        static final class Parser implements ITypeConverter<ForkPoint> {
+            @Override
+            public ForkPoint convert(String value) {
+                int at = value.lastIndexOf('@');
+                String number = at < 0 ? "" : value.substring(at + 1);
+                if (at < 1 || !number.matches("[1-9][0-9]{0,8}")) {
+                    throw new TypeConversionException("'" + value + "' is not BRANCH@VERSION (a branch id, '@' and a published"
+                            + " version number from 1), e.g. main@2");
+                }
+                return new ForkPoint(value.substring(0, at), Integer.parseInt(number));
             }
         }
     }
@@ -89,8 +127,10 @@ public final class BranchCommand {
                 return 0;
             }
             for (JsonNode b : branches) {
-                out.line("%-24s head v%-3d strategy %-9s base %s", b.path("id").asText(), b.path("headVersion").asInt(),
-                        b.path("policy").path("strategy").asText(), b.path("baseModel").asText());
+                JsonNode fork = b.path("forkedFrom");
+                out.line("%-24s head v%-3d strategy %-9s base %s%s", b.path("id").asText(), b.path("headVersion").asInt(),
+                        b.path("policy").path("strategy").asText(), b.path("baseModel").asText(),
+                        fork.isObject() ? "  forked from " + fork.path("branch").asText() + "@" + fork.path("version").asInt() : "");
             }
             return 0;
         }

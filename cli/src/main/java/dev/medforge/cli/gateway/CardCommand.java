@@ -22,6 +22,10 @@ public final class CardCommand extends GatewayVerb {
         out.line("%s v%d (parent v%d), %s, published %s", card.path("branch").asText(), card.path("version").asInt(),
                 card.path("parentVersion").asInt(), card.path("strategy").asText(), card.path("publishedAt").asText());
         out.line("artifact %s", card.path("artifact").asText());
+        JsonNode fork = card.path("forkedFrom");
+        if (fork.isObject()) {
+            out.line("forked from %s@%d", fork.path("branch").asText(), fork.path("version").asInt());
+        }
         card.path("metrics").properties().forEach(m -> out.line("  %-12s accuracy %.4f  auc %.4f  n %d", m.getKey(),
                 m.getValue().path("accuracy").asDouble(), m.getValue().path("auc").asDouble(), m.getValue().path("n").asInt()));
         for (JsonNode a : card.path("adapters")) {

@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.artifacts.ArtifactDigest;
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.testing.ServiceIdentity;
+import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.distill.DistilledSetIO;
 import dev.medforge.ml.model.BaseModel;
@@ -16,8 +22,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +90,49 @@ class BranchAndTaskTest {
 
         Cli.Result wrongDir = cli.run("viewer", "branch", "create", "--branch", newBranchId(), "--base", dir.resolve("nothing").toString());
         assertEquals(2, wrongDir.exit(), wrongDir.toString());
+    }
+
+    /** Issue 14: {@code --from B@V} forks a published version; a malformed one is a usage error naming the option. */
+    @Test
+    void theOperatorForksAPublishedVersionAndAMalformedFromIsAUsageError() throws Exception {
+        String source = PipelineFixtures.newBranch(GatewayStack.store(), GatewayStack.registryUrl());
+        String artifact = GatewayStack.store().put(("composite of " + source).getBytes(StandardCharsets.UTF_8)).toString();
+        String submission = "sub-" + UUID.randomUUID();
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("cli-test", new CompositeEvaluated("c-" + UUID.randomUUID(),
+                source, 0, "fusion", artifact, List.of(new AdapterRef(submission, "hospital-a", "tops", artifact, artifact, artifact)),
+                Map.of(submission, 1.0), Map.of("tops", new TaskMetrics(0.91, 0.97, 100)), Map.of(), Map.of(),
+                new CompositeEvaluated.GateDecision(true, List.of()))));
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (registry("/internal/branches/" + source).path("headVersion").asInt() < 1) {
+            assertTrue(System.currentTimeMillis() < deadline, "version 1 of " + source + " not published in 90 s");
+            Thread.sleep(200);
+        }
+        assertEquals(0, cli.login("ops").exit());
+
+        String fork = newBranchId();
+        Cli.Result forked = cli.run("ops", "branch", "create", "--branch", fork, "--from", source + "@1", "--max-regression", "0.5");
+        assertEquals(0, forked.exit(), forked.toString());
+        assertEquals("created branch " + fork + " as a fork of " + source + "@1: head v1, strategy fusion", forked.line());
+        JsonNode registered = registry("/internal/branches/" + fork);
+        assertEquals(source, registered.at("/forkedFrom/branch").asText());
+        assertEquals(0.5, registered.at("/policy/maxRegression").asDouble(), 1e-9);
+        assertEquals(artifact, registry("/internal/branches/" + fork + "/versions/1").path("artifact").asText());
+        assertEquals("hospital-a", task(fork, "tops").path("institution").asText());
+        Cli.Result list = cli.run("ops", "branch", "list");
+        assertTrue(list.out().contains("forked from " + source + "@1"), list.toString());
+
+        for (String malformed : List.of(source, source + "@", "@1", source + "@0", source + "@two")) {
+            Cli.Result refused = cli.run("ops", "branch", "create", "--branch", newBranchId(), "--from", malformed);
+            assertEquals(2, refused.exit(), refused.toString());
+            assertTrue(refused.err().contains("--from") && refused.err().contains("BRANCH@VERSION"), refused.toString());
+        }
+        Cli.Result unknown = cli.run("ops", "branch", "create", "--branch", newBranchId(), "--from", source + "@9");
+        assertEquals(4, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("HTTP 422") && unknown.err().contains("UNKNOWN_VERSION fromVersion"), unknown.toString());
+        Path base = dir.resolve("base");
+        PipelineFixtures.BASE.save(base);
+        Cli.Result both = cli.run("ops", "branch", "create", "--branch", newBranchId(), "--from", source + "@1", "--base", base.toString());
+        assertEquals(2, both.exit(), both.toString());
     }
 
     @Test
