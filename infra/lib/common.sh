@@ -87,8 +87,13 @@ http_get() {
   printf '%s\n%s\n' "${status:-000}" "$(printf '%s' "$resp" | tr -d '\r' | sed '1,/^$/d')"
 }
 
-# http_status URL: prints only the status code.
-http_status() { http_get "$1" | head -n1; }
+# http_status URL: prints only the status code. Not `http_get | head -n1`: head exits after one
+# line, http_get's next write then dies of SIGPIPE, and with pipefail that fails the caller.
+http_status() {
+  local out
+  out=$(http_get "$1")
+  echo "${out%%$'\n'*}"
+}
 
 # ---------------------------------------------------------------------------- processes
 # A pid file holds "PID STARTTIME" (field 22 of /proc/PID/stat), so a recycled pid is never
@@ -117,7 +122,9 @@ recorded_pid() {
   [[ -n "$pid" ]] || return 1
   [[ -d "/proc/$pid" ]] || return 1
   [[ "$(proc_starttime "$pid")" == "$start" ]] || return 1
-  [[ "$(stat_field "$pid" 3)" != "Z" ]] || return 1
+  # Empty when the process was reaped since the line above.
+  local state; state=$(stat_field "$pid" 3)
+  [[ -n "$state" && "$state" != "Z" ]] || return 1
   echo "$pid"
 }
 

@@ -108,11 +108,13 @@ ensure_services() {
   while read -r name module port; do
     wait_service "$name" "$port"
   done < <(service_table "$workers")
+  start_supervisor
 }
 
 stop_services() {
   local workers=1 name module port
   [[ -f "$MERGE_WORKERS_FILE" ]] && workers=$(cat "$MERGE_WORKERS_FILE")
+  stop_supervisor
   # Reverse start order: the gateway first.
   while read -r name module port; do
     stop_daemon "$name" "${MEDFORGE_STOP_TIMEOUT:-30}"
@@ -125,10 +127,11 @@ stop_services() {
     stop_daemon "$name" "${MEDFORGE_STOP_TIMEOUT:-30}"
   done
   rm -f "$MERGE_WORKERS_FILE"
+  rm -rf "$RESTART_DIR"
 }
 
 status_services() {
-  local workers=1 rc=0 name module port pid who state out
+  local workers=1 rc=0 name module port pid who state out live restarts
   [[ -f "$MERGE_WORKERS_FILE" ]] && workers=$(cat "$MERGE_WORKERS_FILE")
   while read -r name module port; do
     who="not started by ./medforge"
@@ -137,16 +140,18 @@ status_services() {
       who="pid $pid, $(rss_mb "$pid") MB RSS"
       STACK_RSS_KB=$(( ${STACK_RSS_KB:-0} + $(rss_kb "$pid") ))
     fi
+    restarts=$(restarts_note "$name")
+    live=$(http_status "$(service_health_url "$port" live)")
     out=$(http_get "$(service_health_url "$port" ready)")
     state=$(head -n1 <<<"$out")
-    if [[ "$state" == 200 ]]; then
-      status_line "$name" UP "127.0.0.1:$port ($who)"
+    if [[ "$state" == 200 && "$live" == 200 ]]; then
+      status_line "$name" UP "127.0.0.1:$port live and ready ($who$restarts)"
     elif [[ "$state" == 000 ]]; then
-      status_line "$name" DOWN "nothing answers on 127.0.0.1:$port ($who); log: $LOG_DIR/$name.log"; rc=1
+      status_line "$name" DOWN "nothing answers on 127.0.0.1:$port ($who$restarts); log: $LOG_DIR/$name.log"; rc=1
     else
       local down
       down=$(tail -n +2 <<<"$out" | tr -d '\n' | grep -o '"name" *: *"[^"]*", *"status" *: *"DOWN"' | sed 's/"name" *: *"\([^"]*\)".*/\1/' | paste -sd, -) || true
-      status_line "$name" DOWN "127.0.0.1:$port readiness $state${down:+ (down: $down)} ($who); log: $LOG_DIR/$name.log"; rc=1
+      status_line "$name" DOWN "127.0.0.1:$port liveness $live, readiness $state${down:+ (down: $down)} ($who$restarts); log: $LOG_DIR/$name.log"; rc=1
     fi
   done < <(service_table "$workers")
   return $rc
