@@ -286,6 +286,55 @@ class PipelineTest {
     }
 
     /**
+     * Issue 14, fork: a branch is forked at version 2 (the registry call the gateway makes for the
+     * operator), and hospital-c submits to the fork. The merge worker builds on the fork's head,
+     * the source's version 2 composite, so the fork's version 2 holds the source's two adapters and
+     * the new one; the source's branch, versions and announcements stay exactly as they were.
+     */
+    @Test
+    void aSubmissionToAForkAtVersionTwoMergesOntoThatCompositeAndTheSourceIsUnchanged() throws Exception {
+        String source = fashion3Branch();
+        List<AdapterSubmitted> sourceSubmissions = threeInstitutions(source, 901).subList(0, 2);
+        List<String> sourceIds = sourceSubmissions.stream().map(AdapterSubmitted::submissionId).toList();
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            for (int i = 0; i < sourceSubmissions.size(); i++) {
+                int version = i + 1;
+                TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", sourceSubmissions.get(i)));
+                published.awaitEvent(ModelPublished.class, p -> p.branch().equals(source) && p.version() == version, WAIT);
+            }
+            String sourceBefore = given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}", source).asString();
+            String sourceVersionsBefore = given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions", source)
+                    .asString();
+
+            String fork = "fork-" + UUID.randomUUID().toString().substring(0, 8);
+            given().auth().oauth2(GATEWAY.token()).contentType(ContentType.JSON)
+                    .body(Map.of("id", fork, "fromBranch", source, "fromVersion", 2))
+                    .post(registry + "/internal/branches")
+                    .then().statusCode(201).body("headVersion", org.hamcrest.Matchers.is(1));
+            AdapterSubmitted garments = submission("hospital-c", fork, TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, 903));
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", garments));
+
+            ModelPublished forkV2 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(fork), WAIT).data();
+            assertEquals(2, forkV2.version());
+            assertEquals(List.of(garments.submissionId()), forkV2.submissionIds());
+            List<String> expected = new ArrayList<>(sourceIds);
+            expected.add(garments.submissionId());
+            assertEquals(expected, lineage(forkV2.artifact()), "the fork's version 2 is built on the source's version 2");
+            assertEquals(Set.of("tops", "footwear", "garments"), forkV2.metrics().keySet());
+            given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions/2", fork).then()
+                    .statusCode(200)
+                    .body("parentVersion", org.hamcrest.Matchers.is(1))
+                    .body("forkedFrom.branch", org.hamcrest.Matchers.is(source))
+                    .body("adapters.submissionId", contains(expected.toArray()));
+
+            assertEquals(List.of(1, 2), publishedVersions(published, source), "nothing more was announced for the source");
+            assertEquals(sourceBefore, given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}", source).asString());
+            assertEquals(sourceVersionsBefore, given().auth().oauth2(GATEWAY.token())
+                    .get(registry + "/internal/branches/{b}/versions", source).asString());
+        }
+    }
+
+    /**
      * Issue 11, the registry drill: three institutions submit; as soon as the first adapter is
      * validated the registry is killed (SIGKILL) and kept down for 15 s, so ingest, merge and eval
      * all meet it gone. Before, merge dead-lettered what it could not ask the registry about, and
