@@ -34,6 +34,13 @@ public interface GatewayConfig {
     @WithDefault("merge-workers")
     String mergeWorkersGroup();
 
+    /**
+     * Compacted topic of the DLQ records already replayed, keyed by DLQ topic, partition and offset.
+     * The gateway has no database, and gateways come and go: the broker is what all of them share.
+     */
+    @WithDefault("medforge.dlq.replayed")
+    String dlqReplayedTopic();
+
     Webhooks webhooks();
 
     interface Webhooks {

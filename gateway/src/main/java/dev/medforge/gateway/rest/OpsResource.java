@@ -1,15 +1,22 @@
 package dev.medforge.gateway.rest;
 
 import dev.medforge.gateway.Caller;
+import dev.medforge.gateway.DeadLetterQueue;
+import dev.medforge.gateway.DeadLetterReplay;
 import dev.medforge.gateway.MergeWorkers;
+import dev.medforge.gateway.service.DeadLetterService;
 import dev.medforge.gateway.service.MergeWorkerService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
@@ -18,9 +25,11 @@ import java.util.concurrent.TimeoutException;
 public class OpsResource {
 
     private final MergeWorkerService mergeWorkers;
+    private final DeadLetterService deadLetters;
 
-    OpsResource(MergeWorkerService mergeWorkers) {
+    OpsResource(MergeWorkerService mergeWorkers, DeadLetterService deadLetters) {
         this.mergeWorkers = mergeWorkers;
+        this.deadLetters = deadLetters;
     }
 
     @GET
@@ -29,5 +38,28 @@ public class OpsResource {
     @Operation(summary = "The merge workers' consumer group: members, their partitions and lag", description = "Role operator.")
     public MergeWorkers mergeWorkers() throws InterruptedException, ExecutionException, TimeoutException {
         return mergeWorkers.describe();
+    }
+
+    @GET
+    @Path("/dlq")
+    @RolesAllowed(Caller.OPERATOR)
+    @Operation(summary = "The records on a pipeline topic's DLQ, optionally those naming one submission",
+            description = "Role operator. topic is a pipeline topic (not its .dlq); each record with its offset, reason"
+                    + " header and, if it decodes, its event id and type.")
+    public DeadLetterQueue deadLetters(@QueryParam("topic") String topic, @QueryParam("submission") String submission) {
+        return deadLetters.list(topic, Optional.ofNullable(submission));
+    }
+
+    @POST
+    @Path("/dlq/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Caller.OPERATOR)
+    @Operation(summary = "Send a DLQ's records back to their topic, once each",
+            description = "Role operator. Body {\"topic\": T, \"submission\": ID (optional)}. Records already replayed, and"
+                    + " records that are not events of the topic's type, are skipped with the reason.")
+    public DeadLetterReplay replay(DeadLetterReplay.Request request) {
+        Optional<DeadLetterReplay.Request> body = Optional.ofNullable(request);
+        return deadLetters.replay(body.map(DeadLetterReplay.Request::topic).orElse(null),
+                body.map(DeadLetterReplay.Request::submission));
     }
 }

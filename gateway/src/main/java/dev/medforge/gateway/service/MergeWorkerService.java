@@ -2,15 +2,12 @@ package dev.medforge.gateway.service;
 
 import dev.medforge.gateway.MergeWorkers;
 import dev.medforge.gateway.config.GatewayConfig;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Comparator;
 import java.util.List;
@@ -30,10 +27,9 @@ public class MergeWorkerService {
     private final Admin admin;
     private final String group;
 
-    MergeWorkerService(GatewayConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    MergeWorkerService(GatewayConfig config, Admin admin) {
         this.group = config.mergeWorkersGroup();
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "gateway-ops"));
+        this.admin = admin;
     }
 
     public MergeWorkers describe() throws InterruptedException, ExecutionException, TimeoutException {
@@ -64,10 +60,5 @@ public class MergeWorkerService {
     private static MergeWorkers.PartitionLag lag(TopicPartition tp, OffsetAndMetadata committed, long end) {
         long offset = committed == null ? -1 : committed.offset();
         return new MergeWorkers.PartitionLag(tp.topic(), tp.partition(), offset, end, Math.max(0, end - Math.max(offset, 0)));
-    }
-
-    @PreDestroy
-    void close() {
-        admin.close();
     }
 }

@@ -1,0 +1,23 @@
+package dev.medforge.gateway;
+
+import java.util.List;
+
+/** What one replay of a DLQ sent back to its topic, and what it left and why. */
+public record DeadLetterReplay(String topic, String deadLetterTopic, List<Replayed> replayed, List<Skipped> skipped) {
+
+    /** The body of {@code POST /api/v1/ops/dlq/replay}: the topic whose DLQ to replay, optionally one submission's records only. */
+    public record Request(String topic, String submission) {
+    }
+
+    /** DLQ record {@code partition}/{@code offset}, now at {@code replayedAs} ({@code topic/partition/offset}). */
+    public record Replayed(int partition, long offset, String eventId, List<String> submissionIds, String replayedAs) {
+    }
+
+    /**
+     * @param reason {@code ALREADY_REPLAYED} (an earlier replay sent it, or this one sent the same
+     *               event from another DLQ record) or {@code MALFORMED} (not an event of the topic's
+     *               type: it would only be dead-lettered again)
+     */
+    public record Skipped(int partition, long offset, String eventId, String reason, String detail) {
+    }
+}
