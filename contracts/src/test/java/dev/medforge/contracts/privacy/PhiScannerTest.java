@@ -54,7 +54,13 @@ class PhiScannerTest {
             "born on March 3rd 1961",
             "born 3 March, 1961",
             "date of birth: 3rd of mar 1961",
-            "patient name: Jane"})
+            "patient name: Jane",
+            "\u041cRN: A1234567",
+            "p\u0430tient n\u0430me: Jane",
+            "\u0434ob 04/12/1961 and d\u03bfb 04/12/1961",
+            "MRN is four five six seven eight",
+            "call five five five, one two three, four five six seven",
+            "patient one-two-three four-five six-seven-eight-nine excluded"})
     void identifiersAreFound(String text) {
         List<FieldError> found = PhiScanner.scan("manifest", JSON.createObjectNode().put("description", text));
 
@@ -74,7 +80,10 @@ class PhiScannerTest {
             "tops classifier, 3 epochs",
             "lr @ 0.001, weight decay 1e-4",
             "base sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            "peft 0.20.0 on distilbert-base-uncased, megatron.core"})
+            "peft 0.20.0 on distilbert-base-uncased, megatron.core",
+            "one of two tasks, three epochs each",
+            "someone two three times",
+            "\u0442\u0440\u0435\u043d\u0438\u0440\u043e\u0432\u043a\u0430 \u043d\u0430 3 \u044d\u043f\u043e\u0445\u0438"})
     void ordinaryTrainingNotesPass(String text) {
         JsonNode manifest = JSON.valueToTree(java.util.Map.of("description", text, "nested", java.util.Map.of("list", List.of(text))));
 
@@ -158,5 +167,7 @@ class PhiScannerTest {
     @Test
     void normalisingFoldsDisguisesToWhatAReaderSees() {
         assertEquals("123-45 6789 a@b", PhiScanner.normalise("１２３\u2011４５\u00a0\u200b6789 a＠b"));
+        assertEquals("MPH po", PhiScanner.normalise("\u041c\u0420\u041d \u0440\u03bf"), "Cyrillic and Greek look-alikes");
+        assertEquals("mrn 45678, then one or two", PhiScanner.normalise("mrn Four five six seven eight, then one or two"));
     }
 }
