@@ -4,6 +4,7 @@ import dev.medforge.cli.ml.AdapterCommand;
 import dev.medforge.cli.ml.BaseCommand;
 import dev.medforge.cli.ml.BenchCommand;
 import dev.medforge.cli.ml.DistillCommand;
+import dev.medforge.cli.ml.PrivacyCommand;
 import dev.medforge.cli.demo.DemoCommand;
 import dev.medforge.cli.gateway.BranchCommand;
 import dev.medforge.cli.gateway.CardCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "medforge 0.1.0",
         description = "Build, distil and submit LoRA adapters to a MedForge branch, and follow what becomes of them.",
-        subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class, PrivacyCommand.class,
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
             CardCommand.class, DiffCommand.class, PullCommand.class, DemoCommand.class})

@@ -1,6 +1,7 @@
 package dev.medforge.ml.distill;
 
 import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.privacy.MembershipAudit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,10 +12,30 @@ import java.util.Random;
  * nearest real image, and the ratio of that distance to the typical (median) distance between a
  * real image and its nearest other real image. A ratio well below 1 means a synthetic image is
  * closer to some patient's image than real images are to each other: a memorisation warning.
+ *
+ * <p>Schema versions of {@code privacy-report.json}: 1 holds the ratios alone (a file without
+ * {@code schemaVersion} reads as 1); 2 adds {@code membershipAudit}, the attacks' AUCs
+ * ({@link MembershipAudit}).
  */
-public record PrivacyReport(double typicalRealNearestNeighbour, int realSampled, double minRatio, List<Entry> images) {
+public record PrivacyReport(double typicalRealNearestNeighbour, int realSampled, double minRatio, List<Entry> images,
+                            MembershipAudit membershipAudit, int schemaVersion) {
+
+    public static final int WITH_AUDIT = 2;
 
     public record Entry(int index, int label, double nearestRealDistance, double ratio) { }
+
+    public PrivacyReport {
+        schemaVersion = schemaVersion == 0 ? 1 : schemaVersion;
+    }
+
+    /** A version-1 report: the ratios, no audit. */
+    public PrivacyReport(double typicalRealNearestNeighbour, int realSampled, double minRatio, List<Entry> images) {
+        this(typicalRealNearestNeighbour, realSampled, minRatio, images, null, 1);
+    }
+
+    public PrivacyReport withAudit(MembershipAudit audit) {
+        return new PrivacyReport(typicalRealNearestNeighbour, realSampled, minRatio, images, audit, WITH_AUDIT);
+    }
 
     public static PrivacyReport compute(LabeledImages synthetic, LabeledImages real, int realSample, long seed) {
         int d = real.imageSize();
