@@ -11,6 +11,7 @@ import dev.medforge.cli.gateway.CardCommand;
 import dev.medforge.cli.gateway.DiffCommand;
 import dev.medforge.cli.gateway.LoginCommand;
 import dev.medforge.cli.gateway.LogoutCommand;
+import dev.medforge.cli.gateway.OpsCommand;
 import dev.medforge.cli.gateway.PullCommand;
 import dev.medforge.cli.gateway.StatusCommand;
 import dev.medforge.cli.gateway.SubmitCommand;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class, PrivacyCommand.class,
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
-            CardCommand.class, DiffCommand.class, PullCommand.class, DemoCommand.class})
+            CardCommand.class, DiffCommand.class, PullCommand.class, OpsCommand.class, DemoCommand.class})
 public final class MedforgeCommand implements Runnable {
 
     /** Documented exit codes, shared by every subcommand. */
