@@ -28,12 +28,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "medforge",
         mixinStandardHelpOptions = true,
-        version = "medforge 0.1.0",
+        versionProvider = ManifestVersion.class,
         description = "Build, distil and submit LoRA adapters to a MedForge branch, and follow what becomes of them.",
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class, PrivacyCommand.class,
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
-            CardCommand.class, DiffCommand.class, PullCommand.class, OpsCommand.class, DemoCommand.class})
+            CardCommand.class, DiffCommand.class, PullCommand.class, OpsCommand.class, DemoCommand.class, CompletionCommand.class})
 public final class MedforgeCommand implements Runnable {
 
     /** Documented exit codes, shared by every subcommand. */

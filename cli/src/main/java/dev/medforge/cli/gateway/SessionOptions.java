@@ -2,7 +2,7 @@ package dev.medforge.cli.gateway;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Where to sign in and where the signed-in session is kept: every command that needs a token has these. */
@@ -16,7 +16,7 @@ public final class SessionOptions {
             description = "name of the cached sign-in to use; env MEDFORGE_PROFILE, default ${DEFAULT-VALUE}")
     String profile;
 
-    @Option(names = "--config-dir", description = "where tokens are cached; env MEDFORGE_CONFIG_DIR, default ~/.config/medforge")
+    @Option(names = "--config-dir", description = "where tokens are cached; env MEDFORGE_CONFIG_DIR, default $XDG_CONFIG_HOME/medforge or ~/.config/medforge")
     Path configDir;
 
     URI issuer() {
@@ -28,9 +28,17 @@ public final class SessionOptions {
     }
 
     TokenCache cache() {
-        Path dir = configDir != null ? configDir
-                : Optional.ofNullable(System.getenv("MEDFORGE_CONFIG_DIR")).map(Path::of)
-                        .orElse(Path.of(System.getProperty("user.home"), ".config", "medforge"));
-        return new TokenCache(dir, profile);
+        return new TokenCache(configDir != null ? configDir : defaultConfigDir(System.getenv(), System.getProperty("user.home")), profile);
+    }
+
+    /** MEDFORGE_CONFIG_DIR, else the XDG base directory rule: $XDG_CONFIG_HOME when set and absolute, else ~/.config. */
+    static Path defaultConfigDir(Map<String, String> env, String home) {
+        String own = env.get("MEDFORGE_CONFIG_DIR");
+        if (own != null && !own.isBlank()) {
+            return Path.of(own);
+        }
+        String xdg = env.get("XDG_CONFIG_HOME");
+        Path base = xdg != null && Path.of(xdg).isAbsolute() ? Path.of(xdg) : Path.of(home, ".config");
+        return base.resolve("medforge");
     }
 }
