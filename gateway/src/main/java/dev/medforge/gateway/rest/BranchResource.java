@@ -14,14 +14,17 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.io.IOException;
@@ -29,6 +32,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /** Branches, their policy and tasks, and the published versions subscribers download. */
 @Path("/api/v1/branches")
@@ -124,16 +128,55 @@ public class BranchResource {
     @Path("/{branch}/versions/{version}/artifact")
     @Produces({MediaType.APPLICATION_OCTET_STREAM, "application/problem+json"})
     @RolesAllowed(Caller.SUBSCRIBER)
-    @Operation(summary = "Download a version's model", description = "Role subscriber. `Digest` (RFC 3230, sha-256) and "
-            + "`ETag` (sha256:<hex>) name the content; the store checks the bytes against their digest before serving.")
-    public Response artifact(@PathParam("branch") String branch, @PathParam("version") int version) throws IOException {
+    @Operation(summary = "Download a version's model", description = "Role subscriber. `Repr-Digest` (RFC 9530, sha-256), "
+            + "`Digest` (RFC 3230, kept for one release) and `ETag` (sha256:<hex>) name the content; the store checks the bytes "
+            + "against their digest before serving. `If-None-Match` with the ETag answers 304; `Range: bytes=N-M` (one range, "
+            + "`If-Range` honoured) answers 206 with that part, or 416 when it lies outside the file.")
+    public Response artifact(@PathParam("branch") String branch, @PathParam("version") int version,
+                             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @HeaderParam("Range") String range,
+                             @HeaderParam("If-Range") String ifRange) throws IOException {
         ArtifactDigest digest = ArtifactDigest.parse(registry.version(branch, version).await().atMost(REGISTRY_TIMEOUT)
                 .path("artifact").asText());
-        return Response.ok(store.get(digest), MediaType.APPLICATION_OCTET_STREAM_TYPE)
-                .header("Content-Length", store.size(digest))
-                .header("Digest", "sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex())))
-                .tag(new EntityTag(digest.toString()))
+        EntityTag tag = new EntityTag(digest.toString());
+        if (ifNoneMatch != null && matches(ifNoneMatch, tag)) {
+            return Response.notModified(tag).build();
+        }
+        long size = store.size(digest);
+        String sha256 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex()));
+        Response.ResponseBuilder response;
+        try {
+            Optional<ByteRange> part = ifRange == null || matches(ifRange, tag) ? ByteRange.parse(range, size) : Optional.empty();
+            if (part.isPresent()) {
+                response = Response.status(Response.Status.PARTIAL_CONTENT)
+                        .entity((StreamingOutput) out -> part.get().copy(store.get(digest), out))
+                        .header(HttpHeaders.CONTENT_LENGTH, part.get().length())
+                        .header("Content-Range", part.get().contentRange(size));
+            } else {
+                response = Response.ok(store.get(digest)).header(HttpHeaders.CONTENT_LENGTH, size);
+            }
+        } catch (ByteRange.Unsatisfiable outside) {
+            return Response.status(Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE).header("Content-Range", "bytes */" + size)
+                    .tag(tag).build();
+        }
+        // Repr-Digest names the whole representation, so a 206 part carries it too and the client checks the assembled file.
+        return response.type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Repr-Digest", "sha-256=:" + sha256 + ":")
+                .header("Digest", "sha-256=" + sha256)
+                .header("Accept-Ranges", "bytes")
+                .tag(tag)
                 .header("Content-Disposition", "attachment; filename=\"" + branch + "-v" + version + ".safetensors\"")
                 .build();
+    }
+
+    /** Whether an If-None-Match or If-Range value names this tag ({@code *}, or one of a list; W/ compares weakly). */
+    private static boolean matches(String header, EntityTag tag) {
+        String wanted = "\"" + tag.getValue() + "\"";
+        for (String candidate : header.split(",")) {
+            String t = candidate.strip();
+            if (t.equals("*") || t.equals(wanted) || t.equals("W/" + wanted)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

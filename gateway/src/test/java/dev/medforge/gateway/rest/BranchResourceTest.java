@@ -121,7 +121,26 @@ class BranchResourceTest {
         download.then().statusCode(200);
         assertArrayEquals(model, download.asByteArray());
         assertEquals("\"" + digest + "\"", download.header("ETag"));
-        assertEquals("sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex())), download.header("Digest"));
+        String sha256 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex()));
+        assertEquals("sha-256=" + sha256, download.header("Digest"));
+        assertEquals("sha-256=:" + sha256 + ":", download.header("Repr-Digest"), "RFC 9530: a structured byte sequence");
+        assertEquals("bytes", download.header("Accept-Ranges"));
+
+        String etag = download.header("ETag");
+        given().auth().oauth2(viewer).header("If-None-Match", etag).get("/api/v1/branches/{b}/versions/1/artifact", branch).then()
+                .statusCode(304).header("ETag", etag);
+        given().auth().oauth2(viewer).header("If-None-Match", "\"sha256:" + "0".repeat(64) + "\"")
+                .get("/api/v1/branches/{b}/versions/1/artifact", branch).then().statusCode(200);
+        Response tail = given().auth().oauth2(viewer).header("Range", "bytes=9-").get("/api/v1/branches/{b}/versions/1/artifact", branch);
+        tail.then().statusCode(206).header("Content-Range", "bytes 9-" + (model.length - 1) + "/" + model.length)
+                .header("Repr-Digest", "sha-256=:" + sha256 + ":");
+        assertArrayEquals(java.util.Arrays.copyOfRange(model, 9, model.length), tail.asByteArray(), "a resumed download gets the rest");
+        given().auth().oauth2(viewer).header("Range", "bytes=0-3").header("If-Range", "\"sha256:" + "0".repeat(64) + "\"")
+                .get("/api/v1/branches/{b}/versions/1/artifact", branch).then()
+                .statusCode(200).header("Content-Length", String.valueOf(model.length));
+        given().auth().oauth2(viewer).header("Range", "bytes=" + model.length + "-")
+                .get("/api/v1/branches/{b}/versions/1/artifact", branch).then()
+                .statusCode(416).header("Content-Range", "bytes */" + model.length);
 
         given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/2", branch).then()
                 .statusCode(404).contentType("application/problem+json");
