@@ -40,6 +40,28 @@ public class Branch extends PanacheEntityBase {
     @Column(name = "norm_bound", nullable = false)
     public double normBound;
 
+    /**
+     * Highest upper bound of the 95% interval of the distance attack's membership-inference AUC that a
+     * submission's privacy report may declare (0.5: the attacker guesses).
+     */
+    @Column(name = "max_membership_auc", nullable = false)
+    public double maxMembershipAuc;
+
+    /**
+     * Smallest ratio of a distilled image's distance to its nearest real image over the typical
+     * real-to-real nearest-neighbour distance; below it an image may be a memorised patient.
+     */
+    @Column(name = "min_nearest_real_ratio", nullable = false)
+    public double minNearestRealRatio;
+
+    /** Most distilled images per class: a distilled set is a summary, not a copy of the data. */
+    @Column(name = "max_distilled_per_class", nullable = false)
+    public int maxDistilledPerClass;
+
+    /** Whether a privacy report without a membership-inference audit is refused. */
+    @Column(name = "privacy_audit_required", nullable = false)
+    public boolean privacyAuditRequired;
+
     @Column(name = "head_version", nullable = false)
     public int headVersion;
 

@@ -22,7 +22,9 @@ import java.util.Map;
 @Path("/internal/branches")
 public interface RegistryClient {
 
-    record Policy(String strategy, double maxRegression, double maxNewTaskGap, int rankLimit, double normBound) {
+    /** The gate's and ingest's rules for the branch; the privacy ones are checked against each submission's privacy report. */
+    record Policy(String strategy, double maxRegression, double maxNewTaskGap, int rankLimit, double normBound,
+                  double maxMembershipAuc, double minNearestRealRatio, int maxDistilledPerClass, boolean privacyAuditRequired) {
     }
 
     record BranchInfo(String id, String baseModel, String baseModelDigest, String baseModelArchitecture, Policy policy,

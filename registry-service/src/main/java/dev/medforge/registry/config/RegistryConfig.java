@@ -57,5 +57,21 @@ public interface RegistryConfig {
 
         @WithDefault("50.0")
         double normBound();
+
+        @WithDefault("0.60")
+        double maxMembershipAuc();
+
+        @WithDefault("0.5")
+        double minNearestRealRatio();
+
+        @WithDefault("50")
+        int maxDistilledPerClass();
+
+        /**
+         * Off by default: reports of schema 1 (ratios only, from before the audit, or from
+         * {@code distill --no-audit}) stay acceptable until the operator requires the audit.
+         */
+        @WithDefault("false")
+        boolean privacyAuditRequired();
     }
 }

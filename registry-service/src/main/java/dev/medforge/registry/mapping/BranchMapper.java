@@ -26,7 +26,8 @@ public final class BranchMapper {
 
     public static BranchView toView(Branch branch, BaseModel base) {
         return new BranchView(branch.id, base.id, base.digest, base.architecture,
-                new Policy(branch.strategy, branch.maxRegression, branch.maxNewTaskGap, branch.rankLimit, branch.normBound),
+                new Policy(branch.strategy, branch.maxRegression, branch.maxNewTaskGap, branch.rankLimit, branch.normBound,
+                        branch.maxMembershipAuc, branch.minNearestRealRatio, branch.maxDistilledPerClass, branch.privacyAuditRequired),
                 branch.headVersion, branch.headCompositeId, forkPoint(branch), branch.createdAt);
     }
 

@@ -25,7 +25,8 @@ public final class BranchRequests {
 
     /** Policy fields left null keep their current value (or the registry default on creation). */
     public record PolicyRequest(String strategy, Double maxRegression, Double maxNewTaskGap, Integer rankLimit,
-                                Double normBound) {
+                                Double normBound, Double maxMembershipAuc, Double minNearestRealRatio, Integer maxDistilledPerClass,
+                                Boolean privacyAuditRequired) {
     }
 
     /**
@@ -123,6 +124,14 @@ public final class BranchRequests {
         }
         if (policy.normBound() != null && !(policy.normBound() > 0)) {
             errors.add(new FieldError("OUT_OF_RANGE", "policy.normBound", "must be positive"));
+        }
+        if (policy.maxMembershipAuc() != null && !(policy.maxMembershipAuc() >= 0.5 && policy.maxMembershipAuc() <= 1)) {
+            // Below 0.5 not even an attacker who guesses would pass.
+            errors.add(new FieldError("OUT_OF_RANGE", "policy.maxMembershipAuc", "must be between 0.5 and 1"));
+        }
+        nonNegative(errors, "policy.minNearestRealRatio", policy.minNearestRealRatio());
+        if (policy.maxDistilledPerClass() != null && policy.maxDistilledPerClass() < 1) {
+            errors.add(new FieldError("OUT_OF_RANGE", "policy.maxDistilledPerClass", "must be at least 1"));
         }
     }
 

@@ -13,7 +13,8 @@ public final class Views {
     private Views() {
     }
 
-    public record Policy(String strategy, double maxRegression, double maxNewTaskGap, int rankLimit, double normBound) {
+    public record Policy(String strategy, double maxRegression, double maxNewTaskGap, int rankLimit, double normBound,
+                         double maxMembershipAuc, double minNearestRealRatio, int maxDistilledPerClass, boolean privacyAuditRequired) {
     }
 
     /** Where a fork came from: the source branch and the published version it started at. */

@@ -178,6 +178,10 @@ public class BranchService {
         branch.maxNewTaskGap = defaults.maxNewTaskGap();
         branch.rankLimit = defaults.rankLimit();
         branch.normBound = defaults.normBound();
+        branch.maxMembershipAuc = defaults.maxMembershipAuc();
+        branch.minNearestRealRatio = defaults.minNearestRealRatio();
+        branch.maxDistilledPerClass = defaults.maxDistilledPerClass();
+        branch.privacyAuditRequired = defaults.privacyAuditRequired();
         branch.headVersion = 0;
         branch.createdAt = Instant.now();
         applyPolicy(branch, request.policy());
@@ -193,6 +197,10 @@ public class BranchService {
         fork.maxNewTaskGap = source.maxNewTaskGap;
         fork.rankLimit = source.rankLimit;
         fork.normBound = source.normBound;
+        fork.maxMembershipAuc = source.maxMembershipAuc;
+        fork.minNearestRealRatio = source.minNearestRealRatio;
+        fork.maxDistilledPerClass = source.maxDistilledPerClass;
+        fork.privacyAuditRequired = source.privacyAuditRequired;
         fork.headVersion = 1;
         fork.headCompositeId = start.id;
         fork.forkedFromBranch = source.id;
@@ -260,6 +268,10 @@ public class BranchService {
         branch.maxNewTaskGap = Objects.requireNonNullElse(policy.maxNewTaskGap(), branch.maxNewTaskGap);
         branch.rankLimit = Objects.requireNonNullElse(policy.rankLimit(), branch.rankLimit);
         branch.normBound = Objects.requireNonNullElse(policy.normBound(), branch.normBound);
+        branch.maxMembershipAuc = Objects.requireNonNullElse(policy.maxMembershipAuc(), branch.maxMembershipAuc);
+        branch.minNearestRealRatio = Objects.requireNonNullElse(policy.minNearestRealRatio(), branch.minNearestRealRatio);
+        branch.maxDistilledPerClass = Objects.requireNonNullElse(policy.maxDistilledPerClass(), branch.maxDistilledPerClass);
+        branch.privacyAuditRequired = Objects.requireNonNullElse(policy.privacyAuditRequired(), branch.privacyAuditRequired);
     }
 
     private static Task newTask(String branchId, RegisterTask request) {

@@ -49,6 +49,10 @@ class BranchResourceTest {
                 .body("policy.strategy", is("fusion"))
                 .body("policy.maxRegression", is(2.0f))
                 .body("policy.maxNewTaskGap", is(5.0f))
+                .body("policy.maxMembershipAuc", is(0.6f))
+                .body("policy.minNearestRealRatio", is(0.5f))
+                .body("policy.maxDistilledPerClass", is(50))
+                .body("policy.privacyAuditRequired", is(false))
                 .body("headVersion", is(0));
         asGateway().get("/internal/branches").then().body("id", hasItem(branch));
     }
@@ -85,6 +89,27 @@ class BranchResourceTest {
                 .body("policy.strategy", is("fallback"))
                 .body("policy.maxRegression", is(1.0f))
                 .body("policy.maxNewTaskGap", is(5.0f));
+    }
+
+    /** Issue 13: the privacy rules ingest enforces are the branch's, set by the operator like the gate's. */
+    @Test
+    void thePrivacyRulesArePartOfThePolicyAndOutOfRangeOnesAreRefusedNamingTheField() {
+        String branch = newBranch();
+        asGateway().contentType(ContentType.JSON).body(Map.of("maxMembershipAuc", 0.55, "privacyAuditRequired", true))
+                .put("/internal/branches/{b}/policy", branch).then()
+                .statusCode(200)
+                .body("policy.maxMembershipAuc", is(0.55f))
+                .body("policy.privacyAuditRequired", is(true))
+                .body("policy.minNearestRealRatio", is(0.5f))
+                .body("policy.maxDistilledPerClass", is(50));
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("maxMembershipAuc", 0.4, "minNearestRealRatio", -0.1, "maxDistilledPerClass", 0))
+                .put("/internal/branches/{b}/policy", branch).then()
+                .statusCode(400)
+                .body("errors.field", containsInAnyOrder("policy.maxMembershipAuc", "policy.minNearestRealRatio",
+                        "policy.maxDistilledPerClass"))
+                .body("errors.code", org.hamcrest.Matchers.everyItem(is("OUT_OF_RANGE")));
+        asGateway().get("/internal/branches/{b}", branch).then().body("policy.maxMembershipAuc", is(0.55f));
     }
 
     /** Issue 9: a Jackson type mismatch was a bare 400 or a 500, which the gateway could only pass on as a 502. */
