@@ -11,17 +11,6 @@ public interface IngestConfig {
     @WithDefault("67108864")
     long maxPartBytes();
 
-    /** Most distilled images per class: a distilled set is a summary, not a copy of the data. */
-    @WithDefault("50")
-    int distilledPerClassCap();
-
-    /**
-     * Smallest allowed ratio of a synthetic image's distance to its nearest real image over the
-     * typical real-to-real nearest-neighbour distance; below it an image may be a memorised patient.
-     */
-    @WithDefault("0.5")
-    double minPrivacyRatio();
-
     /**
      * An intake that fails for a reason that may pass (the registry, the store or the broker away) is
      * tried again within this budget before the submission is dead-lettered (kept, not lost).

@@ -7,8 +7,8 @@ import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
 import dev.medforge.ingest.ValidationOutcome;
 import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
+import dev.medforge.contracts.registry.RegistryClient.Policy;
 import dev.medforge.contracts.registry.RegistryClient.TaskInfo;
-import dev.medforge.ingest.config.IngestConfig;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.lora.Adapter;
@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * The format and privacy checks of a submission against its branch. Every failed rule is reported
@@ -35,15 +34,14 @@ import java.util.TreeSet;
 public class AdapterValidator {
 
     static final List<String> CHECKS = List.of("FORMAT_PEFT", "BASE_MODEL", "RANK_LIMIT", "HEAD_SHAPE", "NON_FINITE",
-            "NORM_BOUND", "METADATA_ALLOW_LIST", "DISTILLED_LIMIT", "PRIVACY_REPORT", "PHI_SCAN");
+            "NORM_BOUND", "METADATA_ALLOW_LIST", "DISTILLED_LIMIT", "DISTILLED_CAP", "PRIVACY_REPORT", "PRIVACY_NN_RATIO",
+            "PRIVACY_AUDIT_MISSING", "PRIVACY_REPORT_MISMATCH", "PRIVACY_MIA", "PHI_SCAN");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ArtifactModels models;
-    private final IngestConfig config;
 
-    AdapterValidator(ArtifactModels models, IngestConfig config) {
+    AdapterValidator(ArtifactModels models) {
         this.models = models;
-        this.config = config;
     }
 
     public ValidationOutcome validate(AdapterSubmitted submission, BranchInfo branch, TaskInfo task) {
@@ -54,9 +52,9 @@ public class AdapterValidator {
             if (adapter != null) {
                 checkAdapter(adapter, branch, task, reasons);
             }
-            LabeledImages distilled = readDistilled(submission.artifacts().distilled(), task, base, reasons);
+            LabeledImages distilled = readDistilled(submission.artifacts().distilled(), task, base, branch.policy(), reasons);
             if (distilled != null) {
-                checkPrivacyReport(submission.artifacts().privacyReport(), distilled.size(), reasons);
+                checkPrivacyReport(submission, distilled.size(), branch.policy(), reasons);
             }
             if (!reasons.isEmpty()) {
                 return new ValidationOutcome.Invalid(reasons);
@@ -113,7 +111,7 @@ public class AdapterValidator {
         });
     }
 
-    private LabeledImages readDistilled(String digest, TaskInfo task, BaseModel base, List<RejectionReason> reasons) {
+    private LabeledImages readDistilled(String digest, TaskInfo task, BaseModel base, Policy policy, List<RejectionReason> reasons) {
         int classes = task.classNames().size();
         LabeledImages distilled;
         try {
@@ -132,45 +130,24 @@ public class AdapterValidator {
             perClass[label]++;
         }
         for (int c = 0; c < classes; c++) {
-            if (perClass[c] > config.distilledPerClassCap()) {
-                reasons.add(new RejectionReason("DISTILLED_LIMIT", "distilled.labels",
-                        perClass[c] + " images of class " + c + " exceed the cap of " + config.distilledPerClassCap() + " per class"));
+            if (perClass[c] > policy.maxDistilledPerClass()) {
+                reasons.add(new RejectionReason("DISTILLED_CAP", "distilled.labels", perClass[c] + " images of class " + c
+                        + " exceed the branch's maxDistilledPerClass of " + policy.maxDistilledPerClass()));
             }
         }
         return distilled;
     }
 
-    private void checkPrivacyReport(String digest, int images, List<RejectionReason> reasons) throws IOException {
+    private void checkPrivacyReport(AdapterSubmitted submission, int images, Policy policy, List<RejectionReason> reasons)
+            throws IOException {
         PrivacyReport report;
-        try (InputStream in = models.store().get(ArtifactDigest.parse(digest))) {
+        try (InputStream in = models.store().get(ArtifactDigest.parse(submission.artifacts().privacyReport()))) {
             report = JSON.readValue(in, PrivacyReport.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report", "not a privacy report: " + e.getOriginalMessage()));
             return;
         }
-        if (report.images() != null && report.images().contains(null)) {
-            // A null entry made this check throw, and the submission stayed RECEIVED with no reason.
-            reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report.images[" + report.images().indexOf(null) + "]",
-                    "an entry is null; each image needs {index, label, nearestRealDistance, ratio}"));
-            return;
-        }
-        TreeSet<Integer> covered = new TreeSet<>();
-        if (report.images() != null) {
-            report.images().forEach(entry -> covered.add(entry.index()));
-        }
-        if (covered.size() != images || (images > 0 && (covered.first() != 0 || covered.last() != images - 1))) {
-            reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report.images",
-                    "the report covers " + covered.size() + " images, the distilled set has " + images));
-            return;
-        }
-        // The report's own minRatio is not trusted: the per-image entries are what is checked.
-        for (int i = 0; i < report.images().size(); i++) {
-            double ratio = report.images().get(i).ratio();
-            if (!(ratio >= config.minPrivacyRatio())) {
-                reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report.images[" + i + "].ratio",
-                        "image " + report.images().get(i).index() + " is " + ratio + " of the typical real-to-real distance from a real image; the branch needs at least " + config.minPrivacyRatio()));
-            }
-        }
+        reasons.addAll(PrivacyRules.check(report, images, submission.artifacts(), policy));
     }
 
     private static List<String> targetModules(Adapter adapter) {

@@ -19,6 +19,8 @@ import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.ml.store.PipelineFixtures;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.privacy.AttackResult;
+import dev.medforge.ml.privacy.MembershipAudit;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -183,11 +185,82 @@ class SubmissionConsumerTest {
         }));
 
         assertEquals("privacy_report.images[7].ratio", tooClose.get(0).field());
-        assertEquals("PRIVACY_REPORT", tooClose.get(0).code());
+        assertEquals("PRIVACY_NN_RATIO", tooClose.get(0).code());
         assertEquals("privacy_report.images", partial.get(0).field());
         assertEquals(List.of(new RejectionReason("PRIVACY_REPORT", "privacy_report.images[2]",
                 "an entry is null; each image needs {index, label, nearestRealDistance, ratio}")), nullEntry,
                 "a null entry is a rejection that names it, not a crash that leaves the submission RECEIVED");
+    }
+
+    /** Issue 13: each privacy rule of the branch's policy, refused through the real broker and registry with its code. */
+    @Test
+    void eachPrivacyRuleOfTheBranchPolicyIsEnforcedWithItsCode() throws Exception {
+        String capped = PipelineFixtures.newBranch(store, registryUrl, Map.of("maxDistilledPerClass", 5));
+        String auditRequired = PipelineFixtures.newBranch(store, registryUrl, Map.of("privacyAuditRequired", true));
+        String strictRatio = PipelineFixtures.newBranch(store, registryUrl, Map.of("minNearestRealRatio", 1.5));
+
+        List<RejectionReason> cap = rejectionOf(submission(store, capped, adapter(13)));
+        List<RejectionReason> missing = rejectionOf(submission(store, auditRequired, adapter(14)));
+        List<RejectionReason> ratio = rejectionOf(submission(store, strictRatio, adapter(15)));
+        List<RejectionReason> mia = rejectionOf(audited(submission(store, branch(), adapter(16)), 0.66, null));
+
+        assertEquals(List.of("DISTILLED_CAP"), cap.stream().map(RejectionReason::code).distinct().toList(), cap.toString());
+        assertEquals("10 images of class 0 exceed the branch's maxDistilledPerClass of 5", cap.get(0).message());
+        assertEquals(List.of("PRIVACY_AUDIT_MISSING"), missing.stream().map(RejectionReason::code).toList());
+        assertEquals("privacy_report.membershipAudit", missing.get(0).field());
+        assertEquals(40, ratio.size(), "every image of the fixture is at 1.1, under the branch's 1.5");
+        assertTrue(ratio.stream().allMatch(r -> r.code().equals("PRIVACY_NN_RATIO")), ratio.toString());
+        assertEquals(List.of(new RejectionReason("PRIVACY_MIA", "privacy_report.membershipAudit.attacks.distance.ciHigh",
+                "the distance attack's AUC 0.610 has an upper 95% bound of 0.660, above the branch's maxMembershipAuc 0.600")), mia);
+    }
+
+    /** Issue 13: the operator tightens the branch's policy through the API; the very next submission is held to it. */
+    @Test
+    void aPolicyChangeThroughTheApiTakesEffectOnTheNextSubmission() throws Exception {
+        String branch = branch();
+        try (TopicProbe validated = TopicProbe.tail(Topics.ADAPTER_VALIDATED)) {
+            AdapterSubmitted first = audited(submission(store, branch, adapter(17)), 0.58, null);
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("test", first));
+            validated.awaitEvent(AdapterValidated.class, v -> v.submissionId().equals(first.submissionId()), WAIT);
+        }
+
+        given().baseUri(registryUrl).auth().oauth2(GATEWAY.token()).contentType("application/json")
+                .body(Map.of("maxMembershipAuc", 0.55)).put("/internal/branches/{b}/policy", branch).then()
+                .statusCode(200).body("policy.maxMembershipAuc", is(0.55f));
+        List<RejectionReason> reasons = rejectionOf(audited(submission(store, branch, adapter(18)), 0.58, null));
+
+        assertEquals(List.of("PRIVACY_MIA"), reasons.stream().map(RejectionReason::code).toList());
+        assertTrue(reasons.get(0).message().endsWith("above the branch's maxMembershipAuc 0.550"), reasons.get(0).message());
+    }
+
+    /** Issue 13: an audit of another distilled set or adapter says nothing about the files submitted. */
+    @Test
+    void aReportWhoseAuditDigestsDoNotMatchTheSubmittedFilesIsRefused() throws Exception {
+        AdapterSubmitted honest = submission(store, branch(), adapter(19));
+        String otherSet = PipelineFixtures.storeLabeledImages(store, PipelineFixtures.TOPS.size(), 10, 99);
+
+        List<RejectionReason> reasons = rejectionOf(audited(honest, 0.55, otherSet));
+
+        assertEquals(List.of(new RejectionReason("PRIVACY_REPORT_MISMATCH", "privacy_report.membershipAudit.distilledDigest",
+                "the audit covered distilled set " + otherSet + ", the submitted one is " + honest.artifacts().distilled())), reasons);
+    }
+
+    /**
+     * {@code submission} with a membership audit added to its privacy report: the distance attack's
+     * upper bound {@code ciHigh}, covering the submitted adapter and {@code distilledDigest} (null: the
+     * submitted distilled set).
+     */
+    private AdapterSubmitted audited(AdapterSubmitted submission, double ciHigh, String distilledDigest) throws Exception {
+        SubmittedArtifacts artifacts = submission.artifacts();
+        PrivacyReport report = JSON.readValue(store.getBytes(ArtifactDigest.parse(artifacts.privacyReport())), PrivacyReport.class);
+        AttackResult distance = new AttackResult(ciHigh - 0.05, ciHigh - 0.1, ciHigh, 0.01, 500, 500);
+        MembershipAudit audit = new MembershipAudit(500, 3, Map.of(MembershipAudit.DISTANCE, distance),
+                Map.of(MembershipAudit.DISTANCE, new AttackResult(1, 1, 1, 1, 500, 500)),
+                distilledDigest == null ? artifacts.distilled() : distilledDigest, artifacts.adapterModel());
+        String stored = store.put(JSON.writeValueAsBytes(report.withAudit(audit))).toString();
+        return new AdapterSubmitted(submission.submissionId(), submission.institution(), submission.branch(), submission.task(),
+                new SubmittedArtifacts(artifacts.adapterConfig(), artifacts.adapterModel(), artifacts.distilled(), stored),
+                submission.manifest());
     }
 
     @Test

@@ -36,16 +36,6 @@ class IntakeServiceTest {
             }
 
             @Override
-            public int distilledPerClassCap() {
-                return 50;
-            }
-
-            @Override
-            public double minPrivacyRatio() {
-                return 0.5;
-            }
-
-            @Override
             public RetryPolicy dependencyRetry() {
                 throw new UnsupportedOperationException("retries are the consumer's, not the intake's");
             }

@@ -25,8 +25,13 @@ import java.util.function.Consumer;
  * the images it holds.
  *
  * @param candidates members sampled, and as many non-members
+ * @param distilledDigest {@code sha256:<hex>} of the distilled set file audited, so that ingest can tell the audit
+ *                        covered the very file submitted; null in a report written before digests were recorded
+ * @param adapterDigest {@code sha256:<hex>} of the adapter weights file ({@code adapter_model.safetensors})
+ *                      audited, null if the adapter was not audited
  */
-public record MembershipAudit(int candidates, long seed, Map<String, AttackResult> attacks, Map<String, AttackResult> leaky) {
+public record MembershipAudit(int candidates, long seed, Map<String, AttackResult> attacks, Map<String, AttackResult> leaky,
+                              String distilledDigest, String adapterDigest) {
 
     public static final String DISTANCE = "distance";
     public static final String FEATURE_DISTANCE = "featureDistance";
@@ -58,7 +63,12 @@ public record MembershipAudit(int candidates, long seed, Map<String, AttackResul
         leaky.put(DISTANCE, distanceAttack(leakedSet, leakedSet, nonMembers, seed));
         leaky.put(FEATURE_DISTANCE, distanceAttack(embedded(session, leakedSet), embedded(session, leakedSet), embedded(session, nonMembers), seed));
         progress.accept("the same attacks on a leaky set of " + leakedCount + " real training images: " + summary(leaky));
-        return new MembershipAudit(n, seed, attacks, leaky);
+        return new MembershipAudit(n, seed, attacks, leaky, null, null);
+    }
+
+    /** This audit, naming the files it was run on (digests of the bytes that will be submitted). */
+    public MembershipAudit covering(String distilledDigest, String adapterDigest) {
+        return new MembershipAudit(candidates, seed, attacks, leaky, distilledDigest, adapterDigest);
     }
 
     private static AttackResult distanceAttack(LabeledImages released, LabeledImages members, LabeledImages nonMembers, long seed) {

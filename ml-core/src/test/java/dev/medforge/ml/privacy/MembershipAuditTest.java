@@ -54,7 +54,7 @@ class MembershipAuditTest {
     void aReportWithTheAuditRoundTripsAndAnOldOneReadsAsVersionOne() throws Exception {
         ObjectMapper json = new ObjectMapper();
         MembershipAudit audit = new MembershipAudit(2, 5, java.util.Map.of(MembershipAudit.DISTANCE, new AttackResult(0.5, 0.4, 0.6, 0.01, 2, 2)),
-                java.util.Map.of(MembershipAudit.DISTANCE, new AttackResult(1, 1, 1, 1, 2, 2)));
+                java.util.Map.of(MembershipAudit.DISTANCE, new AttackResult(1, 1, 1, 1, 2, 2)), "sha256:" + "a".repeat(64), null);
         PrivacyReport report = new PrivacyReport(6.8, 500, 1.1, List.of(new PrivacyReport.Entry(0, 1, 7.0, 1.1))).withAudit(audit);
         PrivacyReport back = json.readValue(json.writeValueAsString(report), PrivacyReport.class);
         assertEquals(PrivacyReport.WITH_AUDIT, back.schemaVersion());
@@ -63,5 +63,9 @@ class MembershipAuditTest {
                 + " \"images\": [{\"index\": 0, \"label\": 1, \"nearestRealDistance\": 7.0, \"ratio\": 1.1}]}", PrivacyReport.class);
         assertEquals(1, old.schemaVersion());
         assertNull(old.membershipAudit());
+        PrivacyReport beforeDigests = json.readValue("{\"typicalRealNearestNeighbour\": 6.8, \"realSampled\": 500, \"minRatio\": 1.1,"
+                + " \"images\": [], \"schemaVersion\": 2, \"membershipAudit\": {\"candidates\": 2, \"seed\": 5, \"attacks\": {}, \"leaky\": {}}}",
+                PrivacyReport.class);
+        assertNull(beforeDigests.membershipAudit().distilledDigest(), "an audit written before digests were recorded still reads");
     }
 }
