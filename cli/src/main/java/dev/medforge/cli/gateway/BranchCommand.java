@@ -48,6 +48,21 @@ public final class BranchCommand {
         @Option(names = "--max-new-task-gap", paramLabel = "X", description = "largest gap allowed between a new task's merged and standalone accuracy")
         Double maxNewTaskGap;
 
+        @Option(names = "--max-membership-auc", paramLabel = "X",
+                description = "highest upper 95% bound of the distance attack's membership-inference AUC a privacy report may declare")
+        Double maxMembershipAuc;
+
+        @Option(names = "--min-nearest-real-ratio", paramLabel = "X",
+                description = "smallest distance of a distilled image to a real one, relative to the typical real-to-real distance")
+        Double minNearestRealRatio;
+
+        @Option(names = "--max-distilled-per-class", paramLabel = "N", description = "most distilled images per class")
+        Integer maxDistilledPerClass;
+
+        @Option(names = "--require-privacy-audit", arity = "1", paramLabel = "true|false",
+                description = "refuse privacy reports without a membership-inference audit")
+        Boolean privacyAuditRequired;
+
         @Override
         public Integer call() throws IOException {
             ObjectNode request = GatewayClient.JSON.createObjectNode().put("id", branch);
@@ -60,6 +75,18 @@ public final class BranchCommand {
             }
             if (maxNewTaskGap != null) {
                 policy.put("maxNewTaskGap", maxNewTaskGap);
+            }
+            if (maxMembershipAuc != null) {
+                policy.put("maxMembershipAuc", maxMembershipAuc);
+            }
+            if (minNearestRealRatio != null) {
+                policy.put("minNearestRealRatio", minNearestRealRatio);
+            }
+            if (maxDistilledPerClass != null) {
+                policy.put("maxDistilledPerClass", maxDistilledPerClass);
+            }
+            if (privacyAuditRequired != null) {
+                policy.put("privacyAuditRequired", privacyAuditRequired);
             }
             Output out = out();
             GatewayClient client = gateway.client();

@@ -51,9 +51,10 @@ public final class DistillCommand implements Callable<Integer> {
         DistillRecipe recipe = DistillRecipe.defaults(seed).withIterations(iterations).withImagesPerClass(imagesPerClass);
         LabeledImages synthetic = DistributionMatching.distill(b.config(), real, recipe, progress);
         Files.createDirectories(job.out);
-        DistilledSetIO.write(synthetic, job.out.resolve(DistilledSetIO.FILE));
+        Path distilledFile = job.out.resolve(DistilledSetIO.FILE);
+        DistilledSetIO.write(synthetic, distilledFile);
         PrivacyReport report = PrivacyReport.compute(synthetic, real, 500, seed);
-        MembershipAudit audit = noAudit ? null : PrivacyCommand.auditDistilledSet(b, synthetic, data, seed, progress);
+        MembershipAudit audit = noAudit ? null : PrivacyCommand.auditDistilledSet(b, synthetic, distilledFile, data, seed, progress);
         PrivacyCommand.PrivacyReportFiles.write(audit == null ? report : report.withAudit(audit),
                 job.out.resolve(PrivacyCommand.PrivacyReportFiles.FILE));
         spec.commandLine().getOut().printf("%d synthetic images; nearest-real distance ratio min %.3f (1.0 = typical real-to-real)%n",

@@ -1,6 +1,7 @@
 package dev.medforge.cli.ml;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medforge.cli.gateway.Digests;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.data.ScenarioData;
 import dev.medforge.ml.distill.DistilledSetIO;
@@ -11,6 +12,7 @@ import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.privacy.AttackResult;
 import dev.medforge.ml.privacy.MembershipAudit;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +40,9 @@ public final class PrivacyCommand implements Runnable {
 
     @Command(name = "audit", mixinStandardHelpOptions = true,
             description = "Membership-inference audit of the distilled set in --out (from 'distill'), and of --adapter if given:"
-                    + " AUC with a bootstrap 95% interval and TPR at 1% FPR per attack, and the same attacks on a leaky set of"
-                    + " real training images, which they must catch. Adds the audit to --out/privacy-report.json (schema 2).")
+                    + " AUC with a bootstrap 95%% interval and TPR at 1%% FPR per attack, and the same attacks on a leaky set of"
+                    + " real training images, which they must catch. Adds the audit, with the SHA-256 digests of the distilled set and"
+                    + " adapter files it covered, to --out/privacy-report.json (schema 2).")
     static final class Audit implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -77,7 +80,8 @@ public final class PrivacyCommand implements Runnable {
             PrivacyReport report = new ObjectMapper().readValue(reportFile.toFile(), PrivacyReport.class);
             MembershipAudit audit;
             try (ModelSession session = ModelSession.open(base)) {
-                audit = MembershipAudit.run(session, distilled, trained, train, data.eval(), candidates, seed, new Progress(spec.commandLine().getErr()));
+                audit = MembershipAudit.run(session, distilled, trained, train, data.eval(), candidates, seed, new Progress(spec.commandLine().getErr()))
+                        .covering(Digests.sha256(distilledFile), adapter == null ? null : Digests.sha256(adapter.resolve(PeftAdapterIO.WEIGHTS_FILE)));
             }
             PrivacyReportFiles.write(report.withAudit(audit), reportFile);
             PrivacyReportFiles.print(audit, spec.commandLine().getOut());
@@ -85,11 +89,12 @@ public final class PrivacyCommand implements Runnable {
         }
     }
 
-    /** Runs the audit that {@code distill} adds by default (no adapter yet at that point). */
-    static MembershipAudit auditDistilledSet(BaseModel base, LabeledImages distilled, ScenarioData.InstitutionData data, long seed,
-                                             Consumer<String> progress) {
+    /** Runs the audit that {@code distill} adds by default (no adapter yet at that point) on the set written to {@code distilledFile}. */
+    static MembershipAudit auditDistilledSet(BaseModel base, LabeledImages distilled, Path distilledFile, ScenarioData.InstitutionData data,
+                                             long seed, Consumer<String> progress) throws IOException {
         try (ModelSession session = ModelSession.open(base)) {
-            return MembershipAudit.run(session, distilled, null, data.train(), data.eval(), 500, seed, progress);
+            return MembershipAudit.run(session, distilled, null, data.train(), data.eval(), 500, seed, progress)
+                    .covering(Digests.sha256(distilledFile), null);
         }
     }
 

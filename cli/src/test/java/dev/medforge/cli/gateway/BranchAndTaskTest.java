@@ -56,7 +56,8 @@ class BranchAndTaskTest {
         String branch = newBranchId();
         assertEquals(0, cli.login("ops").exit());
         Cli.Result created = cli.run("ops", "branch", "create", "--branch", branch, "--base", base.toString(),
-                "--strategy", "mixture", "--max-regression", "0.05");
+                "--strategy", "mixture", "--max-regression", "0.05", "--max-membership-auc", "0.55", "--min-nearest-real-ratio", "0.8",
+                "--max-distilled-per-class", "20", "--require-privacy-audit", "true");
         assertEquals(0, created.exit(), created.toString());
         assertTrue(created.err().contains("base weights 100%"), created.toString());
 
@@ -69,6 +70,10 @@ class BranchAndTaskTest {
         assertEquals(Files.readString(base.resolve(BaseModel.ARCHITECTURE_FILE)), registered.path("baseModelArchitecture").asText());
         assertEquals("mixture", registered.at("/policy/strategy").asText());
         assertEquals(0.05, registered.at("/policy/maxRegression").asDouble(), 1e-9);
+        assertEquals(0.55, registered.at("/policy/maxMembershipAuc").asDouble(), 1e-9);
+        assertEquals(0.8, registered.at("/policy/minNearestRealRatio").asDouble(), 1e-9);
+        assertEquals(20, registered.at("/policy/maxDistilledPerClass").asInt());
+        assertTrue(registered.at("/policy/privacyAuditRequired").asBoolean());
 
         Cli.Result list = cli.run("ops", "branch", "list");
         assertEquals(0, list.exit(), list.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.cli.MedforgeCommand;
+import dev.medforge.cli.gateway.Digests;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -48,12 +49,18 @@ class PrivacyAuditTest {
         assertEquals(2, report.get("schemaVersion").asInt());
         assertEquals(List.of("distance", "featureDistance"), names(report.at("/membershipAudit/attacks")));
         assertTrue(distill.out().contains("leaky set, distance"), distill.out());
+        String distilledDigest = Digests.sha256(dir.resolve("distilled").resolve("distilled.safetensors"));
+        assertEquals(distilledDigest, report.at("/membershipAudit/distilledDigest").asText(), "the audit names the set it covered");
+        assertTrue(report.at("/membershipAudit/adapterDigest").isNull(), "distill audits no adapter");
 
         Run audit = medforge(concat(List.of("privacy", "audit"), job, List.of("--out", distilled, "--adapter", adapter, "--candidates", "200")));
         assertEquals(0, audit.exit(), audit.err());
         report = JSON.readTree(dir.resolve("distilled").resolve("privacy-report.json").toFile());
         assertEquals(List.of("distance", "featureDistance", "adapterLoss"), names(report.at("/membershipAudit/attacks")));
         assertEquals(200, report.at("/membershipAudit/candidates").asInt());
+        assertEquals(distilledDigest, report.at("/membershipAudit/distilledDigest").asText());
+        assertEquals(Digests.sha256(dir.resolve("adapter").resolve("adapter_model.safetensors")),
+                report.at("/membershipAudit/adapterDigest").asText(), "the audit names the adapter weights it covered");
         for (JsonNode attack : report.at("/membershipAudit/attacks")) {
             double auc = attack.get("auc").asDouble();
             assertTrue(attack.get("ciLow").asDouble() <= auc && auc <= attack.get("ciHigh").asDouble(), attack.toString());
