@@ -26,6 +26,11 @@ public class RegistryException extends RuntimeException {
         return new RegistryException(409, "Conflict", detail, List.of());
     }
 
+    /** A well-formed request that the state of the branch refuses, naming the rule it breaks. */
+    public static RegistryException conflict(FieldError error) {
+        return new RegistryException(409, "Conflict", error.message(), List.of(error));
+    }
+
     /** A well-formed request whose field names something that does not exist, e.g. a fork's source version. */
     public static RegistryException unknownReference(FieldError error) {
         return new RegistryException(422, "Unknown reference", error.message(), List.of(error));

@@ -33,9 +33,12 @@ public class Submission extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    /** Moves to {@code next}, except out of a terminal stage: a late event must not revive a finished submission. */
+    /**
+     * Moves to {@code next}, except out of a terminal stage: a late event must not revive a finished
+     * submission. A published one may still be withdrawn.
+     */
     public void advanceTo(Stage next, Instant at) {
-        if (!stage.terminal()) {
+        if (stage.mayMoveTo(next)) {
             stage = next;
         }
         updatedAt = at;

@@ -1,19 +1,25 @@
 package dev.medforge.registry;
 
+import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeEvaluated.GateDecision;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.testing.ServiceIdentity;
+import dev.medforge.contracts.testing.TopicProbe;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
 
 /** Branches and evaluated composites for registry tests; each test works on a branch of its own. */
 public final class RegistryFixtures {
@@ -88,5 +94,21 @@ public final class RegistryFixtures {
 
     public static AdapterRef adapter(String submissionId, String institution, String task) {
         return new AdapterRef(submissionId, institution, task, DIGEST, DIGEST, DIGEST);
+    }
+
+    public static String artifact(int n) {
+        return "sha256:" + String.format("%02x", n).repeat(32);
+    }
+
+    /** Plays merge and eval: a passing composite adding {@code adapters} on top of {@code parent}, awaited until it is the head. */
+    public static void publish(String branch, int parent, List<AdapterRef> adapters, String artifact) {
+        Map<String, Double> weights = new HashMap<>();
+        adapters.forEach(a -> weights.put(a.submissionId(), 0.5 + parent / 10.0));
+        Map<String, TaskMetrics> metrics = new HashMap<>();
+        adapters.forEach(a -> metrics.put(a.task(), new TaskMetrics(0.8 + parent / 100.0, 0.9, 2000)));
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
+                parent, "mixture", artifact, adapters, weights, metrics, Map.of(), Map.of(), new GateDecision(true, List.of()))));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(parent + 1)));
     }
 }

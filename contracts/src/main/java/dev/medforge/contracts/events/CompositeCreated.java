@@ -14,6 +14,7 @@ import java.util.Map;
  *                       fused model, whose weights serve every task alike)
  * @param searchTrace    the objective at each evaluation of the coefficient search
  * @param artifact       digest of the composite in the artifact store
+ * @param withdrawn      parent members this composite leaves out at a withdrawal request (usually empty)
  */
 public record CompositeCreated(
         String compositeId,
@@ -26,10 +27,20 @@ public record CompositeCreated(
         Map<String, Map<String, Double>> taskCoefficients,
         List<SearchStep> searchTrace,
         String artifact,
-        long durationMillis) implements EventData {
+        long durationMillis,
+        List<AdapterRef> withdrawn) implements EventData {
 
     public CompositeCreated {
         taskCoefficients = taskCoefficients == null ? Map.of() : taskCoefficients;
+        withdrawn = withdrawn == null ? List.of() : withdrawn;
+    }
+
+    /** A composite that withdraws nothing, or an event written before withdrawals. */
+    public CompositeCreated(String compositeId, String branch, int parentVersion, String parentCompositeId, List<AdapterRef> adapters,
+                            String strategy, Map<String, Double> coefficients, Map<String, Map<String, Double>> taskCoefficients,
+                            List<SearchStep> searchTrace, String artifact, long durationMillis) {
+        this(compositeId, branch, parentVersion, parentCompositeId, adapters, strategy, coefficients, taskCoefficients, searchTrace,
+                artifact, durationMillis, List.of());
     }
 
     /** A fused composite, or an event written before mixtures had a row per task. */

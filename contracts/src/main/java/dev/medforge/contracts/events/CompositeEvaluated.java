@@ -12,6 +12,7 @@ import java.util.Map;
  * @param metrics       per task, the composite's scores
  * @param parentMetrics per task, the parent version's scores (empty for the first version)
  * @param standalone    per new task, the new adapter's own score, which the gate compares with
+ * @param withdrawn     parent members the composite leaves out at a withdrawal request, as in {@link CompositeCreated}
  */
 public record CompositeEvaluated(
         String compositeId,
@@ -25,10 +26,21 @@ public record CompositeEvaluated(
         Map<String, TaskMetrics> metrics,
         Map<String, TaskMetrics> parentMetrics,
         Map<String, TaskMetrics> standalone,
-        GateDecision decision) implements EventData {
+        GateDecision decision,
+        List<AdapterRef> withdrawn) implements EventData {
 
     public CompositeEvaluated {
         taskCoefficients = taskCoefficients == null ? Map.of() : taskCoefficients;
+        withdrawn = withdrawn == null ? List.of() : withdrawn;
+    }
+
+    /** A verdict on a composite that withdraws nothing, or an event written before withdrawals. */
+    public CompositeEvaluated(String compositeId, String branch, int parentVersion, String strategy, String artifact,
+                              List<AdapterRef> adapters, Map<String, Double> coefficients, Map<String, Map<String, Double>> taskCoefficients,
+                              Map<String, TaskMetrics> metrics, Map<String, TaskMetrics> parentMetrics, Map<String, TaskMetrics> standalone,
+                              GateDecision decision) {
+        this(compositeId, branch, parentVersion, strategy, artifact, adapters, coefficients, taskCoefficients, metrics, parentMetrics,
+                standalone, decision, List.of());
     }
 
     /** A fused composite's verdict, or an event written before mixtures had a row per task. */

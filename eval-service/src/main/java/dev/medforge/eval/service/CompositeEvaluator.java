@@ -65,15 +65,30 @@ public class CompositeEvaluator {
                         suite(tasks, adapter.task(), alone.head().classes(), base)));
             }
         }
-        Map<String, TaskMetrics> parent = created.parentVersion() == 0 ? Map.of()
-                : registry.version(created.branch(), created.parentVersion()).metrics();
+        Map<String, TaskMetrics> parent = withoutWithdrawnTasks(created.parentVersion() == 0 ? Map.of()
+                : registry.version(created.branch(), created.parentVersion()).metrics(), created, metrics);
         GatePolicy gate = new GatePolicy(branch.policy().maxRegression(), branch.policy().maxNewTaskGap());
         CompositeEvaluated.GateDecision decision = gate.decide(metrics, parent, standalone);
         meters.timer("medforge.eval.duration").record(java.time.Duration.ofNanos(System.nanoTime() - start));
         meters.counter("medforge.eval.decisions", "passed", String.valueOf(decision.passed())).increment();
         return new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(), created.strategy(),
                 created.artifact(), created.adapters(), created.coefficients(), created.taskCoefficients(), metrics, parent, standalone,
-                decision);
+                decision, created.withdrawn());
+    }
+
+    /**
+     * A withdrawn adapter's task is no longer served unless another member serves it too, so its suite
+     * is no longer scored and the gate does not hold the parent's score for it against the composite.
+     */
+    static Map<String, TaskMetrics> withoutWithdrawnTasks(Map<String, TaskMetrics> parent, CompositeCreated created,
+                                                          Map<String, TaskMetrics> scored) {
+        Map<String, TaskMetrics> kept = new LinkedHashMap<>(parent);
+        created.withdrawn().forEach(w -> {
+            if (!scored.containsKey(w.task())) {
+                kept.remove(w.task());
+            }
+        });
+        return kept;
     }
 
     private static TaskMetrics score(Composite composite, ModelSession session, String task, LabeledImages suite) {

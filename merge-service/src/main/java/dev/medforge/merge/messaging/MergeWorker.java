@@ -83,7 +83,7 @@ public class MergeWorker {
             List<EventEnvelope<AdapterValidated>> validated = List.copyOf(events.keySet());
             try {
                 TransientFailures.retry(config.dependencyRetry(), "merge of " + validated.size() + " adapter(s) on " + branch, batchStart,
-                        () -> merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, validated.get(0).id()));
+                        () -> merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, List.of(), validated.get(0).id()));
             } catch (RuntimeException e) {
                 setAside(branch, events.values(), e);
             }
@@ -111,13 +111,14 @@ public class MergeWorker {
         EventEnvelope<CompositeRebase> event = EventCodec.decode(json, CompositeRebase.class);
         EventSender.recordQueueWait(meters, Topics.COMPOSITE_REBASE, event);
         CompositeRebase rebase = event.data();
-        LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s", rebase.branch(), rebase.adapters().size(),
-                rebase.staleCompositeId(), rebase.headVersion(), rebase.strategy() == null ? "" : " as " + rebase.strategy());
-        merge(rebase.branch(), rebase.adapters(), rebase.strategy(), event.id());
+        LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s%s", rebase.branch(), rebase.adapters().size(),
+                rebase.staleCompositeId(), rebase.headVersion(), rebase.strategy() == null ? "" : " as " + rebase.strategy(),
+                rebase.withdrawn().isEmpty() ? "" : " without " + rebase.withdrawn().stream().map(AdapterRef::submissionId).toList());
+        merge(rebase.branch(), rebase.adapters(), rebase.strategy(), rebase.withdrawn(), event.id());
     }
 
-    private void merge(String branch, List<AdapterRef> adapters, String strategy, String causeId) {
-        builder.build(branch, adapters, strategy, (refused, detail) -> reject(branch, refused, detail, causeId)).ifPresent(composite -> {
+    private void merge(String branch, List<AdapterRef> adapters, String strategy, List<AdapterRef> withdrawn, String causeId) {
+        builder.build(branch, adapters, strategy, withdrawn, (refused, detail) -> reject(branch, refused, detail, causeId)).ifPresent(composite -> {
             for (AdapterRef adapter : composite.adapters()) {
                 EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
                         branch, Stage.MERGED, composite.strategy() + " composite of " + (composite.coefficients().size())

@@ -69,33 +69,42 @@ public class CompositeBuilder {
     }
 
     /**
-     * Empty when every adapter is in the head already (a redelivered event after publication), or
-     * when none of them may go in.
+     * Empty when every adapter is in the head already and nothing is to be withdrawn from it (a
+     * redelivered event after publication), or when none of them may go in.
      *
-     * @param strategy the strategy to merge with, or null for the branch's own
+     * @param strategy  the strategy to merge with, or null for the branch's own
+     * @param withdrawn head members to leave out: the others stay in their original order, so the
+     *                  composite is the one the branch would have had without them
      * @param refused  told of each adapter left out for good, with the detail of its final status: its
      *                 bytes are in the head already under another submission, or another institution
      *                 holds its task in the head
      */
-    public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving, String strategy,
+    public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving, String strategy, List<AdapterRef> withdrawn,
                                             BiConsumer<AdapterRef, String> refused) {
         long start = System.nanoTime();
         BranchInfo branch = registry.branch(branchId);
-        Lineage parent = branch.headVersion() == 0 ? Lineage.EMPTY
+        Lineage head = branch.headVersion() == 0 ? Lineage.EMPTY
                 : lineages.of(branch.headCompositeId(), () -> registry.version(branchId, branch.headVersion()).artifact());
-        Set<String> merged = parent.members().stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
+        Set<String> leaving = withdrawn.stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
+        List<AdapterRef> removed = head.members().stream().filter(m -> leaving.contains(m.submissionId())).toList();
+        Lineage parent = new Lineage(head.members().stream().filter(m -> !leaving.contains(m.submissionId())).toList());
+        Set<String> merged = head.members().stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
         List<AdapterRef> fresh = arriving.stream().filter(a -> !merged.contains(a.submissionId())).distinct().toList();
-        if (fresh.isEmpty()) {
-            LOG.infof("branch %s: %s already in version %d", branchId, arriving, branch.headVersion());
+        if (fresh.isEmpty() && removed.isEmpty()) {
+            LOG.infof("branch %s: %s already in version %d, nothing of it to withdraw", branchId, arriving, branch.headVersion());
             return Optional.empty();
         }
         fresh = newBytes(parent, fresh, "version " + branch.headVersion(), refused);
         fresh = inOwnTasks(parent, fresh, notOwned -> refused.accept(notOwned, "TASK_NOT_OWNED task"));
-        if (fresh.isEmpty()) {
+        if (fresh.isEmpty() && removed.isEmpty()) {
             return Optional.empty();
         }
         List<AdapterRef> members = new ArrayList<>(parent.members());
         members.addAll(fresh);
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("branch " + branchId + ": withdrawing " + leaving + " would leave version "
+                    + branch.headVersion() + " with no adapter");
+        }
         if (strategy == null) {
             strategy = strategyOf(branch);
         }
@@ -125,11 +134,12 @@ public class CompositeBuilder {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         meters.timer("medforge.merge.duration", "strategy", strategy).record(took);
         meters.counter("medforge.merge.evaluations", "strategy", strategy).increment(options.budget() * Math.max(1, members.size() - 1));
-        String id = compositeId(branchId, branch.headCompositeId(), fresh, strategy, options);
-        LOG.infof("branch %s: composite %s of %d adapters (%s) in %d ms", branchId, id, members.size(), strategy, took.toMillis());
+        String id = compositeId(branchId, branch.headCompositeId(), fresh, removed, strategy, options);
+        LOG.infof("branch %s: composite %s of %d adapters (%s)%s in %d ms", branchId, id, members.size(), strategy,
+                removed.isEmpty() ? "" : ", withdrawing " + leaving, took.toMillis());
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
                 weightsBySubmission(members, composite), rowsBySubmission(members, composite), trace(composite), artifact,
-                took.toMillis()));
+                took.toMillis(), removed));
     }
 
     /** Each registered task's class names: a mixture lets members help only tasks they share a class with. */
@@ -267,11 +277,19 @@ public class CompositeBuilder {
         return weights;
     }
 
-    /** The branch is part of the id: two branches on one base may well receive the same adapter. */
-    static String compositeId(String branch, String parentCompositeId, List<AdapterRef> fresh, String strategy, MergeOptions options) {
+    /**
+     * The branch is part of the id: two branches on one base may well receive the same adapter. What a
+     * withdrawal leaves out is too, after a '-' so that a composite withdrawing nothing keeps the id it
+     * always had.
+     */
+    static String compositeId(String branch, String parentCompositeId, List<AdapterRef> fresh, List<AdapterRef> withdrawn, String strategy,
+                              MergeOptions options) {
         String inputs = String.join("|", branch, String.valueOf(parentCompositeId),
                 fresh.stream().map(AdapterRef::adapterModel).sorted().collect(Collectors.joining(",")), strategy,
                 options.budget() + "," + options.lower() + "," + options.upper() + "," + options.l1() + "," + options.seed());
+        if (!withdrawn.isEmpty()) {
+            inputs += "|-" + withdrawn.stream().map(AdapterRef::adapterModel).sorted().collect(Collectors.joining(","));
+        }
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(inputs.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

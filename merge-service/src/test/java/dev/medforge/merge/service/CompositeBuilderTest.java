@@ -42,14 +42,24 @@ class CompositeBuilderTest {
     @Test
     void theCompositeIdDependsOnWhatWentInAndNotOnArrivalOrder() {
         MergeOptions options = MergeOptions.defaults();
-        String id = CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), "fusion", options);
+        String id = CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), List.of(), "fusion", options);
 
-        assertEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(B, A), "fusion", options));
-        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:other", List.of(A, B), "fusion", options));
-        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), "mixture", options));
-        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), "fusion", options.withBudget(10)));
-        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A), "fusion", options));
-        assertNotEquals(id, CompositeBuilder.compositeId("other-branch", "sha256:parent", List.of(A, B), "fusion", options));
+        assertEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(B, A), List.of(), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:other", List.of(A, B), List.of(), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), List.of(), "mixture", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A, B), List.of(), "fusion", options.withBudget(10)));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A), List.of(), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("other-branch", "sha256:parent", List.of(A, B), List.of(), "fusion", options));
+    }
+
+    /** Issue 14: withdrawing a member of the same head with the same arrivals is another composite. */
+    @Test
+    void aCompositeThatWithdrawsAMemberHasAnIdOfItsOwn() {
+        MergeOptions options = MergeOptions.defaults();
+        String id = CompositeBuilder.compositeId("main", "sha256:parent", List.of(), List.of(A), "fusion", options);
+
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(), List.of(B), "fusion", options));
+        assertNotEquals(id, CompositeBuilder.compositeId("main", "sha256:parent", List.of(A), List.of(), "fusion", options));
     }
 
     /** Issue 11: the same bytes under another submission id, in the parent or earlier in the batch, are merged once. */

@@ -8,12 +8,14 @@ import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.Task;
+import dev.medforge.registry.Withdrawal;
 import dev.medforge.registry.rest.Views.BranchView;
 import dev.medforge.registry.rest.Views.ForkPoint;
 import dev.medforge.registry.rest.Views.ModelCard;
 import dev.medforge.registry.rest.Views.Policy;
 import dev.medforge.registry.rest.Views.TaskView;
 import dev.medforge.registry.rest.Views.VersionView;
+import dev.medforge.registry.rest.Views.WithdrawalView;
 import dev.medforge.registry.service.VersionService.PublishedVersion;
 
 import java.util.List;
@@ -44,14 +46,20 @@ public final class BranchMapper {
     public static ModelCard toCard(PublishedVersion published) {
         ModelVersion version = published.version();
         Composite composite = published.composite();
-        List<AdapterRef> adapters = published.lineage().stream().flatMap(c -> adaptersOf(c).stream()).toList();
+        List<AdapterRef> adapters = published.members();
         return new ModelCard(version.branchId, version.number, composite.parentVersion, version.compositeId,
                 version.artifact, version.strategy, metrics(version),
                 JsonText.read(composite.coefficients, new TypeReference<Map<String, Double>>() { }),
                 JsonText.read(composite.taskCoefficients, new TypeReference<Map<String, Map<String, Double>>>() { }),
                 adapters, adaptersOf(composite).stream().map(AdapterRef::submissionId).toList(),
                 adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), forkPoint(published.branch()),
-                version.publishedAt);
+                published.withdrawals().stream().map(BranchMapper::toView).toList(), version.publishedAt);
+    }
+
+    public static WithdrawalView toView(Withdrawal withdrawal) {
+        return new WithdrawalView(withdrawal.branchId, withdrawal.submissionId, withdrawal.institution, withdrawal.task,
+                withdrawal.requestedBy, withdrawal.requesterInstitution, withdrawal.requestedAt, withdrawal.state.name(),
+                withdrawal.version, withdrawal.gateReasons);
     }
 
     private static ForkPoint forkPoint(Branch branch) {

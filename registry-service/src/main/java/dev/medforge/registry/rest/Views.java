@@ -40,12 +40,21 @@ public final class Views {
      * {@code added} the submissions this version brought in. {@code taskCoefficients} are a mixture's
      * weight rows (task → submission → weight): which members serve each task, and how much. On a
      * fork, every version's lineage starts at {@code forkedFrom}, whose adapters its version 1 lists
-     * as added.
+     * as added. {@code withdrawn} lists the contributions taken out at or before this version, with who
+     * asked and when; {@code adapters} no longer holds them.
      */
     public record ModelCard(String branch, int version, int parentVersion, String compositeId, String artifact,
                             String strategy, Map<String, TaskMetrics> metrics, Map<String, Double> coefficients,
                             Map<String, Map<String, Double>> taskCoefficients,
                             List<AdapterRef> adapters, List<String> added, List<String> institutions, ForkPoint forkedFrom,
-                            Instant publishedAt) {
+                            List<WithdrawalView> withdrawn, Instant publishedAt) {
+    }
+
+    /**
+     * A withdrawal request and what came of it: {@code state} PENDING, PUBLISHED (from {@code version}
+     * on) or GATED_OUT (with the gate's reasons). {@code requesterInstitution} is null for an operator.
+     */
+    public record WithdrawalView(String branch, String submissionId, String institution, String task, String requestedBy,
+                                 String requesterInstitution, Instant requestedAt, String state, Integer version, String gateReasons) {
     }
 }

@@ -8,7 +8,6 @@ import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.RegistryException;
 import dev.medforge.registry.Task;
 import dev.medforge.registry.config.RegistryConfig;
-import dev.medforge.registry.mapping.BranchMapper;
 import dev.medforge.registry.mapping.JsonText;
 import dev.medforge.registry.rest.BranchRequests.CreateBranch;
 import dev.medforge.registry.rest.BranchRequests.PolicyRequest;
@@ -220,7 +219,7 @@ public class BranchService {
         composite.artifact = source.composite().artifact;
         composite.coefficients = source.composite().coefficients;
         composite.taskCoefficients = source.composite().taskCoefficients;
-        composite.adapters = JsonText.write(source.lineage().stream().flatMap(c -> BranchMapper.adaptersOf(c).stream()).toList());
+        composite.adapters = JsonText.write(source.members());
         composite.createdAt = Instant.now();
         return composite;
     }

@@ -15,6 +15,7 @@ import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.OutboxEvent;
 import dev.medforge.registry.PublishDecision;
 import dev.medforge.registry.Task;
+import dev.medforge.registry.Withdrawal;
 import dev.medforge.registry.mapping.BranchMapper;
 import dev.medforge.registry.mapping.JsonText;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -95,7 +97,7 @@ public class PublishingService {
         // Stale first: a verdict against an old parent says nothing about the composite on the head.
         if (evaluated.parentVersion() != branch.headVersion) {
             CompositeRebase rebase = new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId,
-                    evaluated.compositeId(), evaluated.adapters());
+                    evaluated.compositeId(), evaluated.adapters(), null, evaluated.withdrawn());
             return outbox(event, List.of(rebase)).replaceWith(PublishDecision.REBASE);
         }
         return Task.<Task>list("branchId", branch.id).flatMap(tasks -> {
@@ -120,8 +122,9 @@ public class PublishingService {
                     "TASK_NOT_OWNED task"));
         }
         List<AdapterRef> owned = evaluated.adapters().stream().filter(a -> !notOwned.contains(a)).toList();
-        if (!owned.isEmpty()) {
-            events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(), owned));
+        if (!owned.isEmpty() || !evaluated.withdrawn().isEmpty()) {
+            events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(), owned, null,
+                    evaluated.withdrawn()));
         }
         return outbox(event, events).replaceWith(PublishDecision.NOT_OWNED);
     }
@@ -133,11 +136,14 @@ public class PublishingService {
             if (FALLBACK.equals(branch.strategy) && FUSION.equals(evaluated.strategy())) {
                 List<EventData> events = new ArrayList<>();
                 events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(),
-                        evaluated.adapters(), MIXTURE));
+                        evaluated.adapters(), MIXTURE, evaluated.withdrawn()));
                 events.addAll(statuses(evaluated, Stage.EVALUATED, "fusion failed the gate (" + reasons + "); trying mixture"));
                 return outbox(event, events).replaceWith(PublishDecision.FALLBACK);
             }
-            return outbox(event, statuses(evaluated, Stage.GATED_OUT, reasons)).replaceWith(PublishDecision.GATED_OUT);
+            return withdrawals(evaluated, w -> {
+                w.state = Withdrawal.State.GATED_OUT;
+                w.gateReasons = reasons;
+            }).flatMap(w -> outbox(event, statuses(evaluated, Stage.GATED_OUT, reasons))).replaceWith(PublishDecision.GATED_OUT);
         }
         ModelVersion version = new ModelVersion();
         version.branchId = branch.id;
@@ -152,9 +158,31 @@ public class PublishingService {
 
         List<EventData> events = new ArrayList<>();
         events.add(new ModelPublished(branch.id, version.number, version.compositeId, version.artifact, version.strategy,
-                evaluated.adapters().stream().map(AdapterRef::submissionId).toList(), evaluated.metrics()));
+                evaluated.adapters().stream().map(AdapterRef::submissionId).toList(), evaluated.metrics(),
+                evaluated.withdrawn().stream().map(AdapterRef::submissionId).toList()));
         events.addAll(statuses(evaluated, Stage.PUBLISHED, "version " + version.number));
-        return version.persist().flatMap(v -> outbox(event, events)).replaceWith(PublishDecision.PUBLISHED);
+        return version.persist()
+                .flatMap(v -> withdrawals(evaluated, w -> {
+                    w.state = Withdrawal.State.PUBLISHED;
+                    w.version = version.number;
+                }))
+                .flatMap(done -> {
+                    done.forEach(w -> events.add(new SubmissionStatus(w.submissionId, w.institution, branch.id, Stage.WITHDRAWN,
+                            "withdrawn at the request of " + w.requestedBy + " (" + w.requestedAt + "); version " + version.number
+                                    + " and later omit it")));
+                    return outbox(event, events);
+                })
+                .replaceWith(PublishDecision.PUBLISHED);
+    }
+
+    /** The pending withdrawals a decided composite answers, each updated by {@code outcome}. */
+    private static Uni<List<Withdrawal>> withdrawals(CompositeEvaluated evaluated, Consumer<Withdrawal> outcome) {
+        if (evaluated.withdrawn().isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Withdrawal.<Withdrawal>list("branchId = ?1 and submissionId in ?2 and state = ?3", evaluated.branch(),
+                        evaluated.withdrawn().stream().map(AdapterRef::submissionId).toList(), Withdrawal.State.PENDING)
+                .invoke(pending -> pending.forEach(outcome));
     }
 
     private static Uni<Composite> record(CompositeEvaluated evaluated) {

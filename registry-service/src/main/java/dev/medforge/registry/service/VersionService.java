@@ -1,14 +1,19 @@
 package dev.medforge.registry.service;
 
+import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.RegistryException;
+import dev.medforge.registry.Withdrawal;
+import dev.medforge.registry.mapping.BranchMapper;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Reads published versions and what they are made of. */
 @ApplicationScoped
@@ -18,9 +23,19 @@ public class VersionService {
      * A version with its branch, the composite behind it and the composites of every version up to
      * it, oldest first: each composite records only the adapters it added, so the lineage is their
      * sequence. A fork's version 1 is a composite that records every adapter of the version it was
-     * forked from.
+     * forked from. {@code withdrawals} are those published at or before this version: their
+     * submissions are in the lineage's composites but no longer in the version.
      */
-    public record PublishedVersion(Branch branch, ModelVersion version, Composite composite, List<Composite> lineage) {
+    public record PublishedVersion(Branch branch, ModelVersion version, Composite composite, List<Composite> lineage,
+                                   List<Withdrawal> withdrawals) {
+
+        /** Every adapter the version holds, in arrival order: the lineage's less those withdrawn. */
+        public List<AdapterRef> members() {
+            Set<String> withdrawn = withdrawals.stream().map(w -> w.submissionId).collect(Collectors.toSet());
+            return lineage.stream().flatMap(c -> BranchMapper.adaptersOf(c).stream())
+                    .filter(a -> !withdrawn.contains(a.submissionId()))
+                    .toList();
+        }
     }
 
     @WithSession
@@ -52,7 +67,10 @@ public class VersionService {
             return Branch.<Branch>findById(branchId).flatMap(branch -> Composite.<Composite>find(
                             "select c from Composite c, ModelVersion v where v.branchId = ?1 and v.number <= ?2"
                                     + " and c.id = v.compositeId order by v.number", branchId, number).list()
-                    .map(lineage -> new PublishedVersion(branch, version, lineage.get(lineage.size() - 1), lineage)));
+                    .flatMap(lineage -> Withdrawal.<Withdrawal>list("branchId = ?1 and state = ?2 and version <= ?3 order by version",
+                                    branchId, Withdrawal.State.PUBLISHED, number)
+                            .map(withdrawals -> new PublishedVersion(branch, version, lineage.get(lineage.size() - 1), lineage,
+                                    withdrawals))));
         });
     }
 }

@@ -1,31 +1,25 @@
 package dev.medforge.registry.rest;
 
-import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.AdapterRef;
-import dev.medforge.contracts.events.CompositeEvaluated;
-import dev.medforge.contracts.events.CompositeEvaluated.GateDecision;
-import dev.medforge.contracts.events.EventEnvelope;
-import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.testing.ServiceIdentity;
-import dev.medforge.contracts.testing.TopicProbe;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static dev.medforge.registry.RegistryFixtures.adapter;
+import static dev.medforge.registry.RegistryFixtures.artifact;
 import static dev.medforge.registry.RegistryFixtures.as;
 import static dev.medforge.registry.RegistryFixtures.asGateway;
 import static dev.medforge.registry.RegistryFixtures.DIGEST;
 import static dev.medforge.registry.RegistryFixtures.newBranch;
+import static dev.medforge.registry.RegistryFixtures.publish;
 import static dev.medforge.registry.RegistryFixtures.registerTask;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -299,21 +293,5 @@ class BranchResourceTest {
                 .body(Map.of("id", "fork-x", "fromBranch", source, "fromVersion", 1))
                 .post("/internal/branches").then()
                 .statusCode(403).contentType("application/problem+json");
-    }
-
-    private static String artifact(int n) {
-        return "sha256:" + String.format("%02x", n).repeat(32);
-    }
-
-    /** Plays merge and eval: a passing composite adding {@code adapters} on top of {@code parent}, awaited until it is the head. */
-    private static void publish(String branch, int parent, List<AdapterRef> adapters, String artifact) {
-        Map<String, Double> weights = new HashMap<>();
-        adapters.forEach(a -> weights.put(a.submissionId(), 0.5 + parent / 10.0));
-        Map<String, TaskMetrics> metrics = new HashMap<>();
-        adapters.forEach(a -> metrics.put(a.task(), new TaskMetrics(0.8 + parent / 100.0, 0.9, 2000)));
-        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
-                parent, "mixture", artifact, adapters, weights, metrics, Map.of(), Map.of(), new GateDecision(true, List.of()))));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(parent + 1)));
     }
 }

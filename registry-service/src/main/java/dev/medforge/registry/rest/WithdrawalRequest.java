@@ -1,0 +1,21 @@
+package dev.medforge.registry.rest;
+
+import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.registry.RegistryException;
+
+import java.util.List;
+
+/**
+ * Who asks to withdraw a contribution, as the gateway vouches for it: the gateway has checked that
+ * the requester's institution owns the submission, or that the requester is an operator.
+ *
+ * @param requesterInstitution null for an operator acting for no institution
+ */
+public record WithdrawalRequest(String requestedBy, String requesterInstitution) {
+
+    static void validate(WithdrawalRequest request) {
+        if (request == null || request.requestedBy() == null || request.requestedBy().isBlank()) {
+            throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "requestedBy", "who asks for the withdrawal is required")));
+        }
+    }
+}
