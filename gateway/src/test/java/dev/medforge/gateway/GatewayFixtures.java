@@ -1,5 +1,11 @@
 package dev.medforge.gateway;
 
+import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.testing.TopicProbe;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
@@ -7,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -18,6 +25,14 @@ public final class GatewayFixtures {
     public static final String DIGEST = "sha256:" + "cd".repeat(32);
 
     private GatewayFixtures() {
+    }
+
+    /** Plays merge and eval: a passing composite adding {@code adapters} on top of {@code parent}. */
+    public static void publish(String branch, int parent, String strategy, List<AdapterRef> adapters, Map<String, Double> coefficients,
+                               Map<String, TaskMetrics> metrics) {
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
+                parent, strategy, DIGEST, adapters, coefficients, metrics, Map.of(), Map.of(),
+                new CompositeEvaluated.GateDecision(true, List.of()))));
     }
 
     /** Registers a fresh branch through the gateway, as the operator would. */

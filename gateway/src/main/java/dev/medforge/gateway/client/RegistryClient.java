@@ -51,4 +51,8 @@ public interface RegistryClient {
     @GET
     @Path("/branches/{branch}/versions/{version}")
     Uni<JsonNode> version(@PathParam("branch") String branch, @PathParam("version") int version);
+
+    @POST
+    @Path("/branches/{branch}/submissions/{id}/withdrawal")
+    Uni<JsonNode> withdraw(@PathParam("branch") String branch, @PathParam("id") String submissionId, JsonNode request);
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.medforge.gateway.GatewayFixtures.publish;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -236,12 +237,5 @@ class BranchResourceTest {
                 .body("forkedFrom.version", is(1))
                 .body("adapters.submissionId", contains(tops.submissionId()))
                 .body("metrics.tops.accuracy", is(0.91f));
-    }
-
-    private static void publish(String branch, int parent, String strategy, List<AdapterRef> adapters, Map<String, Double> coefficients,
-                                Map<String, TaskMetrics> metrics) {
-        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
-                parent, strategy, GatewayFixtures.DIGEST, adapters, coefficients, metrics, Map.of(), Map.of(),
-                new CompositeEvaluated.GateDecision(true, List.of()))));
     }
 }

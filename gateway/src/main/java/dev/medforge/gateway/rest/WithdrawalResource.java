@@ -1,0 +1,57 @@
+package dev.medforge.gateway.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.gateway.Caller;
+import dev.medforge.gateway.GatewayException;
+import dev.medforge.gateway.client.RegistryClient;
+import dev.medforge.gateway.security.CurrentCaller;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** An institution takes its published contribution out of a branch; an operator may do so for any. */
+@Path("/api/v1/branches/{branch}/submissions/{id}/withdrawal")
+@Produces(MediaType.APPLICATION_JSON)
+public class WithdrawalResource {
+
+    private final CurrentCaller currentCaller;
+    private final RegistryClient registry;
+
+    WithdrawalResource(CurrentCaller currentCaller, RegistryClient registry) {
+        this.currentCaller = currentCaller;
+        this.registry = registry;
+    }
+
+    @POST
+    @RolesAllowed({Caller.CONTRIBUTOR, Caller.OPERATOR})
+    @Operation(summary = "Withdraw a published contribution from the branch",
+            description = "Role contributor for its own institution's submission, or operator for any; another institution's "
+                    + "submission is 404, as if it did not exist. 202 with the recorded request: the head's other adapters are merged "
+                    + "again without it, in their original order, evaluated and gated like any composite; the version published from "
+                    + "them omits it, its card names the withdrawal, who asked and when, and the submission's history ends WITHDRAWN. "
+                    + "409 naming the rule when the submission is not in the head (NOT_IN_HEAD), is being withdrawn (WITHDRAWAL_PENDING), "
+                    + "was withdrawn (ALREADY_WITHDRAWN) or is the head's only adapter (LAST_CONTRIBUTION). Copies of earlier versions "
+                    + "already downloaded cannot be recalled.")
+    public Uni<Response> withdraw(@PathParam("branch") String branch, @PathParam("id") String id) {
+        Caller caller = currentCaller.get();
+        Uni<Void> allowed = caller.roles().contains(Caller.OPERATOR) ? Uni.createFrom().voidItem()
+                : registry.submission(id).invoke(submission -> {
+                    if (!submission.path("institution").asText().equals(caller.institution().orElse(null))) {
+                        throw GatewayException.notFound("Submission", id);
+                    }
+                }).replaceWithVoid();
+        ObjectNode request = JsonNodeFactory.instance.objectNode()
+                .put("requestedBy", caller.username() != null ? caller.username() : caller.subject())
+                .put("requesterInstitution", caller.institution().orElse(null));
+        return allowed.flatMap(ok -> registry.withdraw(branch, id, request))
+                .map(withdrawal -> Response.accepted(withdrawal).build());
+    }
+}
