@@ -19,6 +19,7 @@ import dev.medforge.cli.gateway.TaskCommand;
 import dev.medforge.cli.gateway.VersionsCommand;
 import dev.medforge.cli.gateway.WatchCommand;
 import dev.medforge.cli.gateway.WhoamiCommand;
+import dev.medforge.cli.gateway.WithdrawCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,7 +34,8 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class, PrivacyCommand.class,
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
-            CardCommand.class, DiffCommand.class, PullCommand.class, OpsCommand.class, DemoCommand.class, CompletionCommand.class})
+            CardCommand.class, DiffCommand.class, WithdrawCommand.class, PullCommand.class, OpsCommand.class, DemoCommand.class,
+            CompletionCommand.class})
 public final class MedforgeCommand implements Runnable {
 
     /** Documented exit codes, shared by every subcommand. */
