@@ -10,7 +10,8 @@ import java.util.Optional;
 /** Reads server-sent events (the subset the gateway writes: event, id, data, comments). */
 final class EventStream implements AutoCloseable {
 
-    record Event(String name, String id, String data) {
+    /** @param retryMillis the reconnection delay the server asked for with this event, or null */
+    record Event(String name, String id, String data, Long retryMillis) {
     }
 
     private final InputStream body;
@@ -25,11 +26,12 @@ final class EventStream implements AutoCloseable {
     Optional<Event> next() throws IOException {
         String name = null;
         String id = null;
+        Long retry = null;
         StringBuilder data = null;
         for (String line; (line = reader.readLine()) != null; ) {
             if (line.isEmpty()) {
                 if (data != null || name != null) {
-                    return Optional.of(new Event(name == null ? "message" : name, id, data == null ? "" : data.toString()));
+                    return Optional.of(new Event(name == null ? "message" : name, id, data == null ? "" : data.toString(), retry));
                 }
                 continue;
             }
@@ -46,8 +48,9 @@ final class EventStream implements AutoCloseable {
                 case "event" -> name = value;
                 case "id" -> id = value;
                 case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                case "retry" -> retry = value.matches("\\d{1,9}") ? Long.valueOf(value) : null;
                 default -> {
-                    // retry and unknown fields: nothing to do for a command-line client
+                    // unknown fields are ignored, as the SSE specification says
                 }
             }
         }

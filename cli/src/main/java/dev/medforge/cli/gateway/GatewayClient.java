@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -93,8 +94,14 @@ public final class GatewayClient {
 
     /** A response whose body the caller reads as it arrives (downloads, event streams); an error status has already failed. */
     public HttpResponse<InputStream> open(String path, String accept) {
-        HttpResponse<InputStream> response = send("GET " + path, request(path, CALL_TIMEOUT).header("Accept", accept).GET(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        return open(path, accept, Map.of());
+    }
+
+    /** As {@link #open(String, String)}, with extra request headers (an event stream's Last-Event-ID). */
+    public HttpResponse<InputStream> open(String path, String accept, Map<String, String> headers) {
+        HttpRequest.Builder request = request(path, CALL_TIMEOUT).header("Accept", accept).GET();
+        headers.forEach(request::header);
+        HttpResponse<InputStream> response = send("GET " + path, request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() / 100 != 2) {
             String body;
             try (InputStream in = response.body()) {

@@ -43,6 +43,20 @@ public interface GatewayConfig {
 
     Webhooks webhooks();
 
+    Notifications notifications();
+
+    /** The notification stream (SSE). */
+    interface Notifications {
+
+        /** How often the stream sends a heartbeat comment. */
+        @WithDefault("15S")
+        Duration heartbeat();
+
+        /** The {@code retry} the stream asks clients to wait before reconnecting. */
+        @WithDefault("2S")
+        Duration retry();
+    }
+
     interface Webhooks {
 
         /** Attempts per delivery, the first included. */

@@ -12,23 +12,20 @@ import dev.medforge.gateway.DeadLetterQueue;
 import dev.medforge.gateway.DeadLetterReplay;
 import dev.medforge.gateway.GatewayException;
 import dev.medforge.gateway.config.GatewayConfig;
+import dev.medforge.gateway.messaging.TopicReader;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -198,32 +195,7 @@ public class DeadLetterService {
 
     /** Every record of {@code topic} up to the end offsets at the start; none if the topic does not exist (yet). */
     private List<ConsumerRecord<String, String>> read(String topic) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "gateway-dlq-reader",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            Instant deadline = Instant.now().plus(TIMEOUT);
-            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey(), TIMEOUT) < end.getValue())) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("the broker did not hand over " + topic + " within " + TIMEOUT);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                        records.add(record);
-                    }
-                });
-            }
-            return records;
-        }
+        return TopicReader.read(bootstrap, "gateway-dlq-reader", topic, Long.MAX_VALUE, TIMEOUT);
     }
 
     @PreDestroy

@@ -35,7 +35,7 @@ class NotificationResourceTest {
     @Test
     void everySubscriberHearsOfPublishedModelsButOnlyTheOwnInstitutionOfItsSubmissions() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        try (Stream hospitalA = open(http, "hospital-a"); Stream viewer = open(http, "viewer")) {
+        try (Stream hospitalA = open(http, "hospital-a", null); Stream viewer = open(http, "viewer", null)) {
             String branch = "sse-" + UUID.randomUUID().toString().substring(0, 8);
             String submissionId = UUID.randomUUID().toString();
             TopicProbe.send(Topics.SUBMISSION_STATUS, EventEnvelope.wrap("test", new SubmissionStatus(submissionId,
@@ -53,6 +53,54 @@ class NotificationResourceTest {
     }
 
     @Test
+    void theStreamAsksForARetryDelayAndSendsHeartbeatComments() throws Exception {
+        try (Stream viewer = open(HttpClient.newHttpClient(), "viewer", null)) {
+            viewer.awaitLine("retry:2000");
+            viewer.awaitLine(":heartbeat");
+        }
+    }
+
+    @Test
+    void aStreamResumedAfterItsLastEventGetsWhatWasPublishedMeanwhileForItsInstitutionOnly() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String branch = "sse-" + UUID.randomUUID().toString().substring(0, 8);
+        String seen = UUID.randomUUID().toString();
+        String missed = UUID.randomUUID().toString();
+        String othersMissed = UUID.randomUUID().toString();
+        String lastEventId;
+        try (Stream hospitalA = open(http, "hospital-a", null)) {
+            TopicProbe.send(Topics.SUBMISSION_STATUS, EventEnvelope.wrap("test", new SubmissionStatus(seen,
+                    "hospital-a", branch, SubmissionStatus.Stage.VALIDATED, "ok")));
+            hospitalA.await("submission.status", seen);
+            lastEventId = hospitalA.idOf(seen);
+        }
+        TopicProbe.send(Topics.SUBMISSION_STATUS, EventEnvelope.wrap("test", new SubmissionStatus(othersMissed,
+                "hospital-b", branch, SubmissionStatus.Stage.VALIDATED, "ok")));
+        TopicProbe.send(Topics.SUBMISSION_STATUS, EventEnvelope.wrap("test", new SubmissionStatus(missed,
+                "hospital-a", branch, SubmissionStatus.Stage.MERGED, "while disconnected")));
+        // The gateway must have taken both in before the client comes back; a viewer stream shows when.
+        try (Stream viewer = open(http, "viewer", null)) {
+            TopicProbe.send(Topics.MODEL_PUBLISHED, EventEnvelope.wrap("test", new ModelPublished(branch, 1,
+                    "c-" + branch, "sha256:" + "ef".repeat(32), "fusion", List.of(), Map.of())));
+            viewer.await("model.published", branch);
+        }
+        try (Stream resumed = open(http, "hospital-a", lastEventId)) {
+            resumed.await("submission.status", missed);
+            resumed.await("model.published", branch);
+            assertTrue(resumed.drain().stream().noneMatch(e -> e.contains(seen)), "the event before the resume point came again");
+            assertTrue(resumed.drain().stream().noneMatch(e -> e.contains(othersMissed)), "hospital-b's status reached hospital-a");
+            assertTrue(resumed.drain().stream().noneMatch(e -> e.startsWith("resync ")), "a known event id needs no resync");
+        }
+    }
+
+    @Test
+    void aStreamResumedAfterAnEventTheGatewayDoesNotKnowIsToldToResync() throws Exception {
+        try (Stream stream = open(HttpClient.newHttpClient(), "hospital-a", "no-such-event")) {
+            stream.await("resync", "no-such-event");
+        }
+    }
+
+    @Test
     void theStreamNeedsTheSubscriberRole() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(notifications)
                 .header("Authorization", "Bearer " + KeycloakTokens.userToken("hospital-a").replace('.', '-')).build(),
@@ -60,31 +108,46 @@ class NotificationResourceTest {
         assertEquals(401, response.statusCode());
     }
 
-    private Stream open(HttpClient http, String user) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(notifications)
+    private Stream open(HttpClient http, String user, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(notifications)
                 .header("Authorization", "Bearer " + KeycloakTokens.userToken(user))
-                .header("Accept", "text/event-stream").build();
-        Stream stream = new Stream(http.send(request, HttpResponse.BodyHandlers.ofLines()));
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        Stream stream = new Stream(http.send(request.build(), HttpResponse.BodyHandlers.ofLines()));
         assertEquals(200, stream.response.statusCode());
         stream.await("connected", user);
         return stream;
     }
 
-    /** Reads "event:" and "data:" lines into "name data" entries on a thread of its own. */
+    /** Reads "event:", "id:" and "data:" lines into "name data" entries (and keeps every line) on a thread of its own. */
     private static final class Stream implements AutoCloseable {
         final HttpResponse<java.util.stream.Stream<String>> response;
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Map<String, String> ids = new java.util.concurrent.ConcurrentHashMap<>();
         final Thread reader;
 
         Stream(HttpResponse<java.util.stream.Stream<String>> response) {
             this.response = response;
             this.reader = new Thread(() -> {
                 String[] name = {""};
+                String[] id = {null};
                 response.body().forEach(line -> {
+                    lines.add(line);
                     if (line.startsWith("event:")) {
                         name[0] = line.substring(6).trim();
+                    } else if (line.startsWith("id:")) {
+                        id[0] = line.substring(3).trim();
                     } else if (line.startsWith("data:")) {
-                        events.add(name[0] + " " + line.substring(5).trim());
+                        String entry = name[0] + " " + line.substring(5).trim();
+                        if (id[0] != null) {
+                            ids.put(entry, id[0]);
+                        }
+                        events.add(entry);
+                    } else if (line.isEmpty()) {
+                        id[0] = null;
                     }
                 });
             });
@@ -103,6 +166,22 @@ class NotificationResourceTest {
                 }
                 Thread.sleep(100);
             }
+        }
+
+        void awaitLine(String line) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!lines.contains(line)) {
+                if (System.nanoTime() > deadline) {
+                    fail("no line '" + line + "' within 30 s; saw " + lines);
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        /** The SSE id of the event whose data contains {@code containing}. */
+        String idOf(String containing) {
+            return ids.entrySet().stream().filter(e -> e.getKey().contains(containing)).map(Map.Entry::getValue).findFirst()
+                    .orElseThrow(() -> new AssertionError("no event with an id contains " + containing + "; saw " + ids));
         }
 
         List<String> drain() {
