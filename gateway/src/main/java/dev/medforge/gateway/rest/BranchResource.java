@@ -65,7 +65,7 @@ public class BranchResource {
     @RolesAllowed(Caller.OPERATOR)
     @Operation(summary = "Register a branch on a base model, or fork a published version",
             description = "Role operator. Body: {id, baseModel: {id, digest, architecture}, policy: {strategy, maxRegression, maxNewTaskGap, "
-                    + "rankLimit, normBound}}; or, to fork, {id, fromBranch, fromVersion, policy} without baseModel: the version's "
+                    + "rankLimit, normBound, maxMembershipAuc, minNearestRealRatio, maxDistilledPerClass, privacyAuditRequired}}; or, to fork, {id, fromBranch, fromVersion, policy} without baseModel: the version's "
                     + "composite becomes the new branch's version 1, with the source's base model, tasks and owners, and its policy "
                     + "where the body sets none. 422 naming fromBranch or fromVersion when that branch or version does not exist.")
     public Uni<Response> create(JsonNode request) {
@@ -77,7 +77,9 @@ public class BranchResource {
     @PUT
     @Path("/{branch}/policy")
     @RolesAllowed(Caller.OPERATOR)
-    @Operation(summary = "Set the branch's merge strategy and gate policy", description = "Role operator. Fields left out keep their value.")
+    @Operation(summary = "Set the branch's merge strategy, gate policy and privacy rules",
+            description = "Role operator. Body: any of the policy fields of POST /branches. Fields left out keep their value; the privacy "
+                    + "rules (maxMembershipAuc, minNearestRealRatio, maxDistilledPerClass, privacyAuditRequired) apply from the next submission.")
     public Uni<JsonNode> updatePolicy(@PathParam("branch") String branch, JsonNode policy) {
         return registry.updatePolicy(branch, policy);
     }
