@@ -335,6 +335,63 @@ class PipelineTest {
     }
 
     /**
+     * Issue 14, withdraw: three institutions publish versions 1..3; hospital-b withdraws its
+     * contribution through the gateway (hospital-c, trying the same, is told it does not exist). The
+     * merge worker merges a's and c's adapters again in their order, eval scores tops and garments
+     * only and the gate passes it, and version 4 holds a and c: in its file, on its card (which names
+     * the withdrawal, who asked and when) and in model.published, whose {@code withdrawn} names b.
+     */
+    @Test
+    void hospitalBWithdrawsFromAThreeInstitutionBranchAndTheNextVersionHoldsOnlyAAndC() throws Exception {
+        String gw = gateway();
+        String branch = fashion3Branch();
+        List<AdapterSubmitted> submissions = threeInstitutions(branch, 1401);
+        String footwear = submissions.get(1).submissionId();
+        String withdrawal = gw + "/api/v1/branches/{b}/submissions/{id}/withdrawal";
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            ModelPublished v3 = null;
+            for (int i = 0; i < submissions.size(); i++) {
+                int version = i + 1;
+                TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", submissions.get(i)));
+                v3 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == version, WAIT).data();
+            }
+            awaitStage(() -> given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", footwear), "PUBLISHED");
+
+            given().auth().oauth2(KeycloakTokens.user("hospital-c")).post(withdrawal, branch, footwear).then().statusCode(404);
+            long asked = System.nanoTime();
+            given().auth().oauth2(KeycloakTokens.user("hospital-b")).post(withdrawal, branch, footwear).then()
+                    .statusCode(202)
+                    .body("state", org.hamcrest.Matchers.is("PENDING"));
+            ModelPublished v4 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 4, WAIT).data();
+            Duration latency = Duration.ofNanos(System.nanoTime() - asked);
+            System.out.printf("withdrawal of %s: version 4 published %d ms after the request; before %s; after %s%n", footwear,
+                    latency.toMillis(), v3.metrics(), v4.metrics());
+
+            List<String> kept = List.of(submissions.get(0).submissionId(), submissions.get(2).submissionId());
+            assertEquals(List.of(footwear), v4.withdrawn());
+            assertEquals(List.of(), v4.submissionIds());
+            assertEquals(kept, lineage(v4.artifact()), "version 4 is a and c merged again, in their order");
+            assertEquals(Set.of("tops", "garments"), v4.metrics().keySet(), "footwear's suite is no longer scored");
+            given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions/4", branch).then()
+                    .statusCode(200)
+                    .body("parentVersion", org.hamcrest.Matchers.is(3))
+                    .body("adapters.submissionId", contains(kept.toArray()))
+                    .body("institutions", contains("hospital-a", "hospital-c"))
+                    .body("withdrawn.submissionId", contains(footwear))
+                    .body("withdrawn[0].requestedBy", org.hamcrest.Matchers.is("hospital-b"))
+                    .body("withdrawn[0].requestedAt", org.hamcrest.Matchers.notNullValue())
+                    .body("withdrawn[0].version", org.hamcrest.Matchers.is(4));
+            JsonPath history = awaitStage(() -> given().auth().oauth2(GATEWAY.token())
+                    .get(registry + "/internal/submissions/{id}", footwear), "WITHDRAWN");
+            List<String> stages = history.getList("history.stage");
+            assertEquals("WITHDRAWN", stages.get(stages.size() - 1), "the history ends WITHDRAWN: " + stages);
+            given().auth().oauth2(KeycloakTokens.user("hospital-b")).post(withdrawal, branch, footwear).then()
+                    .statusCode(409)
+                    .body("errors[0].code", org.hamcrest.Matchers.is("ALREADY_WITHDRAWN"));
+        }
+    }
+
+    /**
      * Issue 11, the registry drill: three institutions submit; as soon as the first adapter is
      * validated the registry is killed (SIGKILL) and kept down for 15 s, so ingest, merge and eval
      * all meet it gone. Before, merge dead-lettered what it could not ask the registry about, and
