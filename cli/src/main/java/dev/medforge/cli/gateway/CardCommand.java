@@ -32,6 +32,11 @@ public final class CardCommand extends GatewayVerb {
             out.line("  adapter %s  %s/%s  coefficient %s", a.path("submissionId").asText(), a.path("institution").asText(),
                     a.path("task").asText(), card.path("coefficients").path(a.path("submissionId").asText()).asText("-"));
         }
+        for (JsonNode w : card.path("withdrawn")) {
+            out.line("  withdrawn %s  %s/%s  from v%d, at the request of %s (%s)", w.path("submissionId").asText(),
+                    w.path("institution").asText(), w.path("task").asText(), w.path("version").asInt(), w.path("requestedBy").asText(),
+                    w.path("requestedAt").asText());
+        }
         // A mixture's rows: which members serve each task; a one-hot row is the task's own adapter alone.
         card.path("taskCoefficients").properties().forEach(row -> {
             StringBuilder weights = new StringBuilder();
