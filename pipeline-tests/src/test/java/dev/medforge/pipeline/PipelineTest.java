@@ -12,6 +12,7 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.testing.GroupsAtEnd;
 import dev.medforge.contracts.testing.ServiceProcess;
 import dev.medforge.contracts.testing.TopicProbe;
@@ -475,6 +476,56 @@ class PipelineTest {
         }
         awaitStage(() -> given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", again.submissionId()),
                 "REJECTED");
+    }
+
+    /**
+     * Issue 11, the DLQ replay drill: hospital-a's adapter is stored for real, but ingest failed on
+     * its adapter.submitted event through a fault of ours. The event lies on the DLQ with its reason
+     * and the submission is REJECTED with INTERNAL_ERROR, exactly as {@link DeadLetters} leaves them
+     * (put there by the test: no fault of ingest's can be provoked from outside on demand). The
+     * operator replays the DLQ through the gateway: the submission is reopened and goes on to
+     * PUBLISHED, its history keeps the rejection and shows the reopening, and a second replay sends
+     * nothing.
+     */
+    @Test
+    void aSubmissionDeadLetteredByAFaultOfOursIsPublishedOnceTheOperatorReplaysTheDlq() throws Exception {
+        String gw = gateway();
+        String ops = KeycloakTokens.user("ops");
+        String branch = fashion3Branch();
+        AdapterSubmitted submitted = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(1101));
+        String id = submitted.submissionId();
+        EventEnvelope<AdapterSubmitted> event = EventEnvelope.wrap("pipeline-test", submitted);
+        String value = EventCodec.encode(event);
+        IllegalStateException fault = new IllegalStateException("the drill's fault: artifact store unreachable");
+        TopicProbe.send(Topics.deadLetter(Topics.ADAPTER_SUBMITTED), event.subject(), value,
+                Map.of(DeadLetters.REASON_HEADER, fault.getMessage()));
+        DeadLetters.rejections("adapter-ingest-service", Topics.ADAPTER_SUBMITTED, value, fault)
+                .forEach(rejection -> TopicProbe.send(Topics.SUBMISSION_STATUS, rejection));
+        Supplier<Response> submission = () -> given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", id);
+        String rejection = awaitStage(submission, "REJECTED").getString("history[-1].detail");
+        assertTrue(rejection.startsWith("INTERNAL_ERROR " + Topics.ADAPTER_SUBMITTED), rejection);
+
+        String replay = gw + "/api/v1/ops/dlq/replay";
+        Map<String, String> body = Map.of("topic", Topics.ADAPTER_SUBMITTED, "submission", id);
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            long asked = System.nanoTime();
+            given().auth().oauth2(ops).contentType(ContentType.JSON).body(body).post(replay).then()
+                    .statusCode(200)
+                    .body("replayed.eventId", contains(event.id()));
+            ModelPublished version = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT).data();
+            System.out.printf("DLQ replay drill: version %d published %d ms after the replay%n", version.version(),
+                    Duration.ofNanos(System.nanoTime() - asked).toMillis());
+            assertEquals(1, version.version());
+            assertEquals(List.of(id), lineage(version.artifact()));
+        }
+        JsonPath status = awaitStage(submission, "PUBLISHED");
+        assertEquals(List.of("REJECTED", "VALIDATED", "MERGED", "EVALUATED", "PUBLISHED"), status.getList("history.stage"));
+        assertEquals(rejection, status.getString("history[0].detail"), "the rejection stays in the history");
+        assertTrue(status.getString("history[1].detail").startsWith("REOPENED after " + rejection), status.getString("history[1].detail"));
+        given().auth().oauth2(ops).contentType(ContentType.JSON).body(body).post(replay).then()
+                .statusCode(200)
+                .body("replayed", org.hamcrest.Matchers.empty())
+                .body("skipped.reason", contains("ALREADY_REPLAYED"));
     }
 
     /**

@@ -35,12 +35,18 @@ public class Submission extends PanacheEntityBase {
 
     /**
      * Moves to {@code next}, except out of a terminal stage: a late event must not revive a finished
-     * submission. A published one may still be withdrawn.
+     * submission. A published one may still be withdrawn. A rejected one is reopened when it was
+     * rejected for a fault of the pipeline's ({@code rejection}, its last REJECTED entry, says so) and
+     * the event came after that rejection: it is then the work of a replayed dead letter, not a late
+     * word from before it. An input the rules refused stays final. Returns whether it reopened.
      */
-    public void advanceTo(Stage next, Instant at) {
-        if (stage.mayMoveTo(next)) {
+    public boolean advanceTo(Stage next, Instant at, SubmissionStatusEntry rejection) {
+        boolean reopened = stage == Stage.REJECTED && next != Stage.REJECTED && rejection != null
+                && rejection.ourFault() && at.isAfter(rejection.occurredAt);
+        if (reopened || stage.mayMoveTo(next)) {
             stage = next;
         }
         updatedAt = at;
+        return reopened;
     }
 }

@@ -1,6 +1,8 @@
 package dev.medforge.registry;
 
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.messaging.DeadLetters;
+import dev.medforge.registry.service.StallSweeper;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -36,4 +38,15 @@ public class SubmissionStatusEntry extends PanacheEntityBase {
 
     @Column(name = "recorded_at", nullable = false)
     public Instant recordedAt;
+
+    /**
+     * Whether this is a rejection for a fault of the pipeline's: a consumer that failed on a sound
+     * event and dead-lettered it ({@value DeadLetters#INTERNAL_ERROR}), or one the stall sweeper
+     * settled because the word of such a failure was lost ({@value StallSweeper#STALLED}). A refused
+     * input (NORM_BOUND, PHI_DETECTED, a malformed event, ...) is the institution's to fix.
+     */
+    public boolean ourFault() {
+        return stage == Stage.REJECTED && detail != null
+                && (detail.startsWith(DeadLetters.INTERNAL_ERROR + " ") || detail.startsWith(StallSweeper.STALLED + " "));
+    }
 }

@@ -2,6 +2,7 @@ package dev.medforge.registry.service;
 
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.registry.Submission;
 import dev.medforge.registry.SubmissionStatusEntry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -16,6 +17,9 @@ import java.util.List;
 @ApplicationScoped
 public class SubmissionHistoryService {
 
+    /** How the first entry after a reopened rejection begins. */
+    public static final String REOPENED = "REOPENED";
+
     /**
      * Records one status event in one transaction. Returns false for an event already recorded,
      * so redelivery changes nothing.
@@ -28,7 +32,7 @@ public class SubmissionHistoryService {
                         ? Uni.createFrom().item(false)
                         : Submission.<Submission>findById(status.submissionId())
                         .flatMap(submission -> upsert(submission, event))
-                        .flatMap(ignored -> entry(event).persist())
+                        .flatMap(reopenedFrom -> entry(event, reopenedFrom).persist())
                         .replaceWith(true));
     }
 
@@ -42,11 +46,18 @@ public class SubmissionHistoryService {
         return SubmissionStatusEntry.list("submissionId = ?1 order by occurredAt, recordedAt", submissionId);
     }
 
-    private static Uni<Submission> upsert(Submission existing, EventEnvelope<SubmissionStatus> event) {
+    /**
+     * Creates the submission or moves it on. Returns the rejection it was reopened from, if the event
+     * reopened it (see {@link Submission#advanceTo}), or null.
+     */
+    private static Uni<SubmissionStatusEntry> upsert(Submission existing, EventEnvelope<SubmissionStatus> event) {
         SubmissionStatus status = event.data();
         if (existing != null) {
-            existing.advanceTo(status.stage(), event.time());
-            return Uni.createFrom().item(existing);
+            Uni<SubmissionStatusEntry> rejection = existing.stage == Stage.REJECTED
+                    ? SubmissionStatusEntry.find("submissionId = ?1 and stage = ?2 order by occurredAt desc, recordedAt desc",
+                    existing.id, Stage.REJECTED).firstResult()
+                    : Uni.createFrom().nullItem();
+            return rejection.map(last -> existing.advanceTo(status.stage(), event.time(), last) ? last : null);
         }
         Submission created = new Submission();
         created.id = status.submissionId();
@@ -55,15 +66,17 @@ public class SubmissionHistoryService {
         created.stage = status.stage();
         created.createdAt = event.time();
         created.updatedAt = event.time();
-        return created.persist();
+        return created.persist().replaceWith((SubmissionStatusEntry) null);
     }
 
-    private static SubmissionStatusEntry entry(EventEnvelope<SubmissionStatus> event) {
+    /** The entry for {@code event}; one that reopened a rejection says so, so the history shows why the stage moved on. */
+    private static SubmissionStatusEntry entry(EventEnvelope<SubmissionStatus> event, SubmissionStatusEntry reopenedFrom) {
         SubmissionStatusEntry entry = new SubmissionStatusEntry();
         entry.eventId = event.id();
         entry.submissionId = event.data().submissionId();
         entry.stage = event.data().stage();
-        entry.detail = event.data().detail();
+        entry.detail = reopenedFrom == null ? event.data().detail()
+                : REOPENED + " after " + reopenedFrom.detail + (event.data().detail() == null ? "" : ". " + event.data().detail());
         entry.source = event.source();
         entry.occurredAt = event.time();
         entry.recordedAt = Instant.now();
