@@ -46,7 +46,7 @@ class SubmitTest extends BranchWithTopsTest {
         Cli.Result refused = submit(22, "{\"task\":\"tops\",\"institution\":\"hospital-b\"}");
         assertEquals(4, refused.exit(), refused.toString());
         assertEquals("", refused.out());
-        assertTrue(refused.err().contains("HTTP 400 Invalid request"), refused.toString());
+        assertTrue(refused.err().contains("HTTP 400 Bad Request"), refused.toString());
         assertTrue(refused.err().contains("INSTITUTION_MISMATCH manifest.institution: names 'hospital-b'"), refused.toString());
     }
 

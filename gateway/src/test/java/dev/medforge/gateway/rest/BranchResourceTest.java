@@ -72,7 +72,11 @@ class BranchResourceTest {
                 .body(Map.of("strategy", "averaging"))
                 .put("/api/v1/branches/{b}/policy", branch).then()
                 .statusCode(400).contentType("application/problem+json")
-                .body("errors[0].field", is("policy.strategy"));
+                .body("type", is("about:blank"))
+                .body("title", is("Bad Request"))
+                .body("instance", is("/api/v1/branches/" + branch + "/policy"))
+                .body("errors[0].field", is("policy.strategy"))
+                .body("errors[0].pointer", is("/policy/strategy"));
     }
 
     @Test

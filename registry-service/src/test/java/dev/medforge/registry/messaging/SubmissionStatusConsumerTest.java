@@ -98,7 +98,8 @@ class SubmissionStatusConsumerTest {
         asGateway().get("/internal/submissions/{id}", "no-such-submission").then()
                 .statusCode(404)
                 .contentType("application/problem+json")
-                .body("title", is("Submission not found"));
+                .body("title", is("Not Found"))
+                .body("detail", is("no submission 'no-such-submission'"));
     }
 
     private static EventEnvelope<SubmissionStatus> status(String id, Stage stage, String detail) {

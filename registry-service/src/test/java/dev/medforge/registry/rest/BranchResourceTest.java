@@ -181,7 +181,9 @@ class BranchResourceTest {
                 .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", "no-such-branch").then()
                 .statusCode(404)
-                .body("title", is("Branch not found"));
+                .body("title", is("Not Found"))
+                .body("detail", is("no branch 'no-such-branch'"))
+                .body("instance", is("/internal/branches/no-such-branch/tasks"));
         asGateway().get("/internal/branches/{b}/versions/7", newBranch()).then().statusCode(404);
     }
 
