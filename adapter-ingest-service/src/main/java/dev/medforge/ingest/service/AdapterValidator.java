@@ -53,14 +53,13 @@ public class AdapterValidator {
                 checkAdapter(adapter, branch, task, reasons);
             }
             LabeledImages distilled = readDistilled(submission.artifacts().distilled(), task, base, branch.policy(), reasons);
-            if (distilled != null) {
-                checkPrivacyReport(submission, distilled.size(), branch.policy(), reasons);
-            }
+            PrivacyReport privacy = distilled == null ? null
+                    : checkPrivacyReport(submission, distilled.size(), branch.policy(), reasons);
             if (!reasons.isEmpty()) {
                 return new ValidationOutcome.Invalid(reasons);
             }
             return new ValidationOutcome.Valid(new ValidationReport(adapter.modules().values().iterator().next().rank(),
-                    targetModules(adapter), adapter.maxDeltaNorm(), distilled.size(), CHECKS));
+                    targetModules(adapter), adapter.maxDeltaNorm(), distilled.size(), CHECKS, PrivacyRules.figures(privacy)));
         } catch (IOException e) {
             throw new UncheckedIOException("artifact store failed while validating " + submission.submissionId(), e);
         }
@@ -138,16 +137,18 @@ public class AdapterValidator {
         return distilled;
     }
 
-    private void checkPrivacyReport(AdapterSubmitted submission, int images, Policy policy, List<RejectionReason> reasons)
+    /** The submission's privacy report, checked against the branch's rules; null if it does not read as one. */
+    private PrivacyReport checkPrivacyReport(AdapterSubmitted submission, int images, Policy policy, List<RejectionReason> reasons)
             throws IOException {
         PrivacyReport report;
         try (InputStream in = models.store().get(ArtifactDigest.parse(submission.artifacts().privacyReport()))) {
             report = JSON.readValue(in, PrivacyReport.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             reasons.add(new RejectionReason("PRIVACY_REPORT", "privacy_report", "not a privacy report: " + e.getOriginalMessage()));
-            return;
+            return null;
         }
         reasons.addAll(PrivacyRules.check(report, images, submission.artifacts(), policy));
+        return report;
     }
 
     private static List<String> targetModules(Adapter adapter) {

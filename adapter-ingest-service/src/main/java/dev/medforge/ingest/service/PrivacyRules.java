@@ -2,6 +2,7 @@ package dev.medforge.ingest.service;
 
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
+import dev.medforge.contracts.events.PrivacyFigures;
 import dev.medforge.contracts.registry.RegistryClient.Policy;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.privacy.AttackResult;
@@ -65,6 +66,18 @@ final class PrivacyRules {
         checkCoverage(audit, artifacts, reasons);
         checkDistanceAttack(audit, policy, reasons);
         return reasons;
+    }
+
+    /**
+     * The figures of a report that passed {@link #check} for the model card: the distance attack's, if
+     * the report has an audit, and the smallest ratio of the per-image entries (not the report's own
+     * minRatio, which is not trusted).
+     */
+    static PrivacyFigures figures(PrivacyReport report) {
+        Double minRatio = report.images().stream().map(PrivacyReport.Entry::ratio).min(Double::compare).orElse(null);
+        AttackResult distance = report.membershipAudit() == null ? null : report.membershipAudit().attacks().get(MembershipAudit.DISTANCE);
+        return distance == null ? new PrivacyFigures(null, null, null, minRatio)
+                : new PrivacyFigures(distance.auc(), distance.ciHigh(), distance.tprAt1Fpr(), minRatio);
     }
 
     /** An audit of other files, an earlier distilled set or adapter, says nothing about these. */

@@ -78,6 +78,7 @@ class SubmissionConsumerTest {
             assertEquals(8, result.report().rank());
             assertEquals(40, result.report().distilledImages());
             assertEquals(adapter(1).maxDeltaNorm(), result.report().maxDeltaNorm(), 1e-9);
+            assertEquals(1.1, result.report().privacy().minNearestRealRatio(), 1e-12, "the declared figures go on to the card");
             assertEquals(submission.artifacts(), result.artifacts());
             EventEnvelope<SubmissionStatus> stage = status.awaitEvent(SubmissionStatus.class,
                     s -> s.submissionId().equals(submission.submissionId()), WAIT);

@@ -2,6 +2,7 @@ package dev.medforge.ingest.service;
 
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
+import dev.medforge.contracts.events.PrivacyFigures;
 import dev.medforge.contracts.registry.RegistryClient.Policy;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.privacy.AttackResult;
@@ -96,6 +97,15 @@ class PrivacyRulesTest {
 
         assertEquals(List.of(new RejectionReason("PRIVACY_REPORT", "privacy_report.images",
                 "the report covers 4 images, the distilled set has 5")), reasons);
+    }
+
+    /** Issue 13: what the model card shows of a report, the minimum taken from the entries rather than the report's own claim. */
+    @Test
+    void theFiguresForTheCardAreTheDistanceAttacksAndTheSmallestRatioOfTheEntries() {
+        PrivacyReport claimsMore = new PrivacyReport(6.8, 500, 2.0, report(0.9).images());
+
+        assertEquals(new PrivacyFigures(null, null, null, 0.9), PrivacyRules.figures(claimsMore));
+        assertEquals(new PrivacyFigures(0.52, 0.58, 0.01, 0.9), PrivacyRules.figures(claimsMore.withAudit(audit(0.52, 0.58, DISTILLED, WEIGHTS))));
     }
 
     /** Four images: every one at {@code ratio} except image 0, which is comfortably far. */

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,6 +69,11 @@ public final class DemoCommand implements Callable<Integer> {
                     + " --no-poisoned leaves it out (default: on)")
     boolean poisoned;
 
+    @Option(names = "--withdraw", paramLabel = "INSTITUTION",
+            description = "at the end, INSTITUTION withdraws its published contribution and the demo waits for the version"
+                    + " without it (issue 14's story: the table then shows the metrics before and after); default: none")
+    String withdraw;
+
     // Fusion of the three fashion3 tasks costs tops about 20 points on this tiny ViT (ml-core's
     // benchmark); mixture about 3 to 7. So the demo's branch falls back to mixture, with a gate that
     // a mixture can pass and a plain fusion cannot.
@@ -106,6 +112,10 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Scenario scenario = Scenario.load(scenarioName);
+        if (withdraw != null && !scenario.arrivalOrder().contains(withdraw)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--withdraw names an institution of " + scenario.name()
+                    + " (" + String.join(", ", scenario.arrivalOrder()) + "), got '" + withdraw + "'");
+        }
         if (branch == null) {
             branch = scenario.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         }
@@ -120,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path home = work.resolve("config");
         CliRunner cli = new CliRunner(err, Map.of("MEDFORGE_CONFIG_DIR", home.toAbsolutePath().toString(),
                 "MEDFORGE_GATEWAY_URL", gateway));
-        Steps steps = new Steps(err, start, scenario.institutions().size() * 2 + 4 + (poisoned ? 1 : 0));
+        Steps steps = new Steps(err, start, scenario.institutions().size() * 2 + 4 + (poisoned ? 1 : 0) + (withdraw != null ? 1 : 0));
         try {
             steps.next("operator " + operator + " signs in");
             cli.run(operator, List.of("login", "--profile", operator, "--username", operator, "--password-stdin"), password + "\n", 0);
@@ -168,6 +178,21 @@ public final class DemoCommand implements Callable<Integer> {
                 submitted.add(submitAndWait(cli, id, adapters.get(id), poison(adapters.get(id), base, byId.get(id).task())));
             }
 
+            if (withdraw != null) {
+                steps.next(withdraw + " withdraws its contribution and waits for the version without it");
+                Submitted contribution = submitted.stream().filter(x -> x.institution().equals(withdraw) && x.honest()).findFirst()
+                        .orElseThrow();
+                long asked = System.nanoTime();
+                cli.run(withdraw, List.of("withdraw", "--profile", withdraw, contribution.submissionId(), "--branch", branch));
+                if (!reaches(cli, withdraw, contribution.submissionId(), "WITHDRAWN")) {
+                    err.println("demo: " + withdraw + "'s contribution was not withdrawn within " + timeoutSeconds
+                            + " s (medforge status " + contribution.submissionId() + "); exit 4");
+                    return MedforgeCommand.EXIT_REJECTED;
+                }
+                err.printf("withdrawn: a version without %s was published %.1f s after the request%n", withdraw,
+                        (System.nanoTime() - asked) / 1e9);
+            }
+
             steps.next("collecting versions, model cards and status histories");
             DemoSummary summary = DemoSummary.collect(cli, operator, branch, submitted);
             summary.printTable(out, (System.nanoTime() - start) / 1e9);
@@ -203,6 +228,24 @@ public final class DemoCommand implements Callable<Integer> {
         CliRunner.Result verdict = cli.run(id, List.of("watch", "--profile", id, "--until-final", submissionId,
                 "--timeout", String.valueOf(timeoutSeconds)), null, MedforgeCommand.EXIT_OK, MedforgeCommand.EXIT_REJECTED);
         return new Submitted(id, submissionId, honest, verdict.exitCode());
+    }
+
+    /** Polls the submission's status until it reaches {@code stage}, for at most --timeout seconds. */
+    private boolean reaches(CliRunner cli, String actor, String submissionId, String stage) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String status = cli.run(actor, List.of("status", "--profile", actor, submissionId, "--json"), null,
+                    MedforgeCommand.EXIT_OK, MedforgeCommand.EXIT_REJECTED).stdout();
+            try {
+                if (stage.equals(new ObjectMapper().readTree(status).path("stage").asText())) {
+                    return true;
+                }
+            } catch (IOException notJson) {
+                // a status line the demo cannot read counts as not there yet
+            }
+            Thread.sleep(1_000);
+        }
+        return false;
     }
 
     private static Path poison(Path dir, Path base, String task) throws Exception {

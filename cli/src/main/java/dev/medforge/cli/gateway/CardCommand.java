@@ -31,6 +31,7 @@ public final class CardCommand extends GatewayVerb {
         for (JsonNode a : card.path("adapters")) {
             out.line("  adapter %s  %s/%s  coefficient %s", a.path("submissionId").asText(), a.path("institution").asText(),
                     a.path("task").asText(), card.path("coefficients").path(a.path("submissionId").asText()).asText("-"));
+            out.line("    privacy %s", privacy(a.path("privacy")));
         }
         for (JsonNode w : card.path("withdrawn")) {
             out.line("  withdrawn %s  %s/%s  from v%d, at the request of %s (%s)", w.path("submissionId").asText(),
@@ -44,6 +45,23 @@ public final class CardCommand extends GatewayVerb {
             out.line("  %-12s weights%s", row.getKey(), weights);
         });
         return 0;
+    }
+
+    /**
+     * An adapter's declared privacy figures: the distance attack's AUC, its upper 95% bound and TPR at
+     * 1% FPR, and the smallest nearest-real ratio; "-" for a figure the report did not give.
+     */
+    static String privacy(JsonNode figures) {
+        if (!figures.isObject()) {
+            return "not declared (validated before ingest passed the figures on)";
+        }
+        return String.format("distance attack AUC %s (upper 95%% %s), TPR@1%%FPR %s; nearest-real ratio min %s",
+                figure(figures.path("distanceAuc")), figure(figures.path("distanceCiHigh")),
+                figure(figures.path("distanceTprAt1Fpr")), figure(figures.path("minNearestRealRatio")));
+    }
+
+    private static String figure(JsonNode value) {
+        return value.isNumber() ? String.format("%.3f", value.asDouble()) : "-";
     }
 
     /** {@code " tops=0.912 footwear=0.880"}: each task's accuracy, for one-line summaries. */

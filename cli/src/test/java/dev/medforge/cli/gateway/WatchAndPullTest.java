@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.events.PrivacyFigures;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
@@ -43,7 +44,7 @@ class WatchAndPullTest extends BranchWithTopsTest {
         String artifact = GatewayStack.store().put(model).toString();
         TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("cli-test", new CompositeEvaluated(
                 "c-" + UUID.randomUUID(), branch, 0, "mixture", artifact,
-                List.of(new AdapterRef(id, "hospital-a", "tops", artifact, artifact, artifact)),
+                List.of(new AdapterRef(id, "hospital-a", "tops", artifact, artifact, artifact, new PrivacyFigures(0.512, 0.561, 0.013, 0.84))),
                 Map.of(id, 0.8), Map.of("tops", Map.of(id, 0.8)), Map.of("tops", new TaskMetrics(0.91, 0.97, 100)), Map.of(), Map.of(),
                 new CompositeEvaluated.GateDecision(true, List.of()))));
 
@@ -59,6 +60,8 @@ class WatchAndPullTest extends BranchWithTopsTest {
         assertEquals(0, card.exit(), card.toString());
         assertTrue(card.out().contains("artifact " + artifact) && card.out().contains("adapter " + id), card.toString());
         assertTrue(card.out().contains("tops         weights  " + id + "=0.800"), "the mixture's row for tops: " + card);
+        assertTrue(card.out().contains("privacy distance attack AUC 0.512 (upper 95% 0.561), TPR@1%FPR 0.013; nearest-real ratio min 0.840"),
+                "hospital-a's declared privacy figures: " + card);
 
         Path out = dir.resolve("pulled");
         Cli.Result pulled = cli.run("hospital-a", "pull", "--branch", branch, "--version", "1", "--out", out.toString());

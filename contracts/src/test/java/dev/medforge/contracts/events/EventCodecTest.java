@@ -29,7 +29,8 @@ class EventCodecTest {
     private static final String D1 = "sha256:" + "1".repeat(64);
     private static final String D2 = "sha256:" + "2".repeat(64);
     private static final SubmittedArtifacts ARTIFACTS = new SubmittedArtifacts(D1, D2, D1, D2);
-    private static final AdapterRef REF = new AdapterRef("s-1", "hospital-a", "tops", D2, D1, D1);
+    private static final PrivacyFigures PRIVACY = new PrivacyFigures(0.51, 0.56, 0.012, 0.83);
+    private static final AdapterRef REF = new AdapterRef("s-1", "hospital-a", "tops", D2, D1, D1, PRIVACY);
     private static final TaskMetrics TOPS = new TaskMetrics(0.81, 0.93, 2000);
 
     /** One populated example of every event; the test below proves the list covers every type. */
@@ -38,7 +39,7 @@ class EventCodecTest {
                 new AdapterSubmitted("s-1", "hospital-a", "main", "tops", ARTIFACTS,
                         Map.of("description", "tops classifier", "epochs", 3)),
                 new AdapterValidated("s-1", "hospital-a", "main", "tops", ARTIFACTS,
-                        new ValidationReport(8, List.of("q_proj", "v_proj", "out_proj"), 1.25, 40, List.of("FORMAT", "NORM_BOUND"))),
+                        new ValidationReport(8, List.of("q_proj", "v_proj", "out_proj"), 1.25, 40, List.of("FORMAT", "NORM_BOUND"), PRIVACY)),
                 new AdapterRejected("s-1", "hospital-a", "main",
                         List.of(new RejectionReason("NORM_BOUND", "blocks.0.attn.q_proj", "delta-W norm 812 exceeds 50"))),
                 new CompositeCreated("c-1", "main", 2, "c-0", List.of(REF), "fusion", Map.of("s-1", 0.7),
@@ -76,6 +77,24 @@ class EventCodecTest {
 
         assertEquals(Map.of(), decoded.taskCoefficients());
         assertEquals(Map.of("s-1", 0.7), decoded.coefficients());
+    }
+
+    /** Issue 13: events written before ingest passed the privacy figures on still decode, without them. */
+    @Test
+    void eventsWrittenBeforePrivacyFiguresDecodeWithNone() {
+        String validated = EventCodec.encode(EventEnvelope.wrap("adapter-ingest-service", examples().get(1)));
+        String created = EventCodec.encode(EventEnvelope.wrap("merge-service", examples().get(3)));
+        String oldValidated = validated.replaceAll(",\"privacy\":\\{[^}]*\\}", "");
+        String oldCreated = created.replaceAll(",\"privacy\":\\{[^}]*\\}", "");
+        assertTrue(validated.contains("\"distanceCiHigh\":0.56") && !oldValidated.contains("\"privacy\"") && !oldCreated.contains("\"privacy\""),
+                oldValidated + " " + oldCreated);
+
+        AdapterValidated decoded = (AdapterValidated) EventCodec.decode(oldValidated).data();
+        CompositeCreated composite = (CompositeCreated) EventCodec.decode(oldCreated).data();
+
+        assertEquals(null, decoded.report().privacy());
+        assertEquals(40, decoded.report().distilledImages());
+        assertEquals(new AdapterRef("s-1", "hospital-a", "tops", D2, D1, D1), composite.adapters().get(0));
     }
 
     @Test

@@ -140,7 +140,8 @@ public class MergeWorker {
 
     private static AdapterRef ref(AdapterValidated validated) {
         return new AdapterRef(validated.submissionId(), validated.institution(), validated.task(),
-                validated.artifacts().adapterModel(), validated.artifacts().adapterConfig(), validated.artifacts().distilled());
+                validated.artifacts().adapterModel(), validated.artifacts().adapterConfig(), validated.artifacts().distilled(),
+                validated.report() == null ? null : validated.report().privacy());
     }
 
 }

@@ -12,6 +12,7 @@ import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeRebase;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
+import dev.medforge.contracts.events.PrivacyFigures;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.TaskMetrics;
@@ -51,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MergeWorkerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(180);
+    private static final PrivacyFigures PRIVACY = new PrivacyFigures(0.51, 0.56, 0.01, 1.1);
 
     @Inject
     ArtifactStore store;
@@ -83,6 +85,8 @@ class MergeWorkerTest {
             assertEquals(0, last.parentVersion(), "nothing is published in this test, so every composite builds on the base");
             assertEquals("fusion", last.strategy());
             assertTrue(last.artifact().startsWith("sha256:"));
+            assertEquals(List.of(PRIVACY, PRIVACY), last.adapters().stream().map(AdapterRef::privacy).toList(),
+                    "each adapter keeps the privacy figures its report declared, for the model card");
 
             CompositeIO.Loaded composite = models.composite(last.artifact());
             assertInstanceOf(Composite.Merged.class, composite.composite());
@@ -285,6 +289,6 @@ class MergeWorkerTest {
 
     private static AdapterValidated validated(AdapterSubmitted submitted) {
         return new AdapterValidated(submitted.submissionId(), submitted.institution(), submitted.branch(), submitted.task(),
-                submitted.artifacts(), new ValidationReport(8, List.of("q_proj", "v_proj"), 1.0, 40, List.of()));
+                submitted.artifacts(), new ValidationReport(8, List.of("q_proj", "v_proj"), 1.0, 40, List.of(), PRIVACY));
     }
 }
