@@ -2,7 +2,7 @@ package dev.medforge.cli;
 
 /**
  * A failure the user should read, not debug: the message is printed as is on stderr (no stack
- * trace) and the command exits with {@link #exitCode()}, one of {@link MedforgeCommand}'s codes.
+ * trace) and the command exits with {@link #exitCode()}, one of the {@link ExitCode} codes.
  */
 public class CliException extends RuntimeException {
 
@@ -23,18 +23,18 @@ public class CliException extends RuntimeException {
     }
 
     public static CliException auth(String message) {
-        return new CliException(MedforgeCommand.EXIT_AUTH, message);
+        return new CliException(ExitCode.AUTH, message);
     }
 
     public static CliException rejected(String message) {
-        return new CliException(MedforgeCommand.EXIT_REJECTED, message);
+        return new CliException(ExitCode.REJECTED, message);
     }
 
     public static CliException server(String message) {
-        return new CliException(MedforgeCommand.EXIT_SERVER, message);
+        return new CliException(ExitCode.SERVER, message);
     }
 
     public static CliException usage(String message) {
-        return new CliException(MedforgeCommand.EXIT_USAGE, message);
+        return new CliException(ExitCode.USAGE, message);
     }
 }

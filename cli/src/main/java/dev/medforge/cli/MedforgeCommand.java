@@ -38,12 +38,6 @@ import picocli.CommandLine.Command;
             CompletionCommand.class})
 public final class MedforgeCommand implements Runnable {
 
-    /** Documented exit codes, shared by every subcommand. */
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_USAGE = 2;
-    public static final int EXIT_AUTH = 3;
-    public static final int EXIT_REJECTED = 4;
-    public static final int EXIT_SERVER = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +48,7 @@ public final class MedforgeCommand implements Runnable {
     }
 
     /**
-     * Picocli already exits with 2 ({@link #EXIT_USAGE}) on invalid input. A {@link CliException} is
+     * Picocli already exits with 2 ({@link ExitCode#USAGE}) on invalid input. A {@link CliException} is
      * a message for the user and its exit code; anything else keeps picocli's handling.
      */
     public static CommandLine commandLine() {

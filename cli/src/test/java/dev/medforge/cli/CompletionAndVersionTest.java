@@ -44,7 +44,7 @@ class CompletionAndVersionTest {
     @Test
     void anUnknownShellIsAUsageErrorThatNamesTheChoices() {
         Run run = medforge("completion", "fish");
-        assertEquals(MedforgeCommand.EXIT_USAGE, run.exit());
+        assertEquals(ExitCode.USAGE, run.exit());
         assertTrue(run.err().contains("bash") && run.err().contains("zsh"), run.err());
     }
 

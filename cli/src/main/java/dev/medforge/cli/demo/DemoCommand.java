@@ -2,7 +2,7 @@ package dev.medforge.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.medforge.cli.MedforgeCommand;
+import dev.medforge.cli.ExitCode;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.PeftAdapterIO;
@@ -124,7 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(work);
         if (!gatewayReady(err)) {
-            return MedforgeCommand.EXIT_SERVER;
+            return ExitCode.SERVER;
         }
         String password = System.getenv().getOrDefault(passwordEnv, "medforge-dev");
         Path home = work.resolve("config");
@@ -187,7 +187,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (!reaches(cli, withdraw, contribution.submissionId(), "WITHDRAWN")) {
                     err.println("demo: " + withdraw + "'s contribution was not withdrawn within " + timeoutSeconds
                             + " s (medforge status " + contribution.submissionId() + "); exit 4");
-                    return MedforgeCommand.EXIT_REJECTED;
+                    return ExitCode.REJECTED;
                 }
                 err.printf("withdrawn: a version without %s was published %.1f s after the request%n", withdraw,
                         (System.nanoTime() - asked) / 1e9);
@@ -205,17 +205,17 @@ public final class DemoCommand implements Callable<Integer> {
                 err.println("demo: not every submission ended as expected (see the table); exit 4");
             }
             out.flush();
-            return expected ? MedforgeCommand.EXIT_OK : MedforgeCommand.EXIT_REJECTED;
+            return expected ? ExitCode.OK : ExitCode.REJECTED;
         } catch (CliRunner.VerbFailed e) {
             err.println("demo stopped: " + e.getMessage());
-            return e.exitCode == MedforgeCommand.EXIT_AUTH ? MedforgeCommand.EXIT_AUTH : MedforgeCommand.EXIT_SERVER;
+            return e.exitCode == ExitCode.AUTH ? ExitCode.AUTH : ExitCode.SERVER;
         }
     }
 
     /** A submission made by the demo and the final stage it was meant to reach. */
     record Submitted(String institution, String submissionId, boolean honest, int exitCode) {
         boolean asExpected() {
-            return honest ? exitCode == MedforgeCommand.EXIT_OK : exitCode == MedforgeCommand.EXIT_REJECTED;
+            return honest ? exitCode == ExitCode.OK : exitCode == ExitCode.REJECTED;
         }
     }
 
@@ -226,7 +226,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "--privacy-report", dir.resolve("distilled").resolve("privacy-report.json").toString(),
                 "--manifest", dir.resolve("manifest.json").toString())).strip();
         CliRunner.Result verdict = cli.run(id, List.of("watch", "--profile", id, "--until-final", submissionId,
-                "--timeout", String.valueOf(timeoutSeconds)), null, MedforgeCommand.EXIT_OK, MedforgeCommand.EXIT_REJECTED);
+                "--timeout", String.valueOf(timeoutSeconds)), null, ExitCode.OK, ExitCode.REJECTED);
         return new Submitted(id, submissionId, honest, verdict.exitCode());
     }
 
@@ -235,7 +235,7 @@ public final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             String status = cli.run(actor, List.of("status", "--profile", actor, submissionId, "--json"), null,
-                    MedforgeCommand.EXIT_OK, MedforgeCommand.EXIT_REJECTED).stdout();
+                    ExitCode.OK, ExitCode.REJECTED).stdout();
             try {
                 if (stage.equals(new ObjectMapper().readTree(status).path("stage").asText())) {
                     return true;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.medforge.cli.MedforgeCommand;
+import dev.medforge.cli.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ final class DemoSummary {
         for (DemoCommand.Submitted s : submitted) {
             // Only the submitting institution may read a submission's history.
             String status = cli.run(s.institution(), List.of("status", "--profile", s.institution(), s.submissionId(), "--json"),
-                    null, MedforgeCommand.EXIT_OK, MedforgeCommand.EXIT_REJECTED).stdout();
+                    null, ExitCode.OK, ExitCode.REJECTED).stdout();
             statuses.put(s, JSON.readTree(status));
         }
         return new DemoSummary(branch, cards, statuses);

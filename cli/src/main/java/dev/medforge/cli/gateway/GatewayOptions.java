@@ -1,5 +1,6 @@
 package dev.medforge.cli.gateway;
 
+import dev.medforge.cli.ExitCode;
 import dev.medforge.cli.CliException;
 import java.net.URI;
 import java.time.Instant;
@@ -55,7 +56,7 @@ public final class GatewayOptions {
             // Against the issuer that granted the tokens: only it can refresh them.
             refreshed = new IdentityProvider(URI.create(tokens.issuer())).refresh(tokens);
         } catch (CliException e) {
-            if (e.exitCode() == dev.medforge.cli.MedforgeCommand.EXIT_AUTH) {
+            if (e.exitCode() == dev.medforge.cli.ExitCode.AUTH) {
                 throw CliException.auth(e.getMessage() + ": run medforge login");
             }
             throw e;

@@ -3,7 +3,7 @@ package dev.medforge.cli.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.cli.CliException;
-import dev.medforge.cli.MedforgeCommand;
+import dev.medforge.cli.ExitCode;
 import java.io.IOException;
 
 /** Turns an error answer of the gateway (RFC 9457 problem details) into a message and an exit code. */
@@ -37,7 +37,7 @@ final class Problems {
     /** A 404: a refusal like any other 4xx, but some callers take it as an answer. */
     static final class NotFound extends CliException {
         NotFound(String message) {
-            super(MedforgeCommand.EXIT_REJECTED, message);
+            super(ExitCode.REJECTED, message);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.medforge.cli.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.medforge.cli.MedforgeCommand;
+import dev.medforge.cli.ExitCode;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -44,6 +44,6 @@ public final class StatusCommand extends GatewayVerb {
     }
 
     static int exitCode(Stage stage) {
-        return stage == Stage.REJECTED || stage == Stage.GATED_OUT ? MedforgeCommand.EXIT_REJECTED : MedforgeCommand.EXIT_OK;
+        return stage == Stage.REJECTED || stage == Stage.GATED_OUT ? ExitCode.REJECTED : ExitCode.OK;
     }
 }

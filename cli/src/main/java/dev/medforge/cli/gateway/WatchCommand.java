@@ -2,7 +2,7 @@ package dev.medforge.cli.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medforge.cli.CliException;
-import dev.medforge.cli.MedforgeCommand;
+import dev.medforge.cli.ExitCode;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +66,7 @@ public final class WatchCommand extends GatewayVerb {
                 // Subscribed before any status is read: whatever happens after the read arrives as an event.
                 connection = Connection.open(client, lastEventId);
             } catch (CliException unreachable) {
-                if (unreachable.exitCode() != MedforgeCommand.EXIT_SERVER) {
+                if (unreachable.exitCode() != ExitCode.SERVER) {
                     throw unreachable;
                 }
                 reconnect.after(unreachable.getMessage(), deadline, out);
@@ -77,7 +77,7 @@ public final class WatchCommand extends GatewayVerb {
                     Item item = take(connection.queue(), deadline);
                     if (item == null) {
                         if (untilFinal.isEmpty()) {
-                            return MedforgeCommand.EXIT_OK;
+                            return ExitCode.OK;
                         }
                         throw CliException.server("timed out after " + timeoutSeconds + " s; not final yet: " + String.join(", ", open));
                     }
@@ -113,7 +113,7 @@ public final class WatchCommand extends GatewayVerb {
                         }
                     }
                     if (!untilFinal.isEmpty() && open.isEmpty()) {
-                        return finished.values().stream().mapToInt(StatusCommand::exitCode).max().orElse(MedforgeCommand.EXIT_OK);
+                        return finished.values().stream().mapToInt(StatusCommand::exitCode).max().orElse(ExitCode.OK);
                     }
                 }
             }
