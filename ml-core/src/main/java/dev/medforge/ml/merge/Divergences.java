@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * How far one composite strays from a reference on each image of each task: KL(reference ||
- * composite) in nats. Kept per image, not only as a mean, so two composites judged on the same
- * images can be compared with the noise of those images in view.
+ * composite) in nats, or whether its top class differs (a disagreement, 0 or 1). Kept per image,
+ * not only as a mean, so two composites judged on the same images can be compared with the noise of
+ * those images in view.
  */
 record Divergences(Map<String, double[]> perImage) {
 
@@ -23,6 +24,16 @@ record Divergences(Map<String, double[]> perImage) {
             Map<String, float[][]> p = new LinkedHashMap<>();
             tasks.forEach(task -> p.put(task, half.probabilities(reference, task)));
             return new Reference(half, p);
+        }
+
+        /**
+         * Per image, 1 where the composite's top class is not the reference's, else 0: the
+         * accuracy-aligned yardstick, blind to how confident either is.
+         */
+        Divergences disagreementsOf(Composite composite) {
+            Map<String, double[]> d = new LinkedHashMap<>();
+            probabilities.forEach((task, expected) -> d.put(task, disagreements(expected, half.probabilities(composite, task))));
+            return new Divergences(d);
         }
 
         Divergences of(Composite composite) {
@@ -42,6 +53,25 @@ record Divergences(Map<String, double[]> perImage) {
             }
         }
         return kl;
+    }
+
+    /** 1 for each row whose top class differs between {@code expected} and {@code got}, else 0. */
+    static double[] disagreements(float[][] expected, float[][] got) {
+        double[] d = new double[expected.length];
+        for (int i = 0; i < expected.length; i++) {
+            d[i] = topClass(expected[i]) == topClass(got[i]) ? 0 : 1;
+        }
+        return d;
+    }
+
+    private static int topClass(float[] p) {
+        int top = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[top]) {
+                top = k;
+            }
+        }
+        return top;
     }
 
     /** Mean over the tasks of each task's mean divergence: every task weighs the same, whatever its image count. */

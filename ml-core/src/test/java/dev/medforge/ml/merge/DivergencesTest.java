@@ -18,6 +18,15 @@ class DivergencesTest {
     }
 
     @Test
+    void aDisagreementIsADifferentTopClassWhateverTheConfidence() {
+        float[][] own = {{0.6f, 0.4f}, {0.2f, 0.8f}, {0.5f, 0.3f, 0.2f}};
+        float[][] merged = {{0.99f, 0.01f}, {0.7f, 0.3f}, {0.1f, 0.2f, 0.7f}};
+        assertArrayEquals(new double[] {0, 1, 1}, Divergences.disagreements(own, merged), 0,
+                "a surer composite with the same top class agrees; another top class disagrees");
+        assertArrayEquals(new double[] {0, 0, 0}, Divergences.disagreements(own, own), 0);
+    }
+
+    @Test
     void everyTaskWeighsTheSameWhateverItsImageCount() {
         Divergences d = new Divergences(Map.of("a", new double[] {1, 1, 1, 1}, "b", new double[] {0}));
         assertEquals(0.5, d.mean(), 1e-12);

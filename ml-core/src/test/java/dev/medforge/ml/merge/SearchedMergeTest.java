@@ -128,10 +128,11 @@ class SearchedMergeTest {
                 Composite.Mixture.routed(List.of(A, B, C), fused.heads()), TASKS);
         boolean aRivalMergedWithTheWholeSets = FusionMerge.RIVALS.stream().anyMatch(rival -> sameModules(fused,
                 (Composite.Merged) MergeStrategies.get(rival).merge(new MergeRequest(List.of(A, B, C), o, objective))));
-        boolean clearlyAheadOfEveryRival = FusionMerge.RIVALS.stream().allMatch(rival -> own.of(fused).clearlyBelow(
-                own.of(MergeStrategies.get(rival).merge(new MergeRequest(List.of(A, B, C), o, objective.split().search())))));
+        boolean clearlyAheadOfEveryRival = FusionMerge.RIVALS.stream().allMatch(rival -> own.disagreementsOf(fused).clearlyBelow(
+                own.disagreementsOf(MergeStrategies.get(rival).merge(new MergeRequest(List.of(A, B, C), o, objective.split().search())))));
         assertTrue(aRivalMergedWithTheWholeSets || clearlyAheadOfEveryRival,
-                "fusion is a plain merge of the whole distilled sets, or strays clearly less than every plain merge on the confirming half");
+                "fusion is a plain merge of the whole distilled sets, or disagrees with the institutions' own models clearly less often"
+                        + " than every plain merge on the confirming half");
     }
 
     private static boolean sameModules(Composite.Merged x, Composite.Merged y) {
