@@ -39,7 +39,7 @@ import java.util.Map;
  * 0.723 against 0.723, where the KL judge gave 0.709). Why the clear lead: on fashion5 (seed 3) a
  * searched composite that led by 3% on 15 synthetic images per class was 4.2 points worse on the
  * evaluation suites.
- */ */
+ */
 final class FusionMerge implements MergeStrategy {
     enum Mode { SEQUENTIAL, JOINT }
 
