@@ -2,7 +2,6 @@ package dev.medforge.registry;
 
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.messaging.DeadLetters;
-import dev.medforge.registry.service.StallSweeper;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -16,6 +15,9 @@ import java.time.Instant;
 @Entity
 @jakarta.persistence.Table(name = "submission_status_entry")
 public class SubmissionStatusEntry extends PanacheEntityBase {
+
+    /** The reason of a REJECTED the stall sweeper records for a submission nothing moved on (a domain fact, kept with the entries). */
+    public static final String STALLED = "STALLED";
 
     @Id
     @Column(name = "event_id")
@@ -42,11 +44,11 @@ public class SubmissionStatusEntry extends PanacheEntityBase {
     /**
      * Whether this is a rejection for a fault of the pipeline's: a consumer that failed on a sound
      * event and dead-lettered it ({@value DeadLetters#INTERNAL_ERROR}), or one the stall sweeper
-     * settled because the word of such a failure was lost ({@value StallSweeper#STALLED}). A refused
+     * settled because the word of such a failure was lost ({@value #STALLED}). A refused
      * input (NORM_BOUND, PHI_DETECTED, a malformed event, ...) is the institution's to fix.
      */
     public boolean ourFault() {
         return stage == Stage.REJECTED && detail != null
-                && (detail.startsWith(DeadLetters.INTERNAL_ERROR + " ") || detail.startsWith(StallSweeper.STALLED + " "));
+                && (detail.startsWith(DeadLetters.INTERNAL_ERROR + " ") || detail.startsWith(STALLED + " "));
     }
 }

@@ -35,7 +35,9 @@ final class DemoSummary {
     private static final Map<String, String> SPENT_ON = Map.of(
             "VALIDATED", "validation", "REJECTED", "validation",
             "MERGED", "merge", "EVALUATED", "evaluation",
-            "PUBLISHED", "publish", "GATED_OUT", "publish");
+            "PUBLISHED", "publish", "GATED_OUT", "publish",
+            // from publication to the version without it: the institution's wait to ask, then the rebuild
+            "WITHDRAWN", "until withdrawn");
 
     private final String branch;
     private final List<JsonNode> cards;

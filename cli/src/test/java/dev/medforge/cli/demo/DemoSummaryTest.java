@@ -39,6 +39,22 @@ class DemoSummaryTest {
     }
 
     @Test
+    void aWithdrawnSubmissionCountsTheTimeFromPublicationUntilWithdrawnOnItsOwn() throws Exception {
+        JsonNode status = JSON.readTree("""
+                {"stage": "WITHDRAWN", "history": [
+                  {"stage": "RECEIVED",  "at": "2026-11-28T04:00:00Z"},
+                  {"stage": "VALIDATED", "at": "2026-11-28T04:00:01Z"},
+                  {"stage": "MERGED",    "at": "2026-11-28T04:00:03Z"},
+                  {"stage": "EVALUATED", "at": "2026-11-28T04:00:06Z"},
+                  {"stage": "PUBLISHED", "at": "2026-11-28T04:00:06.500Z"},
+                  {"stage": "WITHDRAWN", "at": "2026-11-28T04:00:40Z"}]}
+                """);
+
+        assertEquals(33.5, DemoSummary.stageSeconds(status).get("until withdrawn"), 1e-9);
+        assertEquals(null, DemoSummary.stageSeconds(status).get("other"), "no interval is left unnamed");
+    }
+
+    @Test
     void aRejectionIsAllValidation() throws Exception {
         JsonNode status = JSON.readTree("""
                 {"stage": "REJECTED", "history": [

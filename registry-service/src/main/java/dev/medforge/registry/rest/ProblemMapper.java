@@ -19,7 +19,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response refused(RegistryException e) {
         return Response.status(e.status()).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", e.title(), e.status(), e.getMessage(), e.errors()))
+                .entity(new Problem(Problem.ABOUT_BLANK, null, e.status(), e.getMessage(), e.errors()))
                 .build();
     }
 

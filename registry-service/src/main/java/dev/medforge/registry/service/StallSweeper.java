@@ -5,6 +5,7 @@ import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.registry.OutboxEvent;
 import dev.medforge.registry.Submission;
+import dev.medforge.registry.SubmissionStatusEntry;
 import dev.medforge.registry.config.RegistryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -21,7 +22,7 @@ import java.util.List;
 
 /**
  * The backstop behind every consumer: a submission that has had no new status for
- * {@code medforge.registry.stall-after} ends REJECTED with reason {@value #STALLED}, whatever lost it
+ * {@code medforge.registry.stall-after} ends REJECTED with reason {@value SubmissionStatusEntry#STALLED}, whatever lost it
  * (a crash between two events, a dead letter whose rejection could not be sent, a service that is
  * down). REJECTED rather than a stage of its own, so clients that already stop at the final stages
  * need nothing new. The status is recorded here and sent through the outbox, so the submitter's
@@ -30,7 +31,6 @@ import java.util.List;
 @ApplicationScoped
 public class StallSweeper {
 
-    public static final String STALLED = "STALLED";
     private static final List<Stage> FINAL = Arrays.stream(Stage.values()).filter(Stage::terminal).toList();
     private static final Logger LOG = Logger.getLogger(StallSweeper.class);
 
@@ -62,7 +62,7 @@ public class StallSweeper {
 
     private Uni<Submission> end(Submission stalled) {
         SubmissionStatus status = new SubmissionStatus(stalled.id, stalled.institution, stalled.branch, Stage.REJECTED,
-                STALLED + " " + stalled.stage + ": no new status since " + stalled.updatedAt + " (limit " + config.stallAfter() + ")");
+                SubmissionStatusEntry.STALLED + " " + stalled.stage + ": no new status since " + stalled.updatedAt + " (limit " + config.stallAfter() + ")");
         // Derived from the stalled state, so a second sweep of the same state could only repeat this very event.
         EventEnvelope<SubmissionStatus> event = EventEnvelope.wrapCausedBy(PublishingService.SOURCE, status,
                 "stalled:" + stalled.stage + ":" + stalled.updatedAt);
