@@ -1,18 +1,16 @@
 package dev.medforge.cli.ml;
 
+import static dev.medforge.cli.InProcessCli.medforge;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.medforge.cli.MedforgeCommand;
+import dev.medforge.cli.InProcessCli;
 import dev.medforge.cli.gateway.Digests;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code distill} with its audit and {@code privacy audit} with the adapter, on real Fashion-MNIST
@@ -22,17 +20,6 @@ import picocli.CommandLine;
 class PrivacyAuditTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exit, String out, String err) { }
-
-    private static Run medforge(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = MedforgeCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void distillAuditsItsSetAndPrivacyAuditAddsTheAdapterAttack(@TempDir Path dir) throws Exception {
@@ -43,7 +30,7 @@ class PrivacyAuditTest {
         assertEquals(0, medforge("base", "pretrain", "--scenario", "fashion3", "--out", base, "--epochs", "1").exit());
         assertEquals(0, medforge(concat(List.of("adapter", "train"), job, List.of("--out", adapter, "--epochs", "1"))).exit());
 
-        Run distill = medforge(concat(List.of("distill"), job, List.of("--out", distilled, "--iterations", "150")));
+        InProcessCli.Run distill = medforge(concat(List.of("distill"), job, List.of("--out", distilled, "--iterations", "150")));
         assertEquals(0, distill.exit(), distill.err());
         JsonNode report = JSON.readTree(dir.resolve("distilled").resolve("privacy-report.json").toFile());
         assertEquals(2, report.get("schemaVersion").asInt());
@@ -53,7 +40,7 @@ class PrivacyAuditTest {
         assertEquals(distilledDigest, report.at("/membershipAudit/distilledDigest").asText(), "the audit names the set it covered");
         assertTrue(report.at("/membershipAudit/adapterDigest").isNull(), "distill audits no adapter");
 
-        Run audit = medforge(concat(List.of("privacy", "audit"), job, List.of("--out", distilled, "--adapter", adapter, "--candidates", "200")));
+        InProcessCli.Run audit = medforge(concat(List.of("privacy", "audit"), job, List.of("--out", distilled, "--adapter", adapter, "--candidates", "200")));
         assertEquals(0, audit.exit(), audit.err());
         report = JSON.readTree(dir.resolve("distilled").resolve("privacy-report.json").toFile());
         assertEquals(List.of("distance", "featureDistance", "adapterLoss"), names(report.at("/membershipAudit/attacks")));
@@ -73,7 +60,7 @@ class PrivacyAuditTest {
 
     @Test
     void anAuditWithoutADistilledSetSaysWhatToRunFirst(@TempDir Path dir) {
-        Run run = medforge("privacy", "audit", "--scenario", "fashion3", "--institution", "hospital-a", "--base", dir.resolve("base").toString(),
+        InProcessCli.Run run = medforge("privacy", "audit", "--scenario", "fashion3", "--institution", "hospital-a", "--base", dir.resolve("base").toString(),
                 "--out", dir.toString());
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("has no distilled.safetensors; run 'medforge distill' into it first"), run.err());
