@@ -13,12 +13,12 @@ public final class AccessProblems {
     }
 
     public static Response unauthorized(String detail) {
-        return Response.status(401).type(Problem.MEDIA_TYPE).entity(Problem.of(401, "Unauthorized", detail))
+        return Response.status(401).type(Problem.MEDIA_TYPE).entity(Problem.of(401, detail))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .build();
     }
 
     public static Response forbidden(String detail) {
-        return Response.status(403).type(Problem.MEDIA_TYPE).entity(Problem.of(403, "Forbidden", detail)).build();
+        return Response.status(403).type(Problem.MEDIA_TYPE).entity(Problem.of(403, detail)).build();
     }
 }

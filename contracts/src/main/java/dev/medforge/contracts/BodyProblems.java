@@ -36,7 +36,7 @@ public final class BodyProblems {
     }
 
     private static Problem problem(String code, String field, String message) {
-        return new Problem("about:blank", "Invalid request", 400, field + " " + message,
+        return Problem.of(400, field + " " + message,
                 List.of(new Problem.FieldError(code, field, message)));
     }
 

@@ -38,7 +38,7 @@ public final class ControlCharacters {
     }
 
     public static Problem refusal(String field) {
-        return new Problem("about:blank", "Invalid request", 400, field + " " + MESSAGE,
+        return Problem.of(400, field + " " + MESSAGE,
                 List.of(new Problem.FieldError(CODE, field, MESSAGE)));
     }
 

@@ -39,10 +39,6 @@ public record Problem(String type, String title, int status, String detail, Stri
         errors = errors == null ? List.of() : List.copyOf(errors);
     }
 
-    public Problem(String type, String title, int status, String detail, List<FieldError> errors) {
-        this(type, title, status, detail, null, errors);
-    }
-
     /**
      * One broken rule. {@code field} names it in the request's own terms (a JSON member path such
      * as {@code policy.strategy}, or a multipart part); {@link #pointer()} is the same place as a
@@ -64,8 +60,13 @@ public record Problem(String type, String title, int status, String detail, Stri
         }
     }
 
-    public static Problem of(int status, String title, String detail) {
-        return new Problem(ABOUT_BLANK, title, status, detail, List.of());
+    /** A problem of type about:blank: the status phrase is its title, so a caller only says what went wrong. */
+    public static Problem of(int status, String detail) {
+        return of(status, detail, List.of());
+    }
+
+    public static Problem of(int status, String detail, List<FieldError> errors) {
+        return new Problem(ABOUT_BLANK, null, status, detail, null, errors);
     }
 
     public Problem withInstance(String path) {

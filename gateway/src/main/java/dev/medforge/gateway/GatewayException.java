@@ -16,26 +16,33 @@ public class GatewayException extends RuntimeException {
     }
 
     public static GatewayException badRequest(String code, String field, String message) {
-        return new GatewayException(new Problem("about:blank", "Invalid request", 400, message,
-                List.of(new FieldError(code, field, message))));
+        return broken(400, code, field, message);
     }
 
     public static GatewayException conflict(String code, String field, String message) {
-        return new GatewayException(new Problem("about:blank", "Conflict", 409, message,
-                List.of(new FieldError(code, field, message))));
+        return broken(409, code, field, message);
+    }
+
+    /** The resource existed and was taken away on purpose; {@code message} says by whom and why. */
+    public static GatewayException gone(String code, String field, String message) {
+        return broken(410, code, field, message);
     }
 
     public static GatewayException tooLarge(String field, String message) {
-        return new GatewayException(new Problem("about:blank", "Payload too large", 413, message,
-                List.of(new FieldError("TOO_LARGE", field, message))));
+        return broken(413, "TOO_LARGE", field, message);
+    }
+
+    /** A refusal for one broken rule, which the detail and the error both name. */
+    private static GatewayException broken(int status, String code, String field, String message) {
+        return new GatewayException(Problem.of(status, message, List.of(new FieldError(code, field, message))));
     }
 
     public static GatewayException notFound(String what, String id) {
-        return new GatewayException(Problem.of(404, what + " not found", "no " + what.toLowerCase() + " '" + id + "'"));
+        return new GatewayException(Problem.of(404, "no " + what.toLowerCase() + " '" + id + "'"));
     }
 
     public static GatewayException forbidden(String detail) {
-        return new GatewayException(Problem.of(403, "Forbidden", detail));
+        return new GatewayException(Problem.of(403, detail));
     }
 
     public Problem problem() {

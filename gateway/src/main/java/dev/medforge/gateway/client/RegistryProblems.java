@@ -17,14 +17,14 @@ public class RegistryProblems implements ResponseExceptionMapper<GatewayExceptio
     public GatewayException toThrowable(Response response) {
         int status = response.getStatus();
         if (status == 401 || status == 403) {
-            return new GatewayException(Problem.of(502, "Bad gateway", "the registry refused the gateway's service identity"));
+            return new GatewayException(Problem.of(502, "the registry refused the gateway's service identity"));
         }
         if (status >= 400 && status < 500) {
             // A refusal is the caller's to fix even when it comes without details; a 502 would blame us.
             return new GatewayException(Problem.MEDIA_TYPE.equals(mediaType(response)) ? response.readEntity(Problem.class)
-                    : Problem.of(status, response.getStatusInfo().getReasonPhrase(), "the registry refused the request"));
+                    : Problem.of(status, "the registry refused the request"));
         }
-        return new GatewayException(Problem.of(502, "Bad gateway", "the registry answered " + status));
+        return new GatewayException(Problem.of(502, "the registry answered " + status));
     }
 
     private static String mediaType(Response response) {

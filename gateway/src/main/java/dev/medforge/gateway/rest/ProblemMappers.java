@@ -68,7 +68,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unreachable(ProcessingException e) {
         LOG.warnf("an internal service is unreachable: %s", e.getMessage());
-        return problem(Problem.of(502, "Bad gateway", "an internal service is unreachable; try again later"));
+        return problem(Problem.of(502, "an internal service is unreachable; try again later"));
     }
 
     /** Quarkus reports JSON that does not parse as a bare 400 whose cause says what is wrong. */
@@ -81,14 +81,14 @@ public class ProblemMappers {
         if (status.getStatusCode() >= 500) {
             return unexpected(e);
         }
-        return problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()));
+        return problem(Problem.of(status.getStatusCode(), e.getMessage()));
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "incident %s", incident);
-        return problem(Problem.of(500, "Internal error", "the gateway failed; incident " + incident));
+        return problem(Problem.of(500, "the gateway failed; incident " + incident));
     }
 
     static Response problem(Problem problem) {

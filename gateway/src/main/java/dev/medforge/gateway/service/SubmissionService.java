@@ -170,7 +170,7 @@ public class SubmissionService {
 
     private static void throwIfAny(List<FieldError> errors) {
         if (!errors.isEmpty()) {
-            throw new GatewayException(new Problem("about:blank", "Invalid submission", 400,
+            throw new GatewayException(Problem.of(400,
                     errors.size() + " check(s) failed", errors));
         }
     }

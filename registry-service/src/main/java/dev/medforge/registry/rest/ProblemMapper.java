@@ -19,7 +19,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response refused(RegistryException e) {
         return Response.status(e.status()).type(Problem.MEDIA_TYPE)
-                .entity(new Problem(Problem.ABOUT_BLANK, null, e.status(), e.getMessage(), e.errors()))
+                .entity(Problem.of(e.status(), e.getMessage(), e.errors()))
                 .build();
     }
 
@@ -49,7 +49,7 @@ public class ProblemMapper {
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return status.getStatusCode() >= 500 ? e.getResponse()
-                : problem(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()));
+                : problem(Problem.of(status.getStatusCode(), e.getMessage()));
     }
 
     static Response problem(Problem problem) {
