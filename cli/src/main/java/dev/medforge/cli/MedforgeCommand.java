@@ -13,6 +13,7 @@ import dev.medforge.cli.gateway.LoginCommand;
 import dev.medforge.cli.gateway.LogoutCommand;
 import dev.medforge.cli.gateway.OpsCommand;
 import dev.medforge.cli.gateway.PullCommand;
+import dev.medforge.cli.gateway.RetireCommand;
 import dev.medforge.cli.gateway.StatusCommand;
 import dev.medforge.cli.gateway.SubmitCommand;
 import dev.medforge.cli.gateway.TaskCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class, PrivacyCommand.class,
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
-            CardCommand.class, DiffCommand.class, WithdrawCommand.class, PullCommand.class, OpsCommand.class, DemoCommand.class,
+            CardCommand.class, DiffCommand.class, WithdrawCommand.class, RetireCommand.class, PullCommand.class, OpsCommand.class, DemoCommand.class,
             CompletionCommand.class})
 public final class MedforgeCommand implements Runnable {
 

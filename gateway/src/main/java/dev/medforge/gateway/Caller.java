@@ -13,6 +13,15 @@ public record Caller(String subject, String username, Optional<String> instituti
     public static final String SUBSCRIBER = "subscriber";
     public static final String OPERATOR = "operator";
 
+    /** How records of who did what name the caller: the username, or the subject when the token has none. */
+    public String name() {
+        return username != null ? username : subject;
+    }
+
+    public boolean isOperator() {
+        return roles.contains(OPERATOR);
+    }
+
     /**
      * The institution a contributor acts for. A body may repeat it, but one naming another
      * institution is refused rather than silently rewritten: it means the wrong credentials or the

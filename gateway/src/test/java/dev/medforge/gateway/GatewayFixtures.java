@@ -35,6 +35,16 @@ public final class GatewayFixtures {
                 new CompositeEvaluated.GateDecision(true, List.of()))));
     }
 
+    /**
+     * Plays merge and eval for a mixture: a passing composite stored as {@code artifact}, adding
+     * {@code adapters} on top of {@code parent} and taking out {@code withdrawn}.
+     */
+    public static void publish(String branch, int parent, String artifact, List<AdapterRef> adapters, List<AdapterRef> withdrawn) {
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
+                parent, "mixture", artifact, adapters, Map.of(), Map.of(), Map.of("tops", new TaskMetrics(0.9, 0.95, 2000)), Map.of(), Map.of(),
+                new CompositeEvaluated.GateDecision(true, List.of()), withdrawn)));
+    }
+
     /** Registers a fresh branch through the gateway, as the operator would. */
     public static String newBranch() {
         String branch = "gw-" + UUID.randomUUID().toString().substring(0, 8);

@@ -10,7 +10,10 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.time.Instant;
 
-/** A published composite: version {@code number} of its branch. Versions are never changed or removed. */
+/**
+ * A published composite: version {@code number} of its branch. Versions are never changed or removed;
+ * an operator can only take a version's download away ({@code unavailableAt}), and give it back.
+ */
 @Entity
 @Table(name = "model_version")
 @IdClass(ModelVersion.Key.class)
@@ -38,6 +41,16 @@ public class ModelVersion extends PanacheEntityBase {
 
     @Column(name = "published_at", nullable = false)
     public Instant publishedAt;
+
+    /** When an operator made the version's download unavailable; null while it can be downloaded. */
+    @Column(name = "unavailable_at")
+    public Instant unavailableAt;
+
+    @Column(name = "unavailable_by")
+    public String unavailableBy;
+
+    @Column(name = "unavailable_reason")
+    public String unavailableReason;
 
     public record Key(String branchId, int number) implements Serializable {
         public Key() {

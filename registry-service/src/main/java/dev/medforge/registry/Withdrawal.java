@@ -52,6 +52,10 @@ public class Withdrawal extends PanacheEntityBase {
     /** The first version without the submission; null until one is published. */
     public Integer version;
 
+    /** When {@code version} was published: from then on, earlier versions holding the submission are superseded. */
+    @Column(name = "published_at")
+    public Instant publishedAt;
+
     /** Why the composite without it failed the gate, when it did. */
     @Column(name = "gate_reasons")
     public String gateReasons;

@@ -184,7 +184,10 @@ public final class DemoCommand implements Callable<Integer> {
                         .orElseThrow();
                 long asked = System.nanoTime();
                 cli.run(withdraw, List.of("withdraw", "--profile", withdraw, contribution.submissionId(), "--branch", branch));
-                if (!reaches(cli, withdraw, contribution.submissionId(), "WITHDRAWN")) {
+                CliRunner.Result withdrawn = cli.run(withdraw, List.of("watch", "--profile", withdraw, "--until-final",
+                        contribution.submissionId(), "--until-stage", "WITHDRAWN", "--timeout", String.valueOf(timeoutSeconds)), null,
+                        ExitCode.OK, ExitCode.SERVER);
+                if (withdrawn.exitCode() != ExitCode.OK) {
                     err.println("demo: " + withdraw + "'s contribution was not withdrawn within " + timeoutSeconds
                             + " s (medforge status " + contribution.submissionId() + "); exit 4");
                     return ExitCode.REJECTED;
@@ -228,24 +231,6 @@ public final class DemoCommand implements Callable<Integer> {
         CliRunner.Result verdict = cli.run(id, List.of("watch", "--profile", id, "--until-final", submissionId,
                 "--timeout", String.valueOf(timeoutSeconds)), null, ExitCode.OK, ExitCode.REJECTED);
         return new Submitted(id, submissionId, honest, verdict.exitCode());
-    }
-
-    /** Polls the submission's status until it reaches {@code stage}, for at most --timeout seconds. */
-    private boolean reaches(CliRunner cli, String actor, String submissionId, String stage) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            String status = cli.run(actor, List.of("status", "--profile", actor, submissionId, "--json"), null,
-                    ExitCode.OK, ExitCode.REJECTED).stdout();
-            try {
-                if (stage.equals(new ObjectMapper().readTree(status).path("stage").asText())) {
-                    return true;
-                }
-            } catch (IOException notJson) {
-                // a status line the demo cannot read counts as not there yet
-            }
-            Thread.sleep(1_000);
-        }
-        return false;
     }
 
     private static Path poison(Path dir, Path base, String task) throws Exception {

@@ -38,6 +38,15 @@ public final class CardCommand extends GatewayVerb {
                     w.path("institution").asText(), w.path("task").asText(), w.path("version").asInt(), w.path("requestedBy").asText(),
                     w.path("requestedAt").asText());
         }
+        for (JsonNode s : card.path("supersededBy")) {
+            out.line("  superseded by v%d, which omits %s of %s (withdrawn; published %s)", s.path("version").asInt(),
+                    s.path("submissionId").asText(), s.path("institution").asText(), s.path("at").asText());
+        }
+        JsonNode unavailable = card.path("unavailable");
+        if (unavailable.isObject()) {
+            out.line("  download unavailable since %s (%s): %s", unavailable.path("at").asText(), unavailable.path("by").asText(),
+                    unavailable.path("reason").asText());
+        }
         // A mixture's rows: which members serve each task; a one-hot row is the task's own adapter alone.
         card.path("taskCoefficients").properties().forEach(row -> {
             StringBuilder weights = new StringBuilder();

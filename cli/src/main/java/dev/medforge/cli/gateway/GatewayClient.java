@@ -66,9 +66,17 @@ public final class GatewayClient {
     }
 
     public JsonNode postJson(String path, Object body) {
+        return sendJson("POST", path, body);
+    }
+
+    public JsonNode putJson(String path, Object body) {
+        return sendJson("PUT", path, body);
+    }
+
+    private JsonNode sendJson(String method, String path, Object body) {
         try {
-            return json("POST " + path, request(path, CALL_TIMEOUT).header("Content-Type", "application/json")
-                    .POST(BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+            return json(method + " " + path, request(path, CALL_TIMEOUT).header("Content-Type", "application/json")
+                    .method(method, BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 /** {@code medforge pull}: a published version and its model card, verified before they count as downloaded. */
 @Command(name = "pull", description = "Download a published version into DIR as <branch>-v<version>.safetensors with model-card.json. The bytes"
                 + " must hash to the digest the model card names and the ETag/Digest headers repeat; otherwise nothing is"
-                + " left in DIR and the exit code is 5.")
+                + " left in DIR and the exit code is 5. A version a withdrawal superseded downloads with a warning on stderr; one an"
+                + " operator made unavailable is refused (exit 4) with the operator's reason.")
 public final class PullCommand extends GatewayVerb {
 
     @Mixin
@@ -37,6 +38,11 @@ public final class PullCommand extends GatewayVerb {
         GatewayClient client = gateway.client();
         JsonNode card = client.get(ref.path());
         String expected = digest(card.path("artifact").asText(null), "the model card's artifact");
+        JsonNode successor = card.path("supersededBy").path(0);
+        if (successor.isObject()) {
+            out().note("warning: v%d is superseded by v%d, which omits %s's contribution (withdrawn); pull v%d unless you need this one",
+                    ref.version, successor.path("version").asInt(), successor.path("institution").asText(), successor.path("version").asInt());
+        }
 
         HttpResponse<InputStream> response = client.open(ref.path() + "/artifact", "application/octet-stream");
         try (InputStream body = response.body()) {

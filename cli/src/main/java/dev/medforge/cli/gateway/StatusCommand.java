@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code medforge status ID}: where a submission is, and why it stopped if it did. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a submission's status history (stage, time, detail). Exit 4 when it was REJECTED or GATED_OUT.")
+        description = "Show a submission's status history (stage, time, detail) and any withdrawal of it. Exit 4 when it was "
+                + "REJECTED or GATED_OUT. An operator may read any institution's submission.")
 public final class StatusCommand extends GatewayVerb {
 
     @Parameters(paramLabel = "ID", description = "the submission id printed by submit")
@@ -26,8 +27,20 @@ public final class StatusCommand extends GatewayVerb {
             for (JsonNode entry : submission.path("history")) {
                 out.line("  %-24s %-10s %s", entry.path("at").asText(), entry.path("stage").asText(), entry.path("detail").asText(""));
             }
+            for (JsonNode w : submission.path("withdrawals")) {
+                out.line("  withdrawal from %s asked by %s at %s: %s", w.path("branch").asText(), w.path("requestedBy").asText(),
+                        w.path("requestedAt").asText(), outcome(w));
+            }
         }
         return exitCode(stage(submission));
+    }
+
+    private static String outcome(JsonNode withdrawal) {
+        return switch (withdrawal.path("state").asText()) {
+            case "PUBLISHED" -> "PUBLISHED, version " + withdrawal.path("version").asInt() + " and later omit it";
+            case "GATED_OUT" -> "GATED_OUT, it stays in the head (" + withdrawal.path("gateReasons").asText() + "); it may be asked again";
+            default -> withdrawal.path("state").asText();
+        };
     }
 
     static JsonNode fetch(GatewayClient client, String id) {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = "Follow the notification stream (SSE): model.published for everyone and submission.status for your"
                 + " institution, one line per event. With --until-final, exit once every ID reached a final stage:"
-                + " 0 when all PUBLISHED, 4 when any REJECTED or GATED_OUT, 5 on --timeout. A dropped stream is reopened"
+                + " 0 when all PUBLISHED, 4 when any REJECTED or GATED_OUT, 5 on --timeout; --until-stage waits for one stage"
+                + " instead. A dropped stream is reopened"
                 + " with back-off and resumes after the last event received.")
 public final class WatchCommand extends GatewayVerb {
 
@@ -37,6 +38,11 @@ public final class WatchCommand extends GatewayVerb {
 
     @Option(names = "--until-final", arity = "1..*", paramLabel = "ID", description = "submission ids to wait for")
     List<String> untilFinal = new ArrayList<>();
+
+    @Option(names = "--until-stage", paramLabel = "STAGE",
+            description = "with --until-final: wait until every ID reaches this stage instead of any final one, e.g. WITHDRAWN"
+                    + " after medforge withdraw (a PUBLISHED submission is final already)")
+    Stage untilStage;
 
     @Option(names = "--max-reconnects", paramLabel = "N", defaultValue = "8",
             description = "reconnection attempts in a row, with back-off, when the stream drops or the gateway cannot be reached,"
@@ -193,8 +199,9 @@ public final class WatchCommand extends GatewayVerb {
         }
     }
 
-    private static void settle(Set<String> open, Map<String, Stage> finished, String id, Stage stage, Output out) {
-        if (stage != null && stage.terminal() && open.remove(id)) {
+    private void settle(Set<String> open, Map<String, Stage> finished, String id, Stage stage, Output out) {
+        boolean settled = stage != null && (untilStage == null ? stage.terminal() : stage == untilStage);
+        if (settled && open.remove(id)) {
             finished.put(id, stage);
             out.note("%s %s", id, stage);
         }

@@ -50,6 +50,54 @@ class WithdrawTest extends BranchWithTopsTest {
         assertTrue(card.out().contains("adapter " + first) && !card.out().contains("adapter " + second), card.toString());
         Cli.Result status = await(() -> cli.run("hospital-a", "status", second), r -> r.out().contains("stage WITHDRAWN"));
         assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("withdrawal from " + branch + " asked by hospital-a at "), status.toString());
+        assertTrue(status.out().contains(": PUBLISHED, version 3 and later omit it"), status.toString());
+    }
+
+    @Test
+    void theOperatorRetiresTheVersionsAWithdrawalSupersededAndGivesThemBack() throws Exception {
+        String first = submitted(43);
+        String second = submitted(44);
+        published(0, first);
+        published(1, second);
+        await(() -> cli.run("hospital-a", "status", second), r -> r.out().contains("stage PUBLISHED"));
+        assertEquals(0, cli.login("ops").exit());
+        // Without --branch: the operator may read any institution's submission, so the CLI finds its branch.
+        Cli.Result withdrawn = cli.run("ops", "withdraw", second);
+        assertEquals(0, withdrawn.exit(), withdrawn.toString());
+        published(2, List.of(), List.of(ref(second)));
+        // PUBLISHED is final already, so waiting for the withdrawal needs the stage named.
+        Cli.Result watched = cli.run("hospital-a", "watch", "--until-final", second, "--until-stage", "WITHDRAWN", "--timeout", "60");
+        assertEquals(0, watched.exit(), watched.toString());
+        assertTrue(watched.err().contains(second + " WITHDRAWN"), watched.toString());
+        Cli.Result stillIn = cli.run("hospital-a", "watch", "--until-final", first, "--until-stage", "WITHDRAWN", "--timeout", "3");
+        assertEquals(5, stillIn.exit(), stillIn.toString());
+
+        Cli.Result versions = cli.run("hospital-a", "versions", "--branch", branch);
+        assertTrue(versions.out().lines().anyMatch(l -> l.startsWith("v2 ") && l.endsWith("superseded by v3")), versions.toString());
+        assertTrue(versions.out().lines().noneMatch(l -> l.startsWith("v1 ") && l.contains("superseded")), versions.toString());
+
+        Cli.Result noReason = cli.run("ops", "retire", "--branch", branch, "--superseded");
+        assertEquals(2, noReason.exit(), noReason.toString());
+        Cli.Result notOperator = cli.run("hospital-a", "retire", "--branch", branch, "--version", "2", "--reason", "mine");
+        assertEquals(3, notOperator.exit(), notOperator.toString());
+        Cli.Result head = cli.run("ops", "retire", "--branch", branch, "--version", "3", "--reason", "no");
+        assertEquals(4, head.exit(), head.toString());
+        assertTrue(head.err().contains("HEAD_VERSION version"), head.toString());
+
+        Cli.Result retired = cli.run("ops", "retire", "--branch", branch, "--superseded", "--reason", "consent withdrawn");
+        assertEquals(0, retired.exit(), retired.toString());
+        assertEquals(branch + " v2: download unavailable (consent withdrawn)", retired.out().strip(), retired.toString());
+        Cli.Result card = cli.run("hospital-a", "card", "--branch", branch, "--version", "2");
+        assertTrue(card.out().contains("  superseded by v3, which omits " + second + " of hospital-a"), card.toString());
+        assertTrue(card.out().contains("  download unavailable since ") && card.out().contains("(ops): consent withdrawn"), card.toString());
+        Cli.Result pull = cli.run("hospital-a", "pull", "--branch", branch, "--version", "2", "--out", dir.resolve("pulled").toString());
+        assertEquals(4, pull.exit(), pull.toString());
+        assertTrue(pull.err().contains("HTTP 410 Gone") && pull.err().contains("VERSION_UNAVAILABLE"), pull.toString());
+
+        Cli.Result restored = cli.run("ops", "retire", "--branch", branch, "--superseded", "--restore");
+        assertEquals(0, restored.exit(), restored.toString());
+        assertEquals(branch + " v2: downloadable", restored.out().strip(), restored.toString());
     }
 
     private String submitted(long seed) throws Exception {

@@ -52,6 +52,10 @@ public interface RegistryClient {
     @Path("/branches/{branch}/versions/{version}")
     Uni<JsonNode> version(@PathParam("branch") String branch, @PathParam("version") int version);
 
+    @PUT
+    @Path("/branches/{branch}/versions/{version}/availability")
+    Uni<JsonNode> setAvailability(@PathParam("branch") String branch, @PathParam("version") int version, JsonNode request);
+
     @POST
     @Path("/branches/{branch}/submissions/{id}/withdrawal")
     Uni<JsonNode> withdraw(@PathParam("branch") String branch, @PathParam("id") String submissionId, JsonNode request);

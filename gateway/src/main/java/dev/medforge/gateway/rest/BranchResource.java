@@ -30,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -126,6 +127,21 @@ public class BranchResource {
         return diffs.between(branch, from, to);
     }
 
+    @PUT
+    @Path("/{branch}/versions/{version}/availability")
+    @RolesAllowed(Caller.OPERATOR)
+    @Operation(summary = "Take a version's download away, or give it back",
+            description = "Role operator. Body: {available: false, reason} or {available: true}. An unavailable version's card stays "
+                    + "readable and names who took it away, when and why; its download answers 410 with that reason. Typically used on "
+                    + "the versions a withdrawal superseded (their cards' `supersededBy`). 409 HEAD_VERSION for the head, which must stay "
+                    + "downloadable; 400 naming `reason` when it is missing.")
+    public Uni<JsonNode> setAvailability(@PathParam("branch") String branch, @PathParam("version") int version, ObjectNode body) {
+        if (body == null) {
+            throw GatewayException.badRequest("REQUIRED", "body", "a JSON body is required");
+        }
+        return registry.setAvailability(branch, version, body.deepCopy().put("requestedBy", currentCaller.get().name()));
+    }
+
     @GET
     @Path("/{branch}/versions/{version}/artifact")
     @Produces({MediaType.APPLICATION_OCTET_STREAM, "application/problem+json"})
@@ -133,12 +149,21 @@ public class BranchResource {
     @Operation(summary = "Download a version's model", description = "Role subscriber. `Repr-Digest` (RFC 9530, sha-256), "
             + "`Digest` (RFC 3230, kept for one release) and `ETag` (sha256:<hex>) name the content; the store checks the bytes "
             + "against their digest before serving. `If-None-Match` with the ETag answers 304; `Range: bytes=N-M` (one range, "
-            + "`If-Range` honoured) answers 206 with that part, or 416 when it lies outside the file.")
+            + "`If-Range` honoured) answers 206 with that part, or 416 when it lies outside the file. A version a withdrawal "
+            + "superseded still downloads, with `Deprecation` (RFC 9745, the moment the newer version was published) and "
+            + "`Link: <…/versions/N>; rel=\"successor-version\"` (RFC 5829) naming the first version without the contribution. "
+            + "One an operator made unavailable answers 410 naming who, when and why.")
     public Response artifact(@PathParam("branch") String branch, @PathParam("version") int version,
                              @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @HeaderParam("Range") String range,
                              @HeaderParam("If-Range") String ifRange) throws IOException {
-        ArtifactDigest digest = ArtifactDigest.parse(registry.version(branch, version).await().atMost(REGISTRY_TIMEOUT)
-                .path("artifact").asText());
+        JsonNode card = registry.version(branch, version).await().atMost(REGISTRY_TIMEOUT);
+        JsonNode unavailable = card.path("unavailable");
+        if (unavailable.isObject()) {
+            throw GatewayException.gone("VERSION_UNAVAILABLE", "version", "version " + version + " of branch '" + branch
+                    + "' may no longer be downloaded: " + unavailable.path("reason").asText() + " (" + unavailable.path("by").asText()
+                    + ", " + unavailable.path("at").asText() + "); its card stays readable");
+        }
+        ArtifactDigest digest = ArtifactDigest.parse(card.path("artifact").asText());
         EntityTag tag = new EntityTag(digest.toString());
         if (ifNoneMatch != null && matches(ifNoneMatch, tag)) {
             return Response.notModified(tag).build();
@@ -159,6 +184,12 @@ public class BranchResource {
         } catch (ByteRange.Unsatisfiable outside) {
             return Response.status(Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE).header("Content-Range", "bytes */" + size)
                     .tag(tag).build();
+        }
+        JsonNode successor = card.path("supersededBy").path(0);
+        if (successor.isObject()) {
+            response.header("Deprecation", "@" + Instant.parse(successor.path("at").asText()).getEpochSecond())
+                    .header("Link", "</api/v1/branches/" + branch + "/versions/" + successor.path("version").asInt()
+                            + ">; rel=\"successor-version\"");
         }
         // Repr-Digest names the whole representation, so a 206 part carries it too and the client checks the assembled file.
         return response.type(MediaType.APPLICATION_OCTET_STREAM_TYPE)

@@ -42,14 +42,14 @@ public class WithdrawalResource {
                     + "already downloaded cannot be recalled.")
     public Uni<Response> withdraw(@PathParam("branch") String branch, @PathParam("id") String id) {
         Caller caller = currentCaller.get();
-        Uni<Void> allowed = caller.roles().contains(Caller.OPERATOR) ? Uni.createFrom().voidItem()
+        Uni<Void> allowed = caller.isOperator() ? Uni.createFrom().voidItem()
                 : registry.submission(id).invoke(submission -> {
                     if (!submission.path("institution").asText().equals(caller.institution().orElse(null))) {
                         throw GatewayException.notFound("Submission", id);
                     }
                 }).replaceWithVoid();
         ObjectNode request = JsonNodeFactory.instance.objectNode()
-                .put("requestedBy", caller.username() != null ? caller.username() : caller.subject())
+                .put("requestedBy", caller.name())
                 .put("requesterInstitution", caller.institution().orElse(null));
         return allowed.flatMap(ok -> registry.withdraw(branch, id, request))
                 .map(withdrawal -> Response.accepted(withdrawal).build());

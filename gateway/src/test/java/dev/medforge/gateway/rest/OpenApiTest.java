@@ -22,7 +22,7 @@ class OpenApiTest {
     private static final Map<String, Set<String>> EXPECTED = Map.ofEntries(
             Map.entry("GET /api/v1/me", Set.of()),
             Map.entry("POST /api/v1/branches/{branch}/submissions", Set.of("contributor")),
-            Map.entry("GET /api/v1/submissions/{id}", Set.of("contributor")),
+            Map.entry("GET /api/v1/submissions/{id}", Set.of("contributor", "operator")),
             Map.entry("GET /api/v1/branches", Set.of("subscriber", "operator")),
             Map.entry("POST /api/v1/branches", Set.of("operator")),
             Map.entry("PUT /api/v1/branches/{branch}/policy", Set.of("operator")),
@@ -31,6 +31,7 @@ class OpenApiTest {
             Map.entry("GET /api/v1/branches/{branch}/versions/{version}", Set.of("subscriber")),
             Map.entry("GET /api/v1/branches/{branch}/versions/{from}...{to}", Set.of("subscriber")),
             Map.entry("GET /api/v1/branches/{branch}/versions/{version}/artifact", Set.of("subscriber")),
+            Map.entry("PUT /api/v1/branches/{branch}/versions/{version}/availability", Set.of("operator")),
             Map.entry("POST /api/v1/branches/{branch}/submissions/{id}/withdrawal", Set.of("contributor", "operator")),
             Map.entry("GET /api/v1/notifications", Set.of("subscriber")),
             Map.entry("POST /api/v1/webhooks", Set.of("subscriber")),

@@ -13,7 +13,9 @@ import dev.medforge.registry.rest.Views.BranchView;
 import dev.medforge.registry.rest.Views.ForkPoint;
 import dev.medforge.registry.rest.Views.ModelCard;
 import dev.medforge.registry.rest.Views.Policy;
+import dev.medforge.registry.rest.Views.Supersession;
 import dev.medforge.registry.rest.Views.TaskView;
+import dev.medforge.registry.rest.Views.Unavailability;
 import dev.medforge.registry.rest.Views.VersionView;
 import dev.medforge.registry.rest.Views.WithdrawalView;
 import dev.medforge.registry.service.VersionService.PublishedVersion;
@@ -38,9 +40,10 @@ public final class BranchMapper {
                 JsonText.read(task.classNames, new TypeReference<List<String>>() { }), task.evaluationSuite, task.createdAt);
     }
 
-    public static VersionView toView(ModelVersion version) {
+    public static VersionView toView(PublishedVersion published) {
+        ModelVersion version = published.version();
         return new VersionView(version.branchId, version.number, version.compositeId, version.artifact, version.strategy,
-                metrics(version), version.publishedAt);
+                metrics(version), version.publishedAt, supersessions(published), unavailability(version));
     }
 
     public static ModelCard toCard(PublishedVersion published) {
@@ -53,7 +56,19 @@ public final class BranchMapper {
                 JsonText.read(composite.taskCoefficients, new TypeReference<Map<String, Map<String, Double>>>() { }),
                 adapters, adaptersOf(composite).stream().map(AdapterRef::submissionId).toList(),
                 adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), forkPoint(published.branch()),
-                published.withdrawals().stream().map(BranchMapper::toView).toList(), version.publishedAt);
+                published.withdrawn().stream().map(BranchMapper::toView).toList(), supersessions(published), unavailability(version),
+                version.publishedAt);
+    }
+
+    private static List<Supersession> supersessions(PublishedVersion published) {
+        return published.supersededBy().stream()
+                .map(w -> new Supersession(w.version, w.submissionId, w.institution, w.publishedAt))
+                .toList();
+    }
+
+    private static Unavailability unavailability(ModelVersion version) {
+        return version.unavailableAt == null ? null
+                : new Unavailability(version.unavailableAt, version.unavailableBy, version.unavailableReason);
     }
 
     public static WithdrawalView toView(Withdrawal withdrawal) {

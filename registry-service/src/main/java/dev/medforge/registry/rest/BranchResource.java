@@ -111,4 +111,13 @@ public class BranchResource {
     public Uni<ModelCard> card(@PathParam("branch") String branchId, @PathParam("version") int number) {
         return versions.version(branchId, number).map(BranchMapper::toCard);
     }
+
+    @RolesAllowed(GATEWAY)
+    @PUT
+    @Path("/{branch}/versions/{version}/availability")
+    public Uni<VersionView> setAvailability(@PathParam("branch") String branchId, @PathParam("version") int number,
+                                            AvailabilityRequest request) {
+        AvailabilityRequest.validate(request);
+        return versions.setAvailability(branchId, number, request).map(BranchMapper::toView);
+    }
 }

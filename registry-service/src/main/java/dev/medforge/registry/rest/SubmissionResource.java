@@ -31,7 +31,8 @@ public class SubmissionResource {
             if (submission == null) {
                 throw RegistryException.notFound("Submission", id);
             }
-            return history.history(id).map(entries -> SubmissionMapper.toView(submission, entries));
+            return history.history(id).flatMap(entries -> history.withdrawals(id)
+                    .map(withdrawals -> SubmissionMapper.toView(submission, entries, withdrawals)));
         });
     }
 }

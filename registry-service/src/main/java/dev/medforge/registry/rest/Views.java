@@ -30,8 +30,21 @@ public final class Views {
                            String evaluationSuite, Instant createdAt) {
     }
 
+    /** See {@link ModelCard} for {@code supersededBy} and {@code unavailable}. */
     public record VersionView(String branch, int version, String compositeId, String artifact, String strategy,
-                              Map<String, TaskMetrics> metrics, Instant publishedAt) {
+                              Map<String, TaskMetrics> metrics, Instant publishedAt, List<Supersession> supersededBy,
+                              Unavailability unavailable) {
+    }
+
+    /**
+     * A newer version that no longer holds one of this version's contributions: {@code version}
+     * omits {@code submissionId} of {@code institution}, withdrawn and published at {@code at}.
+     */
+    public record Supersession(int version, String submissionId, String institution, Instant at) {
+    }
+
+    /** An operator took the version's download away: when, who, and why. */
+    public record Unavailability(Instant at, String by, String reason) {
     }
 
     /**
@@ -41,13 +54,16 @@ public final class Views {
      * weight rows (task → submission → weight): which members serve each task, and how much. On a
      * fork, every version's lineage starts at {@code forkedFrom}, whose adapters its version 1 lists
      * as added. {@code withdrawn} lists the contributions taken out at or before this version, with who
-     * asked and when; {@code adapters} no longer holds them.
+     * asked and when; {@code adapters} no longer holds them. {@code supersededBy} lists the later
+     * withdrawals of contributions this version still holds: it is superseded for download by the
+     * versions they name. {@code unavailable} is null while the version can be downloaded.
      */
     public record ModelCard(String branch, int version, int parentVersion, String compositeId, String artifact,
                             String strategy, Map<String, TaskMetrics> metrics, Map<String, Double> coefficients,
                             Map<String, Map<String, Double>> taskCoefficients,
                             List<AdapterRef> adapters, List<String> added, List<String> institutions, ForkPoint forkedFrom,
-                            List<WithdrawalView> withdrawn, Instant publishedAt) {
+                            List<WithdrawalView> withdrawn, List<Supersession> supersededBy, Unavailability unavailable,
+                            Instant publishedAt) {
     }
 
     /**

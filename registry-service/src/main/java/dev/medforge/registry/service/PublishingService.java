@@ -165,6 +165,7 @@ public class PublishingService {
                 .flatMap(v -> withdrawals(evaluated, w -> {
                     w.state = Withdrawal.State.PUBLISHED;
                     w.version = version.number;
+                    w.publishedAt = version.publishedAt;
                 }))
                 .flatMap(done -> {
                     done.forEach(w -> events.add(new SubmissionStatus(w.submissionId, w.institution, branch.id, Stage.WITHDRAWN,
@@ -205,8 +206,14 @@ public class PublishingService {
                 .toList();
     }
 
-    /** Queues events in the current transaction; ids derive from the cause, so a resend is a recognisable repeat. */
+    /**
+     * Queues events in the current transaction; ids derive from the cause, so a resend is a recognisable repeat.
+     * There may be none: a withdrawal's composite that fails the gate brings no submission whose status changes.
+     */
     private static Uni<Void> outbox(EventEnvelope<?> cause, List<EventData> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         Instant now = Instant.now();
         List<OutboxEvent> rows = events.stream()
                 .map(data -> OutboxEvent.of(EventEnvelope.wrapCausedBy(SOURCE, data, cause.id()), now))

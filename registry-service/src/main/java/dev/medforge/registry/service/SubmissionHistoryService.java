@@ -5,6 +5,7 @@ import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.registry.Submission;
 import dev.medforge.registry.SubmissionStatusEntry;
+import dev.medforge.registry.Withdrawal;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -44,6 +45,15 @@ public class SubmissionHistoryService {
     @WithSession
     public Uni<List<SubmissionStatusEntry>> history(String submissionId) {
         return SubmissionStatusEntry.list("submissionId = ?1 order by occurredAt, recordedAt", submissionId);
+    }
+
+    /**
+     * Every request to withdraw the submission, from its branch or a fork: a request whose composite
+     * failed the gate leaves the submission's own history untouched, because it stays in the head.
+     */
+    @WithSession
+    public Uni<List<Withdrawal>> withdrawals(String submissionId) {
+        return Withdrawal.list("submissionId = ?1 order by requestedAt", submissionId);
     }
 
     /**

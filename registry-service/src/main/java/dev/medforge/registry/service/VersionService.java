@@ -1,5 +1,6 @@
 package dev.medforge.registry.service;
 
+import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
@@ -7,44 +8,74 @@ import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.RegistryException;
 import dev.medforge.registry.Withdrawal;
 import dev.medforge.registry.mapping.BranchMapper;
+import dev.medforge.registry.rest.AvailabilityRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
-/** Reads published versions and what they are made of. */
+/** Reads published versions and what they are made of, and keeps the operator's choice of which may be downloaded. */
 @ApplicationScoped
 public class VersionService {
 
+    private static final Logger LOG = Logger.getLogger(VersionService.class);
+
     /**
-     * A version with its branch, the composite behind it and the composites of every version up to
-     * it, oldest first: each composite records only the adapters it added, so the lineage is their
-     * sequence. A fork's version 1 is a composite that records every adapter of the version it was
-     * forked from. {@code withdrawals} are those published at or before this version: their
-     * submissions are in the lineage's composites but no longer in the version.
+     * A version with its branch and the composites of every version up to it, oldest first: each
+     * composite records only the adapters it added, so the lineage is their sequence. A fork's
+     * version 1 is a composite that records every adapter of the version it was forked from.
+     * {@code withdrawals} are every published withdrawal from the branch, in version order: those
+     * at or before this version took their submission out of it; a later one whose submission this
+     * version still holds supersedes it.
      */
-    public record PublishedVersion(Branch branch, ModelVersion version, Composite composite, List<Composite> lineage,
-                                   List<Withdrawal> withdrawals) {
+    public record PublishedVersion(Branch branch, ModelVersion version, List<Composite> lineage, List<Withdrawal> withdrawals) {
+
+        /** The composite behind this version. */
+        public Composite composite() {
+            return lineage.get(lineage.size() - 1);
+        }
+
+        /** The withdrawals published at or before this version. */
+        public List<Withdrawal> withdrawn() {
+            return withdrawals.stream().filter(w -> w.version <= version.number).toList();
+        }
 
         /** Every adapter the version holds, in arrival order: the lineage's less those withdrawn. */
         public List<AdapterRef> members() {
-            Set<String> withdrawn = withdrawals.stream().map(w -> w.submissionId).collect(Collectors.toSet());
+            Set<String> withdrawn = withdrawn().stream().map(w -> w.submissionId).collect(Collectors.toSet());
             return lineage.stream().flatMap(c -> BranchMapper.adaptersOf(c).stream())
                     .filter(a -> !withdrawn.contains(a.submissionId()))
                     .toList();
         }
+
+        /** The later withdrawals of a submission this version holds: each names a newer version without it. */
+        public List<Withdrawal> supersededBy() {
+            Set<String> held = members().stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
+            return withdrawals.stream().filter(w -> w.version > version.number && held.contains(w.submissionId)).toList();
+        }
     }
 
+    /** Every version of the branch, oldest first, each with what it holds and what superseded it. */
     @WithSession
-    public Uni<List<ModelVersion>> versions(String branchId) {
+    public Uni<List<PublishedVersion>> versions(String branchId) {
         return Branch.<Branch>findById(branchId).flatMap(branch -> {
             if (branch == null) {
                 throw RegistryException.notFound("Branch", branchId);
             }
-            return ModelVersion.list("branchId = ?1 order by number", branchId);
+            return ModelVersion.<ModelVersion>list("branchId = ?1 order by number", branchId)
+                    .flatMap(versions -> lineage(branchId, Integer.MAX_VALUE)
+                            .flatMap(composites -> publishedWithdrawals(branchId)
+                                    .map(withdrawals -> IntStream.range(0, versions.size())
+                                            .mapToObj(i -> new PublishedVersion(branch, versions.get(i), composites.subList(0, i + 1),
+                                                    withdrawals))
+                                            .toList())));
         });
     }
 
@@ -58,19 +89,55 @@ public class VersionService {
         });
     }
 
+    /**
+     * Takes a version's download away, or gives it back. The head cannot be taken away: subscribers
+     * must always have a version to download, and a contribution leaves the head by withdrawal.
+     */
+    @WithTransaction
+    public Uni<PublishedVersion> setAvailability(String branchId, int number, AvailabilityRequest request) {
+        return published(branchId, number).flatMap(published -> {
+            if (published == null) {
+                throw RegistryException.notFound("Version", branchId + "/" + number);
+            }
+            ModelVersion version = published.version();
+            if (!request.available() && number == published.branch().headVersion) {
+                throw RegistryException.conflict(new FieldError("HEAD_VERSION", "version", "version " + number + " is the head of branch '"
+                        + branchId + "' and must stay downloadable; withdraw the contribution that should leave it, or wait for a newer version"));
+            }
+            if (request.available()) {
+                version.unavailableAt = null;
+                version.unavailableBy = null;
+                version.unavailableReason = null;
+            } else if (version.unavailableAt == null) {
+                version.unavailableAt = Instant.now();
+                version.unavailableBy = request.requestedBy();
+                version.unavailableReason = request.reason();
+            }
+            LOG.infof("branch %s: %s makes version %d %s%s", branchId, request.requestedBy(), number,
+                    request.available() ? "available" : "unavailable", request.available() ? "" : " (" + request.reason() + ")");
+            return Uni.createFrom().item(published);
+        });
+    }
+
     /** Null when the branch has no such version; in the caller's session, so a transaction can read it too. */
     static Uni<PublishedVersion> published(String branchId, int number) {
         return ModelVersion.<ModelVersion>findById(new ModelVersion.Key(branchId, number)).flatMap(version -> {
             if (version == null) {
                 return Uni.createFrom().nullItem();
             }
-            return Branch.<Branch>findById(branchId).flatMap(branch -> Composite.<Composite>find(
-                            "select c from Composite c, ModelVersion v where v.branchId = ?1 and v.number <= ?2"
-                                    + " and c.id = v.compositeId order by v.number", branchId, number).list()
-                    .flatMap(lineage -> Withdrawal.<Withdrawal>list("branchId = ?1 and state = ?2 and version <= ?3 order by version",
-                                    branchId, Withdrawal.State.PUBLISHED, number)
-                            .map(withdrawals -> new PublishedVersion(branch, version, lineage.get(lineage.size() - 1), lineage,
-                                    withdrawals))));
+            return Branch.<Branch>findById(branchId).flatMap(branch -> lineage(branchId, number)
+                    .flatMap(lineage -> publishedWithdrawals(branchId)
+                            .map(withdrawals -> new PublishedVersion(branch, version, lineage, withdrawals))));
         });
+    }
+
+    /** The composites of the branch's versions up to {@code number}, oldest first. */
+    private static Uni<List<Composite>> lineage(String branchId, int number) {
+        return Composite.<Composite>find("select c from Composite c, ModelVersion v where v.branchId = ?1 and v.number <= ?2"
+                + " and c.id = v.compositeId order by v.number", branchId, number).list();
+    }
+
+    private static Uni<List<Withdrawal>> publishedWithdrawals(String branchId) {
+        return Withdrawal.list("branchId = ?1 and state = ?2 order by version", branchId, Withdrawal.State.PUBLISHED);
     }
 }

@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class WithdrawalResourceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final GateDecision PASSED = new GateDecision(true, List.of());
 
     private final AdapterRef tops = adapter("sub-a-" + UUID.randomUUID(), "hospital-a", "tops");
     private final AdapterRef footwear = adapter("sub-b-" + UUID.randomUUID(), "hospital-b", "footwear");
@@ -70,7 +72,7 @@ class WithdrawalResourceTest {
         }
 
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
-            TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(branch, 3, footwear));
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(branch, 3, footwear, PASSED));
             ModelPublished version4 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT).data();
             assertEquals(4, version4.version());
             assertEquals(List.of(footwear.submissionId()), version4.withdrawn());
@@ -95,11 +97,75 @@ class WithdrawalResourceTest {
                 .body("history[-1].stage", is("WITHDRAWN"))
                 .body("history[-1].detail", containsString("at the request of bob")));
 
+        asGateway().get("/internal/submissions/{id}", footwear.submissionId()).then()
+                .body("withdrawals.state", contains("PUBLISHED"))
+                .body("withdrawals[0].version", is(4))
+                .body("withdrawals[0].requestedBy", is("bob"));
+
         withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then()
                 .statusCode(409).contentType("application/problem+json")
                 .body("errors[0].code", is("ALREADY_WITHDRAWN"))
                 .body("errors[0].field", is("submission"))
                 .body("detail", containsString("in version 4"));
+    }
+
+    @Test
+    void earlierVersionsHoldingAWithdrawnContributionAreSupersededAndAnOperatorCanTakeTheirDownloadAway() {
+        String branch = threeVersions();
+        withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202);
+        awaitPublished(branch, withdrawing(branch, 3, footwear, PASSED));
+
+        asGateway().get("/internal/branches/{b}/versions", branch).then()
+                .statusCode(200)
+                .body("version", contains(1, 2, 3, 4))
+                .body("[0].supersededBy", empty())
+                .body("[1].supersededBy.version", contains(4))
+                .body("[1].supersededBy[0].submissionId", is(footwear.submissionId()))
+                .body("[1].supersededBy[0].institution", is("hospital-b"))
+                .body("[1].supersededBy[0].at", notNullValue())
+                .body("[2].supersededBy.version", contains(4))
+                .body("[3].supersededBy", empty())
+                .body("unavailable", everyItem(nullValue()));
+
+        String reason = "hospital-b's ethics board withdrew consent";
+        availability(branch, 2, false, reason).then()
+                .statusCode(200)
+                .body("version", is(2))
+                .body("unavailable.by", is("op"))
+                .body("unavailable.reason", is(reason))
+                .body("unavailable.at", notNullValue());
+        asGateway().get("/internal/branches/{b}/versions/2", branch).then()
+                .statusCode(200)
+                .body("supersededBy.version", contains(4))
+                .body("unavailable.reason", is(reason));
+
+        availability(branch, 4, false, "no reason to keep it").then()
+                .statusCode(409).contentType("application/problem+json")
+                .body("errors[0].code", is("HEAD_VERSION"))
+                .body("errors[0].field", is("version"));
+        availability(branch, 3, false, " ").then()
+                .statusCode(400)
+                .body("errors[0].code", is("REQUIRED"))
+                .body("errors[0].field", is("reason"));
+        availability(branch, 9, false, reason).then().statusCode(404);
+
+        availability(branch, 2, true, null).then().statusCode(200).body("unavailable", nullValue());
+        asGateway().get("/internal/branches/{b}/versions/2", branch).then().body("unavailable", nullValue());
+    }
+
+    @Test
+    void aWithdrawalWhoseCompositeFailsTheGateIsShownWithTheSubmissionWhichStaysInTheHead() {
+        String branch = threeVersions();
+        withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202);
+        String reason = "garments: accuracy fell 9.0 points, more than the 2.0 allowed";
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(branch, 3, footwear, new GateDecision(false, List.of(reason))));
+
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", footwear.submissionId()).then()
+                .body("withdrawals.state", contains("GATED_OUT"))
+                .body("withdrawals[0].gateReasons", containsString(reason))
+                .body("stage", is("PUBLISHED")));
+        asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(3));
+        withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202).body("state", is("PENDING"));
     }
 
     /** The withdrawal's composite was built on version 3, but another composite became version 4 first: it is merged again, still without the adapter. */
@@ -111,7 +177,7 @@ class WithdrawalResourceTest {
         publish(branch, 3, List.of(topsAgain), artifact(4));
 
         try (TopicProbe rebases = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
-            EventEnvelope<CompositeEvaluated> stale = withdrawing(branch, 3, footwear);
+            EventEnvelope<CompositeEvaluated> stale = withdrawing(branch, 3, footwear, PASSED);
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, stale);
             CompositeRebase rebase = rebases.awaitEvent(CompositeRebase.class,
                     r -> r.staleCompositeId().equals(stale.data().compositeId()), WAIT).data();
@@ -182,10 +248,27 @@ class WithdrawalResourceTest {
                 .post("/internal/branches/{b}/submissions/{id}/withdrawal", branch, submissionId);
     }
 
-    /** Plays merge and eval: the head's members less {@code withdrawn}, passing the gate. */
-    private static EventEnvelope<CompositeEvaluated> withdrawing(String branch, int parent, AdapterRef withdrawn) {
+    /** Plays merge and eval: the head's members less {@code withdrawn}, with the gate's {@code decision}. */
+    private static EventEnvelope<CompositeEvaluated> withdrawing(String branch, int parent, AdapterRef withdrawn, GateDecision decision) {
         return EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch, parent, "mixture", artifact(9),
                 List.of(), Map.of(), Map.of(), Map.of("tops", new TaskMetrics(0.85, 0.9, 2000)), Map.of(), Map.of(),
-                new GateDecision(true, List.of()), List.of(withdrawn)));
+                decision, List.of(withdrawn)));
+    }
+
+    private static void awaitPublished(String branch, EventEnvelope<CompositeEvaluated> evaluated) {
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated);
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT);
+        }
+    }
+
+    /** The operator "op" makes a version available or not, as the gateway relays it. */
+    private static Response availability(String branch, int version, boolean available, String reason) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("available", available);
+        body.put("reason", reason);
+        body.put("requestedBy", "op");
+        return asGateway().contentType(ContentType.JSON).body(body)
+                .put("/internal/branches/{b}/versions/{v}/availability", branch, version);
     }
 }
