@@ -1,9 +1,10 @@
 package dev.medforge.cli.ml;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.medforge.ml.bench.BenchReport;
+import dev.medforge.ml.bench.BenchResults;
 import dev.medforge.ml.bench.BenchSettings;
 import dev.medforge.ml.bench.Benchmark;
+import dev.medforge.ml.bench.PrivacyBench;
 import dev.medforge.ml.data.Scenario;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,10 +14,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code medforge bench}: every method on a scenario, as a table and JSON. */
+/** {@code medforge bench}: every method on a scenario, or with {@code --privacy} the membership audit of every institution, as a table and JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Pretrain, train and distil per institution, then score base-head-only, oracle, every merge strategy"
-                + " and a joint LoRA on each task's evaluation suite.")
+        description = {"Pretrain, train and distil per institution, then score base-head-only, oracle, every merge strategy"
+                + " and a joint LoRA on each task's evaluation suite.",
+                "With --privacy: per institution, the membership-inference attacks on its distilled set and adapter (AUC, 95%% CI,"
+                        + " TPR at 1%% FPR) and on leaky baselines (real training images as the set; an overfitted adapter)."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,6 +37,9 @@ public final class BenchCommand implements Callable<Integer> {
             + " learning their class embeddings")
     boolean anchors;
 
+    @Option(names = "--privacy", description = "audit what each institution sends instead of scoring the merges (one run)")
+    boolean privacy;
+
     @Option(names = "--seeds", defaultValue = "1", description = "independent runs (adapter and distillation seeds) on one base;"
             + " results are means with 95%% intervals (default ${DEFAULT-VALUE})")
     int seeds;
@@ -43,10 +49,15 @@ public final class BenchCommand implements Callable<Integer> {
         if (seeds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
         }
-        BenchReport report = Benchmark.run(Scenario.load(scenario), (quick ? BenchSettings.smoke() : BenchSettings.standard()).withAnchors(anchors), seeds,
-                new Progress(spec.commandLine().getErr()));
-        spec.commandLine().getOut().print(report.table());
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report.toJson());
+        if (privacy && seeds != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--privacy audits one run; --seeds does not apply");
+        }
+        BenchSettings settings = (quick ? BenchSettings.smoke() : BenchSettings.standard()).withAnchors(anchors);
+        Progress progress = new Progress(spec.commandLine().getErr());
+        BenchResults results = privacy ? PrivacyBench.run(Scenario.load(scenario), settings, progress)
+                : Benchmark.run(Scenario.load(scenario), settings, seeds, progress);
+        spec.commandLine().getOut().print(results.table());
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), results.toJson());
         spec.commandLine().getOut().flush();
         return 0;
     }

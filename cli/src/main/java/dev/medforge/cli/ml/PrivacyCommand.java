@@ -53,7 +53,7 @@ public final class PrivacyCommand implements Runnable {
         @Option(names = "--adapter", description = "the institution's adapter directory (from 'adapter train'), for the adapter-loss attack")
         Path adapter;
 
-        @Option(names = "--candidates", defaultValue = "500", description = "members sampled, and as many non-members (default ${DEFAULT-VALUE})")
+        @Option(names = "--candidates", defaultValue = "" + MembershipAudit.DEFAULT_CANDIDATES, description = "members sampled, and as many non-members (default ${DEFAULT-VALUE})")
         int candidates;
 
         @Option(names = "--seed", defaultValue = "3", description = "default ${DEFAULT-VALUE}")
@@ -93,7 +93,7 @@ public final class PrivacyCommand implements Runnable {
     static MembershipAudit auditDistilledSet(BaseModel base, LabeledImages distilled, Path distilledFile, ScenarioData.InstitutionData data,
                                              long seed, Consumer<String> progress) throws IOException {
         try (ModelSession session = ModelSession.open(base)) {
-            return MembershipAudit.run(session, distilled, null, data.train(), data.eval(), 500, seed, progress)
+            return MembershipAudit.run(session, distilled, null, data.train(), data.eval(), MembershipAudit.DEFAULT_CANDIDATES, seed, progress)
                     .covering(Digests.sha256(distilledFile), null);
         }
     }

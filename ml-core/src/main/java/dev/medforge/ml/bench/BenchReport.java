@@ -15,7 +15,8 @@ import java.util.function.ToDoubleFunction;
  * paired difference from the oracle and from linear (the same seed's adapters on both sides, so
  * the seed-to-seed spread cancels), the coefficients found, and the proxy's fidelity.
  */
-public record BenchReport(String scenario, boolean quick, boolean anchors, int cores, String device, double pretrainSeconds, List<SeedRun> runs) {
+public record BenchReport(String scenario, boolean quick, boolean anchors, int cores, String device, double pretrainSeconds, List<SeedRun> runs)
+        implements BenchResults {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String ORACLE = "oracle";
     static final String LINEAR = "linear";
@@ -52,6 +53,7 @@ public record BenchReport(String scenario, boolean quick, boolean anchors, int c
      * are means over the seeds, each with its {@code ...Ci95} half-width; paired differences, coefficients
      * and timings sit beside them.
      */
+    @Override
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("scenario", scenario);
@@ -131,6 +133,7 @@ public record BenchReport(String scenario, boolean quick, boolean anchors, int c
     }
 
     /** One row per method: accuracy per task, mean accuracy and AUC, paired differences, seconds. */
+    @Override
     public String table() {
         List<String> tasks = tasks();
         StringBuilder sb = new StringBuilder(String.format("%-16s", "method"));

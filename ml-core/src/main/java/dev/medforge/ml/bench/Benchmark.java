@@ -93,25 +93,49 @@ public final class Benchmark {
         if (seeds < 1) {
             throw new IllegalArgumentException("seeds must be at least 1, got " + seeds);
         }
-        Scenario s = settings.quick() ? scenario.scaled(settings.pool(), settings.train(), settings.eval()) : scenario;
-        ScenarioData data = ScenarioData.load(s);
-        VitConfig config = VitConfig.fashionDefault();
-
-        long t0 = System.nanoTime();
-        BaseModel base = Training.pretrain(config, data.publicPool(), settings.pretrain(), progress);
-        double pretrainSeconds = seconds(t0);
-        progress.accept(String.format("base %s pretrained in %.1fs", base.reference(), pretrainSeconds));
-
+        Pretrained p = pretrain(scenario, settings, progress);
         List<SeedRun> runs = new ArrayList<>();
-        try (ModelSession session = ModelSession.open(base)) {
+        try (ModelSession session = ModelSession.open(p.base())) {
             for (int run = 0; run < seeds; run++) {
                 int r = run;
                 Consumer<String> tagged = seeds == 1 ? progress : line -> progress.accept("seed " + (r + 1) + "/" + seeds + ": " + line);
-                runs.add(runOnce(data, base, session, settings, run, tagged));
+                runs.add(runOnce(p.data(), p.base(), session, settings, run, tagged));
             }
         }
         return new BenchReport(scenario.name(), settings.quick(), settings.anchors(), Runtime.getRuntime().availableProcessors(), Devices.describe(),
-                pretrainSeconds, runs);
+                p.seconds(), runs);
+    }
+
+    /** The scenario's data at the settings' sizes and the base pretrained once on its public pool. */
+    record Pretrained(ScenarioData data, BaseModel base, double seconds) { }
+
+    static Pretrained pretrain(Scenario scenario, BenchSettings settings, Consumer<String> progress) throws IOException {
+        Scenario s = settings.quick() ? scenario.scaled(settings.pool(), settings.train(), settings.eval()) : scenario;
+        ScenarioData data = ScenarioData.load(s);
+        long t0 = System.nanoTime();
+        BaseModel base = Training.pretrain(VitConfig.fashionDefault(), data.publicPool(), settings.pretrain(), progress);
+        double pretrainSeconds = seconds(t0);
+        progress.accept(String.format("base %s pretrained in %.1fs", base.reference(), pretrainSeconds));
+        return new Pretrained(data, base, pretrainSeconds);
+    }
+
+    /** What one institution sends in one run, made with that run's seeds: its adapter and its distilled set. */
+    record Contribution(Adapter adapter, LabeledImages distilled, double trainSeconds, double distillSeconds) { }
+
+    static Contribution contribute(ScenarioData.InstitutionData inst, BaseModel base, ModelSession session, BenchSettings settings, int run,
+                                   Consumer<String> progress) {
+        Scenario.Institution who = inst.institution();
+        Consumer<String> tagged = line -> progress.accept(who.id() + ": " + line);
+        long ts = System.nanoTime();
+        Adapter adapter = Training.trainAdapter(session, base.reference(), taskData(inst, base, settings),
+                settings.adapter().withSeed(seedFor(settings.adapter().seed(), who, run)), tagged);
+        double trainSeconds = seconds(ts);
+        long td = System.nanoTime();
+        LabeledImages distilled = DistributionMatching.distill(base.config(), inst.train(),
+                settings.distill().withSeed(seedFor(settings.distill().seed(), who, run)), tagged);
+        double distillSeconds = seconds(td);
+        tagged.accept(String.format("adapter %.1fs, distilled set %.1fs", trainSeconds, distillSeconds));
+        return new Contribution(adapter, distilled, trainSeconds, distillSeconds);
     }
 
     private static Training.TaskData taskData(ScenarioData.InstitutionData inst, BaseModel base, BenchSettings settings) {
@@ -134,17 +158,11 @@ public final class Benchmark {
         for (ScenarioData.InstitutionData inst : data.inArrivalOrder()) {
             Scenario.Institution who = inst.institution();
             suites.put(who.task(), inst.eval());
-            long ts = System.nanoTime();
-            adapters.add(Training.trainAdapter(session, base.reference(), taskData(inst, base, settings),
-                    settings.adapter().withSeed(seedFor(settings.adapter().seed(), who, run)),
-                    line -> progress.accept(who.id() + ": " + line)));
-            trainSeconds.put(who.id(), seconds(ts));
-            long td = System.nanoTime();
-            distilled.put(who.task(), DistributionMatching.distill(base.config(), inst.train(),
-                    settings.distill().withSeed(seedFor(settings.distill().seed(), who, run)), line -> progress.accept(who.id() + ": " + line)));
-            distillSeconds.put(who.id(), seconds(td));
-            progress.accept(String.format("%s: adapter %.1fs, distilled set %.1fs", who.id(), trainSeconds.get(who.id()),
-                    distillSeconds.get(who.id())));
+            Contribution c = contribute(inst, base, session, settings, run, progress);
+            adapters.add(c.adapter());
+            distilled.put(who.task(), c.distilled());
+            trainSeconds.put(who.id(), c.trainSeconds());
+            distillSeconds.put(who.id(), c.distillSeconds());
         }
         Scorer scorer = new Scorer(session, suites, new DistilledSetLoss(session, distilled), progress);
         Map<String, MethodResult> methods = new LinkedHashMap<>();
@@ -256,7 +274,7 @@ public final class Benchmark {
         return dot / Math.sqrt(nx * ny + 1e-30);
     }
 
-    private static double seconds(long start) {
+    static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
     }
 }

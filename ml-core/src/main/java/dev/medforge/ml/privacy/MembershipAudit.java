@@ -36,6 +36,8 @@ public record MembershipAudit(int candidates, long seed, Map<String, AttackResul
     public static final String DISTANCE = "distance";
     public static final String FEATURE_DISTANCE = "featureDistance";
     public static final String ADAPTER_LOSS = "adapterLoss";
+    /** Members sampled by default, and as many non-members. */
+    public static final int DEFAULT_CANDIDATES = 500;
 
     /**
      * @param adapter the institution's adapter, or null to audit the distilled set alone
@@ -52,8 +54,7 @@ public record MembershipAudit(int candidates, long seed, Map<String, AttackResul
         attacks.put(DISTANCE, distanceAttack(distilled, members, nonMembers, seed));
         attacks.put(FEATURE_DISTANCE, distanceAttack(embedded(session, distilled), embedded(session, members), embedded(session, nonMembers), seed));
         if (adapter != null) {
-            attacks.put(ADAPTER_LOSS, MembershipMetrics.evaluate(logLikelihood(session, adapter, members),
-                    logLikelihood(session, adapter, nonMembers), seed));
+            attacks.put(ADAPTER_LOSS, lossAttack(session, adapter, members, nonMembers, seed));
         }
         progress.accept(String.format("membership audit over %d members and %d non-members: %s", n, n, summary(attacks)));
 
@@ -69,6 +70,22 @@ public record MembershipAudit(int candidates, long seed, Map<String, AttackResul
     /** This audit, naming the files it was run on (digests of the bytes that will be submitted). */
     public MembershipAudit covering(String distilledDigest, String adapterDigest) {
         return new MembershipAudit(candidates, seed, attacks, leaky, distilledDigest, adapterDigest);
+    }
+
+    /**
+     * The adapter-loss attack on every one of {@code members} against as many held-out images: for
+     * an adapter trained on a split small enough to take whole, such as the overfitted one that
+     * shows the attack can see a leak.
+     */
+    public static AttackResult adapterLoss(ModelSession session, Adapter adapter, LabeledImages members, LabeledImages heldOut, long seed) {
+        int n = Math.min(members.size(), heldOut.size());
+        SplittableRandom random = new SplittableRandom(seed);
+        return lossAttack(session, adapter, members.select(sample(members.size(), n, random)), heldOut.select(sample(heldOut.size(), n, random)),
+                seed);
+    }
+
+    private static AttackResult lossAttack(ModelSession session, Adapter adapter, LabeledImages members, LabeledImages nonMembers, long seed) {
+        return MembershipMetrics.evaluate(logLikelihood(session, adapter, members), logLikelihood(session, adapter, nonMembers), seed);
     }
 
     private static AttackResult distanceAttack(LabeledImages released, LabeledImages members, LabeledImages nonMembers, long seed) {
