@@ -10,36 +10,19 @@ import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code medforge branch ...}: branches and their base models. */
-@Command(name = "branch", description = "Create and list branches.", subcommands = {BranchCommand.Create.class, BranchCommand.ListBranches.class})
+@Command(name = "branch", description = "Create and list branches, and change a branch's policy.",
+        subcommands = {BranchCommand.Create.class, BranchCommand.Policy.class, BranchCommand.ListBranches.class})
 public final class BranchCommand {
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Register a branch (operator): on a base model, whose weights it uploads first, or with --from as the fork"
-                    + " of a published version, whose composite becomes the new branch's version 1 with the source's tasks and policy.")
-    static final class Create extends GatewayVerb {
+    /** The policy fields an operator sets, at creation or later; those left out are not sent. */
+    static final class PolicyOptions {
 
-        @Option(names = "--branch", required = true, description = "new branch id")
-        String branch;
-
-        @ArgGroup(multiplicity = "1")
-        Start start;
-
-        /** A branch starts on a base model or from another branch's version, never both. */
-        static final class Start {
-
-            @Option(names = "--base", paramLabel = "DIR", description = "base model directory from 'base pretrain'")
-            Path base;
-
-            @Option(names = "--from", paramLabel = "BRANCH@VERSION", converter = ForkPoint.Parser.class,
-                    description = "fork this published version, e.g. main@2; policy options left out keep the source's")
-            ForkPoint from;
-        }
-
-        @Option(names = "--strategy", description = "fusion, mixture or fallback (registry default when left out)")
+        @Option(names = "--strategy", description = "fusion, mixture or fallback (left out: the registry default for a new branch, else unchanged)")
         String strategy;
 
         @Option(names = "--max-regression", paramLabel = "X", description = "largest accuracy drop allowed on an existing task")
@@ -63,10 +46,8 @@ public final class BranchCommand {
                 description = "refuse privacy reports without a membership-inference audit")
         Boolean privacyAuditRequired;
 
-        @Override
-        public Integer call() throws IOException {
-            ObjectNode request = GatewayClient.JSON.createObjectNode().put("id", branch);
-            ObjectNode policy = request.putObject("policy");
+        /** Puts the options given into {@code policy}; returns how many. */
+        int writeTo(ObjectNode policy) {
             if (strategy != null) {
                 policy.put("strategy", strategy);
             }
@@ -88,6 +69,39 @@ public final class BranchCommand {
             if (privacyAuditRequired != null) {
                 policy.put("privacyAuditRequired", privacyAuditRequired);
             }
+            return policy.size();
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Register a branch (operator): on a base model, whose weights it uploads first, or with --from as the fork"
+                    + " of a published version, whose composite becomes the new branch's version 1 with the source's tasks and policy.")
+    static final class Create extends GatewayVerb {
+
+        @Option(names = "--branch", required = true, description = "new branch id")
+        String branch;
+
+        @ArgGroup(multiplicity = "1")
+        Start start;
+
+        /** A branch starts on a base model or from another branch's version, never both. */
+        static final class Start {
+
+            @Option(names = "--base", paramLabel = "DIR", description = "base model directory from 'base pretrain'")
+            Path base;
+
+            @Option(names = "--from", paramLabel = "BRANCH@VERSION", converter = ForkPoint.Parser.class,
+                    description = "fork this published version, e.g. main@2; policy options left out keep the source's")
+            ForkPoint from;
+        }
+
+        @Mixin
+        PolicyOptions policy;
+
+        @Override
+        public Integer call() throws IOException {
+            ObjectNode request = GatewayClient.JSON.createObjectNode().put("id", branch);
+            policy.writeTo(request.putObject("policy"));
             Output out = out();
             GatewayClient client = gateway.client();
             if (start.from != null) {
@@ -139,6 +153,36 @@ public final class BranchCommand {
                 }
                 return new ForkPoint(value.substring(0, at), Integer.parseInt(number));
             }
+        }
+    }
+
+    @Command(name = "policy", mixinStandardHelpOptions = true,
+            description = "Change an existing branch's policy (operator): only the options given change, the rest keep their value;"
+                    + " the privacy rules apply from the next submission.")
+    static final class Policy extends GatewayVerb {
+
+        @Option(names = "--branch", required = true, description = "branch id")
+        String branch;
+
+        @Mixin
+        PolicyOptions policy;
+
+        @Override
+        public Integer call() {
+            ObjectNode changes = GatewayClient.JSON.createObjectNode();
+            if (policy.writeTo(changes) == 0) {
+                throw CliException.usage("say what to change: at least one policy option (see 'medforge branch policy --help')");
+            }
+            // The gateway's PUT keeps every field the body leaves out, so the body is the changes alone.
+            JsonNode updated = gateway.client().putJson("/api/v1/branches/" + GatewayClient.segment(branch) + "/policy", changes);
+            Output out = out();
+            if (json) {
+                out.json(updated);
+                return 0;
+            }
+            out.line("branch %s policy:", updated.path("id").asText());
+            updated.path("policy").fields().forEachRemaining(f -> out.line("  %-22s %s", f.getKey(), f.getValue().asText()));
+            return 0;
         }
     }
 

@@ -97,6 +97,35 @@ class BranchAndTaskTest {
         assertEquals(2, wrongDir.exit(), wrongDir.toString());
     }
 
+    /** Issue 13: {@code branch policy} changes only the fields given; the rest of the policy keeps its value. */
+    @Test
+    void theOperatorChangesSomePolicyFieldsAndTheOthersKeepTheirValues() throws Exception {
+        String branch = PipelineFixtures.newBranch(GatewayStack.store(), GatewayStack.registryUrl());
+        JsonNode before = registry("/internal/branches/" + branch).path("policy");
+        assertEquals(0, cli.login("ops").exit());
+
+        Cli.Result changed = cli.run("ops", "branch", "policy", "--branch", branch, "--max-membership-auc", "0.6",
+                "--max-distilled-per-class", "12", "--require-privacy-audit", "false");
+        assertEquals(0, changed.exit(), changed.toString());
+        assertTrue(changed.out().contains("maxMembershipAuc") && changed.out().contains("0.6"), changed.toString());
+        JsonNode after = registry("/internal/branches/" + branch).path("policy");
+        assertEquals(0.6, after.path("maxMembershipAuc").asDouble(), 1e-9);
+        assertEquals(12, after.path("maxDistilledPerClass").asInt());
+        assertTrue(after.path("privacyAuditRequired").isBoolean() && !after.path("privacyAuditRequired").asBoolean(), after.toString());
+        for (String kept : List.of("strategy", "maxRegression", "maxNewTaskGap", "minNearestRealRatio")) {
+            assertEquals(before.path(kept), after.path(kept), kept + " was not given and must keep its value");
+        }
+
+        Cli.Result nothing = cli.run("ops", "branch", "policy", "--branch", branch);
+        assertEquals(2, nothing.exit(), nothing.toString());
+        assertTrue(nothing.err().contains("at least one policy option"), nothing.toString());
+
+        assertEquals(0, cli.login("viewer").exit());
+        Cli.Result viewer = cli.run("viewer", "branch", "policy", "--branch", branch, "--max-membership-auc", "0.9");
+        assertEquals(3, viewer.exit(), viewer.toString());
+        assertEquals(0.6, registry("/internal/branches/" + branch).at("/policy/maxMembershipAuc").asDouble(), 1e-9);
+    }
+
     /** Issue 14: {@code --from B@V} forks a published version; a malformed one is a usage error naming the option. */
     @Test
     void theOperatorForksAPublishedVersionAndAMalformedFromIsAUsageError() throws Exception {
