@@ -1,11 +1,14 @@
 package dev.medforge.registry;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.medforge.contracts.events.AdapterRef;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A composite that reached the registry's decision, published or not; versions point at one. */
 @Entity
@@ -40,4 +43,9 @@ public class Composite extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** {@link #adapters}, read. */
+    public List<AdapterRef> adapterRefs() {
+        return JsonText.read(adapters, new TypeReference<>() { });
+    }
 }

@@ -1,5 +1,8 @@
 package dev.medforge.contracts.events;
 
+import java.util.Collection;
+import java.util.List;
+
 /** A submission reached a stage; the gateway forwards it to the submitting institution only. */
 public record SubmissionStatus(
         String submissionId,
@@ -7,6 +10,16 @@ public record SubmissionStatus(
         String branch,
         Stage stage,
         String detail) implements EventData {
+
+    /** What a stage reached by {@code adapter}'s submission on {@code branch} tells its institution. */
+    public static SubmissionStatus of(AdapterRef adapter, String branch, Stage stage, String detail) {
+        return new SubmissionStatus(adapter.submissionId(), adapter.institution(), branch, stage, detail);
+    }
+
+    /** One status per adapter of a composite, all at the same stage: a composite's fate is each of its submissions'. */
+    public static List<SubmissionStatus> ofEach(Collection<AdapterRef> adapters, String branch, Stage stage, String detail) {
+        return adapters.stream().map(a -> of(a, branch, stage, detail)).toList();
+    }
 
     @Override
     public String discriminator() {

@@ -1,7 +1,6 @@
 package dev.medforge.eval.messaging;
 
 import dev.medforge.contracts.Topics;
-import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.EventCodec;
@@ -69,11 +68,9 @@ public class EvaluationConsumer {
                 .collect(Collectors.joining(", "));
         LOG.infof("composite %s on %s: %s; gate %s %s", result.compositeId(), result.branch(), summary,
                 result.decision().passed() ? "passed" : "failed", result.decision().reasons());
-        for (AdapterRef adapter : result.adapters()) {
-            EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
-                    result.branch(), Stage.EVALUATED, summary + (result.decision().passed() ? "; gate passed" : "; gate failed")),
-                    event.id()));
-        }
+        SubmissionStatus.ofEach(result.adapters(), result.branch(), Stage.EVALUATED,
+                        summary + (result.decision().passed() ? "; gate passed" : "; gate failed"))
+                .forEach(evaluatedStatus -> EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, evaluatedStatus, event.id())));
         // After the statuses: the registry answers composite.evaluated with PUBLISHED or GATED_OUT, and
         // a submission's history must not show its verdict before its evaluation.
         EventSender.send(evaluated, EventEnvelope.wrapCausedBy(SOURCE, result, event.id()));

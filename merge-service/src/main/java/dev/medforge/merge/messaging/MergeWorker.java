@@ -119,11 +119,9 @@ public class MergeWorker {
 
     private void merge(String branch, List<AdapterRef> adapters, String strategy, List<AdapterRef> withdrawn, String causeId) {
         builder.build(branch, adapters, strategy, withdrawn, (refused, detail) -> reject(branch, refused, detail, causeId)).ifPresent(composite -> {
-            for (AdapterRef adapter : composite.adapters()) {
-                EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(adapter.submissionId(), adapter.institution(),
-                        branch, Stage.MERGED, composite.strategy() + " composite of " + (composite.coefficients().size())
-                        + " adapter(s) on version " + composite.parentVersion()), composite.compositeId()));
-            }
+            SubmissionStatus.ofEach(composite.adapters(), branch, Stage.MERGED, composite.strategy() + " composite of "
+                    + composite.coefficients().size() + " adapter(s) on version " + composite.parentVersion())
+                    .forEach(merged -> EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, merged, composite.compositeId())));
             // Statuses first, so that no submission's history shows its evaluation before its merge.
             EventSender.send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
         });
@@ -134,8 +132,7 @@ public class MergeWorker {
      * could take this adapter either.
      */
     private void reject(String branch, AdapterRef refused, String detail, String causeId) {
-        EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, new SubmissionStatus(refused.submissionId(),
-                refused.institution(), branch, Stage.REJECTED, detail), causeId));
+        EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, SubmissionStatus.of(refused, branch, Stage.REJECTED, detail), causeId));
     }
 
     private static AdapterRef ref(AdapterValidated validated) {

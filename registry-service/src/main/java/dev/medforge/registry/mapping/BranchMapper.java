@@ -6,19 +6,20 @@ import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.registry.BaseModel;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
+import dev.medforge.registry.JsonText;
 import dev.medforge.registry.ModelVersion;
+import dev.medforge.registry.PublishedVersion;
 import dev.medforge.registry.Task;
 import dev.medforge.registry.Withdrawal;
-import dev.medforge.registry.rest.Views.BranchView;
-import dev.medforge.registry.rest.Views.ForkPoint;
-import dev.medforge.registry.rest.Views.ModelCard;
-import dev.medforge.registry.rest.Views.Policy;
-import dev.medforge.registry.rest.Views.Supersession;
-import dev.medforge.registry.rest.Views.TaskView;
-import dev.medforge.registry.rest.Views.Unavailability;
-import dev.medforge.registry.rest.Views.VersionView;
-import dev.medforge.registry.rest.Views.WithdrawalView;
-import dev.medforge.registry.service.VersionService.PublishedVersion;
+import dev.medforge.registry.api.Views.BranchView;
+import dev.medforge.registry.api.Views.ForkPoint;
+import dev.medforge.registry.api.Views.ModelCard;
+import dev.medforge.registry.api.Views.Policy;
+import dev.medforge.registry.api.Views.Supersession;
+import dev.medforge.registry.api.Views.TaskView;
+import dev.medforge.registry.api.Views.Unavailability;
+import dev.medforge.registry.api.Views.VersionView;
+import dev.medforge.registry.api.Views.WithdrawalView;
 
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class BranchMapper {
                 version.artifact, version.strategy, metrics(version),
                 JsonText.read(composite.coefficients, new TypeReference<Map<String, Double>>() { }),
                 JsonText.read(composite.taskCoefficients, new TypeReference<Map<String, Map<String, Double>>>() { }),
-                adapters, adaptersOf(composite).stream().map(AdapterRef::submissionId).toList(),
+                adapters, composite.adapterRefs().stream().map(AdapterRef::submissionId).toList(),
                 adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), forkPoint(published.branch()),
                 published.withdrawn().stream().map(BranchMapper::toView).toList(), supersessions(published), unavailability(version),
                 version.publishedAt);
@@ -81,9 +82,6 @@ public final class BranchMapper {
         return branch.forkedFromBranch == null ? null : new ForkPoint(branch.forkedFromBranch, branch.forkedFromVersion);
     }
 
-    public static List<AdapterRef> adaptersOf(Composite composite) {
-        return JsonText.read(composite.adapters, new TypeReference<>() { });
-    }
 
     private static Map<String, TaskMetrics> metrics(ModelVersion version) {
         return JsonText.read(version.metrics, new TypeReference<>() { });

@@ -1,13 +1,15 @@
 package dev.medforge.registry.rest;
 
+import dev.medforge.registry.api.AvailabilityRequest;
+import dev.medforge.registry.api.BranchRequests;
+import dev.medforge.registry.api.BranchRequests.CreateBranch;
+import dev.medforge.registry.api.BranchRequests.PolicyRequest;
+import dev.medforge.registry.api.BranchRequests.RegisterTask;
+import dev.medforge.registry.api.Views.BranchView;
+import dev.medforge.registry.api.Views.ModelCard;
+import dev.medforge.registry.api.Views.TaskView;
+import dev.medforge.registry.api.Views.VersionView;
 import dev.medforge.registry.mapping.BranchMapper;
-import dev.medforge.registry.rest.BranchRequests.CreateBranch;
-import dev.medforge.registry.rest.BranchRequests.PolicyRequest;
-import dev.medforge.registry.rest.BranchRequests.RegisterTask;
-import dev.medforge.registry.rest.Views.BranchView;
-import dev.medforge.registry.rest.Views.ModelCard;
-import dev.medforge.registry.rest.Views.TaskView;
-import dev.medforge.registry.rest.Views.VersionView;
 import dev.medforge.registry.service.BranchService;
 import dev.medforge.registry.service.VersionService;
 import io.smallrye.mutiny.Uni;

@@ -1,9 +1,10 @@
 package dev.medforge.registry.rest;
 
 import dev.medforge.registry.RegistryException;
+import dev.medforge.registry.api.SubmissionView;
 import dev.medforge.registry.mapping.SubmissionMapper;
-import dev.medforge.registry.service.SubmissionHistoryService;
 import dev.medforge.registry.security.ServiceRoles;
+import dev.medforge.registry.service.SubmissionHistoryService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;

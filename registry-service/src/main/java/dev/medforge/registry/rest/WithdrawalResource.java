@@ -1,5 +1,6 @@
 package dev.medforge.registry.rest;
 
+import dev.medforge.registry.api.WithdrawalRequest;
 import dev.medforge.registry.mapping.BranchMapper;
 import dev.medforge.registry.service.WithdrawalService;
 import io.smallrye.mutiny.Uni;

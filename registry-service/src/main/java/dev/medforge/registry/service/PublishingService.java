@@ -7,17 +7,16 @@ import dev.medforge.contracts.events.Duplicates;
 import dev.medforge.contracts.events.EventData;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
-import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
+import dev.medforge.registry.JsonText;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.OutboxEvent;
 import dev.medforge.registry.PublishDecision;
 import dev.medforge.registry.Task;
 import dev.medforge.registry.Withdrawal;
-import dev.medforge.registry.mapping.BranchMapper;
-import dev.medforge.registry.mapping.JsonText;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,7 +70,7 @@ public class PublishingService {
      */
     private static Uni<PublishDecision> duplicate(Composite known, EventEnvelope<CompositeEvaluated> event) {
         CompositeEvaluated evaluated = event.data();
-        List<AdapterRef> earlier = BranchMapper.adaptersOf(known);
+        List<AdapterRef> earlier = known.adapterRefs();
         List<AdapterRef> repeats = evaluated.adapters().stream()
                 .filter(a -> earlier.stream().noneMatch(e -> e.submissionId().equals(a.submissionId())))
                 .toList();
@@ -85,8 +84,7 @@ public class PublishingService {
                 // Same composite id, same sorted adapter digests: each repeat has its earlier twin.
                 AdapterRef original = earlier.stream().filter(e -> e.adapterModel().equals(repeat.adapterModel())).findFirst()
                         .orElseThrow();
-                events.add(new SubmissionStatus(repeat.submissionId(), repeat.institution(), evaluated.branch(), Stage.REJECTED,
-                        Duplicates.detail(original, repeat, where)));
+                events.add(SubmissionStatus.of(repeat, evaluated.branch(), Stage.REJECTED, Duplicates.detail(original, repeat, where)));
             }
             return outbox(event, events);
         }).replaceWith(PublishDecision.DUPLICATE);
@@ -116,11 +114,8 @@ public class PublishingService {
      */
     private static Uni<PublishDecision> refuse(Branch branch, EventEnvelope<CompositeEvaluated> event, List<AdapterRef> notOwned) {
         CompositeEvaluated evaluated = event.data();
-        List<EventData> events = new ArrayList<>();
-        for (AdapterRef adapter : notOwned) {
-            events.add(new SubmissionStatus(adapter.submissionId(), adapter.institution(), evaluated.branch(), Stage.REJECTED,
-                    "TASK_NOT_OWNED task"));
-        }
+        List<EventData> events = new ArrayList<>(SubmissionStatus.ofEach(notOwned, evaluated.branch(), Stage.REJECTED,
+                "TASK_NOT_OWNED task"));
         List<AdapterRef> owned = evaluated.adapters().stream().filter(a -> !notOwned.contains(a)).toList();
         if (!owned.isEmpty() || !evaluated.withdrawn().isEmpty()) {
             events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(), owned, null,
@@ -201,9 +196,7 @@ public class PublishingService {
     }
 
     private static List<EventData> statuses(CompositeEvaluated evaluated, Stage stage, String detail) {
-        return evaluated.adapters().stream()
-                .<EventData>map(a -> new SubmissionStatus(a.submissionId(), a.institution(), evaluated.branch(), stage, detail))
-                .toList();
+        return List.copyOf(SubmissionStatus.ofEach(evaluated.adapters(), evaluated.branch(), stage, detail));
     }
 
     /**

@@ -1,14 +1,13 @@
 package dev.medforge.registry.service;
 
 import dev.medforge.contracts.Problem.FieldError;
-import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
 import dev.medforge.registry.ModelVersion;
+import dev.medforge.registry.PublishedVersion;
 import dev.medforge.registry.RegistryException;
 import dev.medforge.registry.Withdrawal;
-import dev.medforge.registry.mapping.BranchMapper;
-import dev.medforge.registry.rest.AvailabilityRequest;
+import dev.medforge.registry.api.AvailabilityRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -17,8 +16,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /** Reads published versions and what they are made of, and keeps the operator's choice of which may be downloaded. */
@@ -26,41 +23,6 @@ import java.util.stream.IntStream;
 public class VersionService {
 
     private static final Logger LOG = Logger.getLogger(VersionService.class);
-
-    /**
-     * A version with its branch and the composites of every version up to it, oldest first: each
-     * composite records only the adapters it added, so the lineage is their sequence. A fork's
-     * version 1 is a composite that records every adapter of the version it was forked from.
-     * {@code withdrawals} are every published withdrawal from the branch, in version order: those
-     * at or before this version took their submission out of it; a later one whose submission this
-     * version still holds supersedes it.
-     */
-    public record PublishedVersion(Branch branch, ModelVersion version, List<Composite> lineage, List<Withdrawal> withdrawals) {
-
-        /** The composite behind this version. */
-        public Composite composite() {
-            return lineage.get(lineage.size() - 1);
-        }
-
-        /** The withdrawals published at or before this version. */
-        public List<Withdrawal> withdrawn() {
-            return withdrawals.stream().filter(w -> w.version <= version.number).toList();
-        }
-
-        /** Every adapter the version holds, in arrival order: the lineage's less those withdrawn. */
-        public List<AdapterRef> members() {
-            Set<String> withdrawn = withdrawn().stream().map(w -> w.submissionId).collect(Collectors.toSet());
-            return lineage.stream().flatMap(c -> BranchMapper.adaptersOf(c).stream())
-                    .filter(a -> !withdrawn.contains(a.submissionId()))
-                    .toList();
-        }
-
-        /** The later withdrawals of a submission this version holds: each names a newer version without it. */
-        public List<Withdrawal> supersededBy() {
-            Set<String> held = members().stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
-            return withdrawals.stream().filter(w -> w.version > version.number && held.contains(w.submissionId)).toList();
-        }
-    }
 
     /** Every version of the branch, oldest first, each with what it holds and what superseded it. */
     @WithSession

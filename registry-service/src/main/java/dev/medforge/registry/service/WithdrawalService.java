@@ -6,10 +6,11 @@ import dev.medforge.contracts.events.CompositeRebase;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.OutboxEvent;
+import dev.medforge.registry.PublishedVersion;
 import dev.medforge.registry.RegistryException;
 import dev.medforge.registry.Submission;
 import dev.medforge.registry.Withdrawal;
-import dev.medforge.registry.rest.WithdrawalRequest;
+import dev.medforge.registry.api.WithdrawalRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +54,7 @@ public class WithdrawalService {
     }
 
     /** @param pending how many other withdrawals from the branch are under way: their adapters are leaving too */
-    private static Uni<Withdrawal> record(Branch branch, Submission submission, Withdrawal earlier, VersionService.PublishedVersion head,
+    private static Uni<Withdrawal> record(Branch branch, Submission submission, Withdrawal earlier, PublishedVersion head,
                                           int pending, WithdrawalRequest request) {
         if (earlier != null && earlier.state == Withdrawal.State.PENDING) {
             throw RegistryException.conflict(new FieldError("WITHDRAWAL_PENDING", "submission", "submission " + submission.id

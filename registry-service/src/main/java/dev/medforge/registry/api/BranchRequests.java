@@ -1,4 +1,4 @@
-package dev.medforge.registry.rest;
+package dev.medforge.registry.api;
 
 import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.registry.RegistryException;
@@ -44,7 +44,7 @@ public final class BranchRequests {
     public record RegisterTask(String name, String institution, List<String> classNames, String evaluationSuite) {
     }
 
-    static void validate(CreateBranch request) {
+    public static void validate(CreateBranch request) {
         List<FieldError> errors = new ArrayList<>();
         if (request == null) {
             throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "body", "a JSON body is required")));
@@ -68,7 +68,7 @@ public final class BranchRequests {
         throwIfAny(errors);
     }
 
-    static void validate(PolicyRequest request) {
+    public static void validate(PolicyRequest request) {
         List<FieldError> errors = new ArrayList<>();
         if (request == null) {
             errors.add(new FieldError("REQUIRED", "body", "a JSON body is required"));
@@ -77,7 +77,7 @@ public final class BranchRequests {
         throwIfAny(errors);
     }
 
-    static void validate(RegisterTask request) {
+    public static void validate(RegisterTask request) {
         List<FieldError> errors = new ArrayList<>();
         if (request == null) {
             throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "body", "a JSON body is required")));

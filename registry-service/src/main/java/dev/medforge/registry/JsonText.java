@@ -1,4 +1,4 @@
-package dev.medforge.registry.mapping;
+package dev.medforge.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

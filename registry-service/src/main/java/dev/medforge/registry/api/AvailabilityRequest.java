@@ -1,4 +1,4 @@
-package dev.medforge.registry.rest;
+package dev.medforge.registry.api;
 
 import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.registry.RegistryException;
@@ -16,7 +16,7 @@ public record AvailabilityRequest(Boolean available, String reason, String reque
 
     static final int MAX_REASON = 500;
 
-    static void validate(AvailabilityRequest request) {
+    public static void validate(AvailabilityRequest request) {
         if (request == null) {
             throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "body", "a JSON body is required")));
         }

@@ -1,4 +1,4 @@
-package dev.medforge.registry.rest;
+package dev.medforge.registry.api;
 
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.TaskMetrics;

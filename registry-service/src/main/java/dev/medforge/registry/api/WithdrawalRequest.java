@@ -1,4 +1,4 @@
-package dev.medforge.registry.rest;
+package dev.medforge.registry.api;
 
 import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.registry.RegistryException;
@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record WithdrawalRequest(String requestedBy, String requesterInstitution) {
 
-    static void validate(WithdrawalRequest request) {
+    public static void validate(WithdrawalRequest request) {
         if (request == null || request.requestedBy() == null || request.requestedBy().isBlank()) {
             throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "requestedBy", "who asks for the withdrawal is required")));
         }
