@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.artifacts.FileSystemArtifactStore;
+import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.AdapterRejected;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.CompositeEvaluated;
+import dev.medforge.contracts.events.CompositeRebase;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
@@ -298,20 +300,12 @@ class PipelineTest {
         List<AdapterSubmitted> sourceSubmissions = threeInstitutions(source, 901).subList(0, 2);
         List<String> sourceIds = sourceSubmissions.stream().map(AdapterSubmitted::submissionId).toList();
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
-            for (int i = 0; i < sourceSubmissions.size(); i++) {
-                int version = i + 1;
-                TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", sourceSubmissions.get(i)));
-                published.awaitEvent(ModelPublished.class, p -> p.branch().equals(source) && p.version() == version, WAIT);
-            }
+            publishOneByOne(published, source, sourceSubmissions);
             String sourceBefore = given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}", source).asString();
             String sourceVersionsBefore = given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions", source)
                     .asString();
 
-            String fork = "fork-" + UUID.randomUUID().toString().substring(0, 8);
-            given().auth().oauth2(GATEWAY.token()).contentType(ContentType.JSON)
-                    .body(Map.of("id", fork, "fromBranch", source, "fromVersion", 2))
-                    .post(registry + "/internal/branches")
-                    .then().statusCode(201).body("headVersion", org.hamcrest.Matchers.is(1));
+            String fork = fork(source, 2);
             AdapterSubmitted garments = submission("hospital-c", fork, TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, 903));
             TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", garments));
 
@@ -348,19 +342,13 @@ class PipelineTest {
         String branch = fashion3Branch();
         List<AdapterSubmitted> submissions = threeInstitutions(branch, 1401);
         String footwear = submissions.get(1).submissionId();
-        String withdrawal = gw + "/api/v1/branches/{b}/submissions/{id}/withdrawal";
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
-            ModelPublished v3 = null;
-            for (int i = 0; i < submissions.size(); i++) {
-                int version = i + 1;
-                TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", submissions.get(i)));
-                v3 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == version, WAIT).data();
-            }
+            ModelPublished v3 = publishOneByOne(published, branch, submissions).get(2);
             awaitStage(() -> given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", footwear), "PUBLISHED");
 
-            given().auth().oauth2(KeycloakTokens.user("hospital-c")).post(withdrawal, branch, footwear).then().statusCode(404);
+            withdraw(gw, "hospital-c", branch, footwear).then().statusCode(404);
             long asked = System.nanoTime();
-            given().auth().oauth2(KeycloakTokens.user("hospital-b")).post(withdrawal, branch, footwear).then()
+            withdraw(gw, "hospital-b", branch, footwear).then()
                     .statusCode(202)
                     .body("state", org.hamcrest.Matchers.is("PENDING"));
             ModelPublished v4 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 4, WAIT).data();
@@ -386,10 +374,85 @@ class PipelineTest {
                     .get(registry + "/internal/submissions/{id}", footwear), "WITHDRAWN");
             List<String> stages = history.getList("history.stage");
             assertEquals("WITHDRAWN", stages.get(stages.size() - 1), "the history ends WITHDRAWN: " + stages);
-            given().auth().oauth2(KeycloakTokens.user("hospital-b")).post(withdrawal, branch, footwear).then()
+            withdraw(gw, "hospital-b", branch, footwear).then()
                     .statusCode(409)
                     .body("errors[0].code", org.hamcrest.Matchers.is("ALREADY_WITHDRAWN"));
         }
+    }
+
+    /**
+     * Issue 14, a withdrawal while a merge is in flight: a and b publish versions 1 and 2. Eval is
+     * taken away, so hospital-c's garments composite, merged onto version 2, cannot be published,
+     * and in that window hospital-b withdraws footwear: the request is sure to arrive mid-merge, and
+     * the withdrawal's composite is built on version 2 as well. Once eval is back, the composites
+     * are decided in the order they were built: garments becomes version 3 (a, b, c), and the
+     * withdrawal's composite, finding the head moved, is rebased onto it still withdrawing, so
+     * version 4 holds a and c. Neither is lost, and no version number is skipped or repeated.
+     */
+    @Test
+    void aWithdrawalAskedWhileAnotherAdapterIsBeingMergedIsRebasedOntoThatAdaptersVersionAndNeitherIsLost() throws Exception {
+        String gw = gateway();
+        String branch = fashion3Branch();
+        List<AdapterSubmitted> submissions = threeInstitutions(branch, 1501);
+        String tops = submissions.get(0).submissionId();
+        String footwear = submissions.get(1).submissionId();
+        String garments = submissions.get(2).submissionId();
+        ServiceProcess eval = CALLERS.get("eval-service");
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe rebases = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
+            publishOneByOne(published, branch, submissions.subList(0, 2));
+            awaitStage(submissionAt(footwear), "PUBLISHED");
+
+            CompositeCreated withGarments;
+            CompositeCreated withoutFootwear;
+            String garmentsStageWhenAsked;
+            eval.kill();
+            try {
+                TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", submissions.get(2)));
+                withGarments = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                        && ids(c.adapters()).contains(garments), WAIT).data();
+                withdraw(gw, "hospital-b", branch, footwear).then().statusCode(202).body("state", org.hamcrest.Matchers.is("PENDING"));
+                garmentsStageWhenAsked = submissionAt(garments).get().path("stage");
+                withoutFootwear = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                        && ids(c.withdrawn()).contains(footwear), WAIT).data();
+            } finally {
+                eval.restart();
+            }
+            System.out.printf("withdrawal in flight: asked while garments was %s; garments composite %s and withdrawal composite %s"
+                    + " both on version %d and %d%n", garmentsStageWhenAsked, withGarments.compositeId(), withoutFootwear.compositeId(),
+                    withGarments.parentVersion(), withoutFootwear.parentVersion());
+            assertEquals(2, withGarments.parentVersion());
+            assertEquals(2, withoutFootwear.parentVersion(), "both composites are in flight on version 2");
+            assertEquals(List.of(), withoutFootwear.adapters(), "a withdrawal brings no adapter of its own");
+
+            ModelPublished v3 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 3, WAIT).data();
+            assertEquals(withGarments.compositeId(), v3.compositeId(), "decided first, as it was built first");
+            assertEquals(List.of(tops, footwear, garments), lineage(v3.artifact()));
+            assertEquals(List.of(), v3.withdrawn());
+            CompositeRebase rebase = rebases.awaitEvent(CompositeRebase.class,
+                    r -> withoutFootwear.compositeId().equals(r.staleCompositeId()), WAIT).data();
+            assertEquals(3, rebase.headVersion(), "the stale withdrawal goes onto garments' version");
+            assertEquals(List.of(footwear), ids(rebase.withdrawn()), "and is still a withdrawal");
+
+            ModelPublished v4 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 4, WAIT).data();
+            assertEquals(List.of(footwear), v4.withdrawn());
+            assertEquals(List.of(tops, garments), lineage(v4.artifact()), "the head keeps garments and leaves footwear out");
+            assertEquals(Set.of("tops", "garments"), v4.metrics().keySet());
+            assertEquals(List.of(1, 2, 3, 4), publishedVersions(published, branch), "no version number skipped or repeated");
+        }
+        internal("/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(4));
+        internal("/internal/branches/{b}/versions/4", branch).then()
+                .statusCode(200)
+                .body("parentVersion", org.hamcrest.Matchers.is(3))
+                .body("adapters.submissionId", contains(tops, garments))
+                .body("withdrawn.submissionId", contains(footwear))
+                .body("withdrawn[0].requestedBy", org.hamcrest.Matchers.is("hospital-b"))
+                .body("withdrawn[0].version", org.hamcrest.Matchers.is(4));
+        List<String> footwearStages = awaitStage(submissionAt(footwear), "WITHDRAWN").getList("history.stage");
+        assertEquals("WITHDRAWN", footwearStages.get(footwearStages.size() - 1), "footwear's history ends WITHDRAWN: " + footwearStages);
+        assertEquals(List.of("VALIDATED", "MERGED", "EVALUATED", "PUBLISHED"),
+                awaitStage(submissionAt(garments), "PUBLISHED").getList("history.stage"));
     }
 
     /**
@@ -795,6 +858,46 @@ class PipelineTest {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** Sends each submission after the one before it is published, so that each becomes the next version; returns those versions. */
+    private static List<ModelPublished> publishOneByOne(TopicProbe published, String branch, List<AdapterSubmitted> submissions) {
+        int head = internal("/internal/branches/{b}", branch).path("headVersion");
+        List<ModelPublished> versions = new ArrayList<>();
+        for (AdapterSubmitted submission : submissions) {
+            int version = head + versions.size() + 1;
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", submission));
+            versions.add(published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == version, WAIT).data());
+        }
+        return versions;
+    }
+
+    /** The registry call the gateway makes when an operator forks {@code source} at {@code version}; returns the fork's id. */
+    private static String fork(String source, int version) {
+        String fork = "fork-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(GATEWAY.token()).contentType(ContentType.JSON)
+                .body(Map.of("id", fork, "fromBranch", source, "fromVersion", version))
+                .post(registry + "/internal/branches")
+                .then().statusCode(201).body("headVersion", org.hamcrest.Matchers.is(1));
+        return fork;
+    }
+
+    /** {@code medforge withdraw}: {@code user} asks the gateway to take {@code submission} out of {@code branch}. */
+    private static Response withdraw(String gw, String user, String branch, String submission) {
+        return given().auth().oauth2(KeycloakTokens.user(user)).post(gw + "/api/v1/branches/{b}/submissions/{id}/withdrawal", branch, submission);
+    }
+
+    /** A GET on the registry's internal API, as the gateway makes it. */
+    private static Response internal(String path, Object... parameters) {
+        return given().auth().oauth2(GATEWAY.token()).get(registry + path, parameters);
+    }
+
+    private static Supplier<Response> submissionAt(String id) {
+        return () -> internal("/internal/submissions/{id}", id);
+    }
+
+    private static List<String> ids(List<AdapterRef> adapters) {
+        return adapters.stream().map(AdapterRef::submissionId).toList();
     }
 
     /** One adapter for each fashion3 task, from hospitals a, b and c, with seeds {@code seed}, +1, +2. */
