@@ -456,6 +456,55 @@ class PipelineTest {
     }
 
     /**
+     * Issue 14, withdraw from a fork: a and b publish versions 1 and 2 of the source, which is forked
+     * at version 2, and hospital-b withdraws footwear from the fork. The fork's version 2 holds tops
+     * alone and its card names the withdrawal; the source is untouched: its head still holds
+     * footwear, its cards and announcements are as they were, footwear's status is still PUBLISHED,
+     * and the source has no withdrawal of it, so hospital-b can still ask for one there.
+     */
+    @Test
+    void aContributionWithdrawnFromAForkLeavesTheForksNextVersionAndStaysInTheSource() throws Exception {
+        String gw = gateway();
+        String source = fashion3Branch();
+        List<AdapterSubmitted> submissions = threeInstitutions(source, 1601).subList(0, 2);
+        String tops = submissions.get(0).submissionId();
+        String footwear = submissions.get(1).submissionId();
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            publishOneByOne(published, source, submissions);
+            awaitStage(submissionAt(footwear), "PUBLISHED");
+            String sourceBefore = internal("/internal/branches/{b}", source).asString();
+            List<String> sourceCardsBefore = cards(source);
+            String fork = fork(source, 2);
+
+            withdraw(gw, "hospital-b", fork, footwear).then().statusCode(202).body("branch", org.hamcrest.Matchers.is(fork));
+            ModelPublished forkV2 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(fork), WAIT).data();
+            assertEquals(2, forkV2.version());
+            assertEquals(List.of(footwear), forkV2.withdrawn());
+            assertEquals(List.of(tops), lineage(forkV2.artifact()), "the fork's version 2 is the source's version 2 without footwear");
+            assertEquals(Set.of("tops"), forkV2.metrics().keySet());
+            internal("/internal/branches/{b}/versions/2", fork).then()
+                    .statusCode(200)
+                    .body("parentVersion", org.hamcrest.Matchers.is(1))
+                    .body("adapters.submissionId", contains(tops))
+                    .body("withdrawn.submissionId", contains(footwear))
+                    .body("withdrawn[0].requestedBy", org.hamcrest.Matchers.is("hospital-b"))
+                    .body("withdrawn[0].version", org.hamcrest.Matchers.is(2));
+            withdraw(gw, "hospital-b", fork, footwear).then().statusCode(409)
+                    .body("errors[0].code", org.hamcrest.Matchers.is("ALREADY_WITHDRAWN"));
+            assertEquals(List.of(1, 2), publishedVersions(published, source), "nothing more was announced for the source");
+            assertEquals(sourceBefore, internal("/internal/branches/{b}", source).asString());
+            assertEquals(sourceCardsBefore, cards(source));
+            internal("/internal/branches/{b}/versions/2", source).then().body("adapters.submissionId", contains(tops, footwear));
+            internal("/internal/submissions/{id}", footwear).then().body("stage", org.hamcrest.Matchers.is("PUBLISHED"));
+
+            withdraw(gw, "hospital-b", source, footwear).then().statusCode(202).body("state", org.hamcrest.Matchers.is("PENDING"));
+            ModelPublished sourceV3 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(source) && p.version() == 3,
+                    WAIT).data();
+            assertEquals(List.of(tops), lineage(sourceV3.artifact()), "withdrawn from the source only now");
+        }
+    }
+
+    /**
      * Issue 11, the registry drill: three institutions submit; as soon as the first adapter is
      * validated the registry is killed (SIGKILL) and kept down for 15 s, so ingest, merge and eval
      * all meet it gone. Before, merge dead-lettered what it could not ask the registry about, and
@@ -894,6 +943,12 @@ class PipelineTest {
 
     private static Supplier<Response> submissionAt(String id) {
         return () -> internal("/internal/submissions/{id}", id);
+    }
+
+    /** Every version's model card of {@code branch}, as the registry serves them. */
+    private static List<String> cards(String branch) {
+        List<Integer> versions = internal("/internal/branches/{b}/versions", branch).path("version");
+        return versions.stream().map(v -> internal("/internal/branches/{b}/versions/{v}", branch, v).asString()).toList();
     }
 
     private static List<String> ids(List<AdapterRef> adapters) {

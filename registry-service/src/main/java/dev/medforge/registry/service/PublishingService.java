@@ -15,6 +15,7 @@ import dev.medforge.registry.JsonText;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.OutboxEvent;
 import dev.medforge.registry.PublishDecision;
+import dev.medforge.registry.Submission;
 import dev.medforge.registry.Task;
 import dev.medforge.registry.Withdrawal;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -162,6 +164,7 @@ public class PublishingService {
                     w.version = version.number;
                     w.publishedAt = version.publishedAt;
                 }))
+                .flatMap(done -> submittedHere(branch.id, done))
                 .flatMap(done -> {
                     done.forEach(w -> events.add(new SubmissionStatus(w.submissionId, w.institution, branch.id, Stage.WITHDRAWN,
                             "withdrawn at the request of " + w.requestedBy + " (" + w.requestedAt + "); version " + version.number
@@ -179,6 +182,22 @@ public class PublishingService {
         return Withdrawal.<Withdrawal>list("branchId = ?1 and submissionId in ?2 and state = ?3", evaluated.branch(),
                         evaluated.withdrawn().stream().map(AdapterRef::submissionId).toList(), Withdrawal.State.PENDING)
                 .invoke(pending -> pending.forEach(outcome));
+    }
+
+    /**
+     * The withdrawals whose submission was submitted to this branch. A submission has one status, the
+     * one it has in its own branch: withdrawn from a fork, it is still in its source's head, so it
+     * stays PUBLISHED there; the fork's card and model.published tell of that withdrawal.
+     */
+    private static Uni<List<Withdrawal>> submittedHere(String branchId, List<Withdrawal> withdrawals) {
+        if (withdrawals.isEmpty()) {
+            return Uni.createFrom().item(withdrawals);
+        }
+        return Submission.<Submission>list("id in ?1 and branch = ?2", withdrawals.stream().map(w -> w.submissionId).toList(), branchId)
+                .map(own -> {
+                    Set<String> ids = own.stream().map(s -> s.id).collect(Collectors.toSet());
+                    return withdrawals.stream().filter(w -> ids.contains(w.submissionId)).toList();
+                });
     }
 
     private static Uni<Composite> record(CompositeEvaluated evaluated) {

@@ -35,7 +35,9 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -187,6 +189,33 @@ class WithdrawalResourceTest {
         withdraw(branch, footwear.submissionId(), "op", null).then()
                 .statusCode(409)
                 .body("errors[0].code", is("WITHDRAWAL_PENDING"));
+    }
+
+    /**
+     * footwear was submitted to the source, whose head still holds it once a fork drops it: its status
+     * stays PUBLISHED, the fork's card tells of the withdrawal, and the source may still withdraw it.
+     */
+    @Test
+    void aSubmissionWithdrawnFromAForkStaysPublishedInItsOwnBranch() {
+        String source = threeVersions();
+        String fork = "fork-" + UUID.randomUUID().toString().substring(0, 8);
+        asGateway().contentType(ContentType.JSON).body(Map.of("id", fork, "fromBranch", source, "fromVersion", 3))
+                .post("/internal/branches").then().statusCode(201);
+        withdraw(fork, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202).body("branch", is(fork));
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(fork, 1, footwear, PASSED));
+            assertEquals(List.of(footwear.submissionId()),
+                    published.awaitEvent(ModelPublished.class, p -> p.branch().equals(fork), WAIT).data().withdrawn());
+        }
+        asGateway().get("/internal/branches/{b}/versions/2", fork).then()
+                .body("withdrawn.submissionId", contains(footwear.submissionId()))
+                .body("withdrawn[0].state", is("PUBLISHED"));
+        // Before, the fork's withdrawal reached the submission's history within a relay interval or two.
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                asGateway().get("/internal/submissions/{id}", footwear.submissionId()).then()
+                        .body("stage", is("PUBLISHED"))
+                        .body("history.stage", not(hasItem("WITHDRAWN"))));
+        withdraw(source, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202).body("state", is("PENDING"));
     }
 
     @Test
