@@ -502,6 +502,10 @@ class PipelineTest {
                     WAIT).data();
             assertEquals(List.of(tops), lineage(sourceV3.artifact()), "withdrawn from the source only now");
         }
+        // Had the fork's withdrawal reached footwear's history, it would show two, or one naming the fork's version 2.
+        JsonPath history = awaitStage(submissionAt(footwear), "WITHDRAWN");
+        assertEquals(1, history.getList("history.stage").stream().filter("WITHDRAWN"::equals).count(), history.prettify());
+        assertTrue(history.getString("history[-1].detail").contains("version 3 and later"), history.getString("history[-1].detail"));
     }
 
     /**
