@@ -32,7 +32,8 @@ public final class WithdrawCommand extends GatewayVerb {
             out.line("withdrawal of %s (%s/%s) from %s requested by %s at %s: %s", withdrawal.path("submissionId").asText(),
                     withdrawal.path("institution").asText(), withdrawal.path("task").asText(), withdrawal.path("branch").asText(),
                     withdrawal.path("requestedBy").asText(), withdrawal.path("requestedAt").asText(), withdrawal.path("state").asText());
-            out.line("the next version omits it; 'medforge status %s' ends WITHDRAWN once it is published", id);
+            out.line("the next version omits it; 'medforge status %s' shows the withdrawal, and ends WITHDRAWN once it is published"
+                    + " (when %s is the branch it was submitted to)", id, withdrawal.path("branch").asText());
         }
         return 0;
     }

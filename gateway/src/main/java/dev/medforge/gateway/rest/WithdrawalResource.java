@@ -36,7 +36,8 @@ public class WithdrawalResource {
             description = "Role contributor for its own institution's submission, or operator for any; another institution's "
                     + "submission is 404, as if it did not exist. 202 with the recorded request: the head's other adapters are merged "
                     + "again without it, in their original order, evaluated and gated like any composite; the version published from "
-                    + "them omits it, its card names the withdrawal, who asked and when, and the submission's history ends WITHDRAWN. "
+                    + "them omits it, its card names the withdrawal, who asked and when, and the submission's history ends WITHDRAWN (unless "
+                    + "it was submitted to another branch, such as a fork's source, whose head still holds it). "
                     + "409 naming the rule when the submission is not in the head (NOT_IN_HEAD), is being withdrawn (WITHDRAWAL_PENDING), "
                     + "was withdrawn (ALREADY_WITHDRAWN) or is the head's only adapter (LAST_CONTRIBUTION). Copies of earlier versions "
                     + "already downloaded cannot be recalled.")
