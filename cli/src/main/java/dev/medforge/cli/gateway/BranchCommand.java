@@ -32,7 +32,7 @@ public final class BranchCommand {
         Double maxNewTaskGap;
 
         @Option(names = "--max-membership-auc", paramLabel = "X",
-                description = "highest upper 95% bound of the distance attack's membership-inference AUC a privacy report may declare")
+                description = "highest upper 95%% bound of the distance attack's membership-inference AUC a privacy report may declare")
         Double maxMembershipAuc;
 
         @Option(names = "--min-nearest-real-ratio", paramLabel = "X",
