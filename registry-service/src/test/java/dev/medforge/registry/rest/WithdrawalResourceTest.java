@@ -210,7 +210,7 @@ class WithdrawalResourceTest {
                 .body("withdrawn.submissionId", contains(footwear.submissionId()))
                 .body("withdrawn[0].state", is("PUBLISHED"));
         withdraw(source, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202).body("state", is("PENDING"));
-        TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(source, 3, footwear));
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(source, 3, footwear, PASSED));
         // Had the fork's withdrawal reached footwear's history, it would show two, or one naming the fork's version 2.
         await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", footwear.submissionId()).then()
                 .body("stage", is("WITHDRAWN"))
