@@ -5,19 +5,29 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** The registry of merge strategies by name; adding a method means adding one line here. */
+/**
+ * The registry of merge strategies, each under its own {@link MergeStrategy#name()}, so a name is
+ * written once, in its class; adding a method means adding one line here.
+ */
 public final class MergeStrategies {
     private static final Map<String, Supplier<MergeStrategy>> BY_NAME = new LinkedHashMap<>();
 
     static {
-        BY_NAME.put("linear", LinearMerge::new);
-        BY_NAME.put("task-arithmetic", TaskArithmeticMerge::new);
-        BY_NAME.put("ties", TiesMerge::new);
-        BY_NAME.put("dare", DareMerge::new);
-        BY_NAME.put("fusion", () -> new FusionMerge(FusionMerge.Mode.SEQUENTIAL));
-        BY_NAME.put("fusion-joint", () -> new FusionMerge(FusionMerge.Mode.JOINT));
-        BY_NAME.put("mixture", MixtureMerge::new);
-        BY_NAME.put("mixture-global", GlobalMixtureMerge::new);
+        register(LinearMerge::new);
+        register(TaskArithmeticMerge::new);
+        register(TiesMerge::new);
+        register(DareMerge::new);
+        register(() -> new FusionMerge(FusionMerge.Mode.SEQUENTIAL));
+        register(() -> new FusionMerge(FusionMerge.Mode.JOINT));
+        register(MixtureMerge::new);
+        register(GlobalMixtureMerge::new);
+    }
+
+    private static void register(Supplier<MergeStrategy> strategy) {
+        String name = strategy.get().name();
+        if (BY_NAME.putIfAbsent(name, strategy) != null) {
+            throw new IllegalStateException("two merge strategies are named '" + name + "'");
+        }
     }
 
     private MergeStrategies() {
