@@ -3,6 +3,7 @@ package dev.medforge.merge.service;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.Duplicates;
+import dev.medforge.contracts.registry.BranchStrategy;
 import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
 import dev.medforge.merge.Lineage;
@@ -201,9 +202,9 @@ public class CompositeBuilder {
                 .toList();
     }
 
-    /** {@code fallback} starts with fusion; after a failed gate the registry asks for mixture in a rebase. */
+    /** After a failed gate the registry may ask for another merge in a rebase ({@link BranchStrategy#afterFailedGate}). */
     static String strategyOf(BranchInfo branch) {
-        return "mixture".equals(branch.policy().strategy()) ? "mixture" : "fusion";
+        return BranchStrategy.of(branch.policy().strategy()).orElse(BranchStrategy.FUSION).firstMerge();
     }
 
     private Adapter load(AdapterRef member, BaseModel base) {

@@ -1,17 +1,16 @@
 package dev.medforge.registry.api;
 
 import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.contracts.registry.BranchStrategy;
 import dev.medforge.registry.RegistryException;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Request bodies of the branch API and the rules they must meet; every broken rule is reported. */
 public final class BranchRequests {
 
-    static final Set<String> STRATEGIES = Set.of("fusion", "mixture", "fallback");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     /** Base model ids follow the Hugging Face convention {@code owner/name}. */
     private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}(/[a-z0-9][a-z0-9._-]{0,63})?");
@@ -114,8 +113,8 @@ public final class BranchRequests {
         if (policy == null) {
             return;
         }
-        if (policy.strategy() != null && !STRATEGIES.contains(policy.strategy())) {
-            errors.add(new FieldError("UNKNOWN_STRATEGY", "policy.strategy", "one of " + STRATEGIES));
+        if (policy.strategy() != null && BranchStrategy.of(policy.strategy()).isEmpty()) {
+            errors.add(new FieldError("UNKNOWN_STRATEGY", "policy.strategy", "one of " + BranchStrategy.wireNames()));
         }
         nonNegative(errors, "policy.maxRegression", policy.maxRegression());
         nonNegative(errors, "policy.maxNewTaskGap", policy.maxNewTaskGap());

@@ -9,6 +9,7 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.registry.BranchStrategy;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
 import dev.medforge.registry.JsonText;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -41,9 +43,6 @@ import java.util.stream.Collectors;
 public class PublishingService {
 
     public static final String SOURCE = "registry-service";
-    private static final String FALLBACK = "fallback";
-    private static final String FUSION = "fusion";
-    private static final String MIXTURE = "mixture";
     private static final Logger LOG = Logger.getLogger(PublishingService.class);
 
     @WithTransaction
@@ -130,11 +129,13 @@ public class PublishingService {
         CompositeEvaluated evaluated = event.data();
         if (!evaluated.decision().passed()) {
             String reasons = String.join("; ", evaluated.decision().reasons());
-            if (FALLBACK.equals(branch.strategy) && FUSION.equals(evaluated.strategy())) {
+            Optional<String> next = BranchStrategy.of(branch.strategy).flatMap(s -> s.afterFailedGate(evaluated.strategy()));
+            if (next.isPresent()) {
                 List<EventData> events = new ArrayList<>();
                 events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(),
-                        evaluated.adapters(), MIXTURE, evaluated.withdrawn()));
-                events.addAll(statuses(evaluated, Stage.EVALUATED, "fusion failed the gate (" + reasons + "); trying mixture"));
+                        evaluated.adapters(), next.get(), evaluated.withdrawn()));
+                events.addAll(statuses(evaluated, Stage.EVALUATED, evaluated.strategy() + " failed the gate (" + reasons + "); trying "
+                        + next.get()));
                 return outbox(event, events).replaceWith(PublishDecision.FALLBACK);
             }
             return withdrawals(evaluated, w -> {
