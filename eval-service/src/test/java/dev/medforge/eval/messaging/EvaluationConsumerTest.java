@@ -101,7 +101,7 @@ class EvaluationConsumerTest {
 
     private String compositeOf(Adapter adapter) throws Exception {
         return store.put(CompositeIO.write(new Composite.Merged(adapter.modules(), Map.of("tops", adapter.head()),
-                new double[] {1}), PipelineFixtures.BASE.reference(), "{\"members\":[]}")).toString();
+                new double[] {1}), PipelineFixtures.BASE, "{\"members\":[]}", Map.of())).toString();
     }
 
     private static AdapterRef ref(AdapterSubmitted submitted) {

@@ -121,14 +121,15 @@ public class CompositeBuilder {
             adapters.add(adapter);
             distilled.put(member.task(), distilledSet(member, adapter, base));
         }
+        Map<String, List<String>> classNames = classNames(branchId);
         Composite composite;
         try (ModelSession session = ModelSession.open(base)) {
             composite = MergeStrategies.get(strategy).merge(
-                    new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled), classNames(branchId)));
+                    new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled), classNames));
         }
         String artifact;
         try {
-            artifact = models.store().put(CompositeIO.write(composite, base.reference(), new Lineage(members).toJson())).toString();
+            artifact = models.store().put(CompositeIO.write(composite, base, new Lineage(members).toJson(), classNames)).toString();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the composite of branch " + branchId, e);
         }

@@ -48,7 +48,7 @@ class PublishedHeadsTest {
                 "sha256:" + "a".repeat(64), "sha256:" + "b".repeat(64), "sha256:" + "c".repeat(64));
         Lineage lineage = new Lineage(List.of(member));
         String artifact = store.put(CompositeIO.write(new Composite.Merged(adapter.modules(), Map.of("tops", adapter.head()),
-                new double[] {1.0}), PipelineFixtures.BASE.reference(), lineage.toJson())).toString();
+                new double[] {1.0}), PipelineFixtures.BASE, lineage.toJson(), Map.of())).toString();
         String compositeId = "sha256:" + UUID.randomUUID().toString().replace("-", "").repeat(2);
 
         EventEnvelope<ModelPublished> published = EventEnvelope.wrap("test", new ModelPublished("heads-" + UUID.randomUUID(), 1,

@@ -1,5 +1,6 @@
 package dev.medforge.ml.data;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -7,6 +8,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -45,6 +49,36 @@ public final class FashionMnist {
         return env != null && !env.isBlank() ? Path.of(env) : DEFAULT_DIR;
     }
 
+    /**
+     * The Fashion-MNIST label of each class name, in order, when every name is one of
+     * {@link #CLASS_NAMES} (ignoring case and surrounding spaces); empty otherwise.
+     */
+    public static Optional<List<Integer>> labelsOf(List<String> classNames) {
+        List<Integer> labels = new ArrayList<>();
+        for (String name : classNames) {
+            int label = -1;
+            for (int c = 0; c < CLASSES; c++) {
+                if (CLASS_NAMES[c].equalsIgnoreCase(name.strip())) {
+                    label = c;
+                }
+            }
+            if (label < 0) {
+                return Optional.empty();
+            }
+            labels.add(label);
+        }
+        return Optional.of(List.copyOf(labels));
+    }
+
+    /** The images of one IDX image file ({@code idx3-ubyte}, gzipped or not): pixels [n, rows * cols] as bytes. */
+    public static Split readImages(Path imageFile) throws IOException {
+        try (DataInputStream in = open(imageFile)) {
+            int[] dims = header(imageFile, in, IMAGE_MAGIC, 3);
+            byte[] pixels = body(imageFile, in, (long) dims[0] * dims[1] * dims[2]);
+            return new Split(pixels, new byte[dims[0]], dims[1], dims[2]);
+        }
+    }
+
     /** Reads {@code train} or {@code t10k} from the folder. */
     public static Split read(Path dir, String split) throws IOException {
         Path images = dir.resolve(split + "-images-idx3-ubyte.gz");
@@ -76,11 +110,15 @@ public final class FashionMnist {
         return new Split(pixels, labels, imageDims[1], imageDims[2]);
     }
 
+    /** Opens an IDX file, gunzipping it when it starts with gzip's magic bytes. */
     private static DataInputStream open(Path file) throws IOException {
         try {
-            InputStream raw = Files.newInputStream(file);
+            InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
             try {
-                return new DataInputStream(new GZIPInputStream(raw, 1 << 16));
+                raw.mark(2);
+                boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+                raw.reset();
+                return new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw);
             } catch (IOException e) {
                 raw.close();
                 throw e;
@@ -97,7 +135,8 @@ public final class FashionMnist {
         try {
             int found = in.readInt();
             if (found != magic) {
-                throw new DatasetFormatException(file, String.format("IDX magic 0x%08x, expected 0x%08x", found, magic));
+                throw new DatasetFormatException(file, String.format("IDX magic 0x%08x, expected 0x%08x (an IDX file, gzipped or plain)",
+                        found, magic));
             }
             int[] dims = new int[rank];
             for (int i = 0; i < rank; i++) {

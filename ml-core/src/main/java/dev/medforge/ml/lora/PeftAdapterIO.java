@@ -19,7 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -45,32 +45,48 @@ public final class PeftAdapterIO {
      * to r, which is exact and keeps a single alpha even for merged adapters.
      */
     public static void write(Adapter adapter, Path dir) throws IOException {
+        write(adapter.modules(), adapter.head(), adapter.baseReference(), dir);
+    }
+
+    /**
+     * Writes LoRA modules, with {@code head} as {@code modules_to_save} or without a head when it is
+     * null (a composite's heads travel apart from its LoRA, one per task). Modules of another rank
+     * than the most common one are named in PEFT's {@code rank_pattern} and {@code alpha_pattern}.
+     */
+    public static void write(Map<String, LoraModule> modules, TaskHead head, String baseReference, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Set<Integer> ranks = new HashSet<>();
+        Map<Integer, Integer> rankCounts = new HashMap<>();
         Set<String> targets = new LinkedHashSet<>();
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-        for (Map.Entry<String, LoraModule> e : adapter.modules().entrySet()) {
+        for (Map.Entry<String, LoraModule> e : modules.entrySet()) {
             LoraModule m = e.getValue().withUnitScale();
-            ranks.add(m.rank());
+            rankCounts.merge(m.rank(), 1, Integer::sum);
             targets.add(shortName(e.getKey()));
             w.putF32(PREFIX + e.getKey() + ".lora_A.weight", m.a(), m.rank(), m.in());
             w.putF32(PREFIX + e.getKey() + ".lora_B.weight", m.b(), m.out(), m.rank());
         }
-        if (ranks.size() != 1) {
-            throw new IllegalArgumentException("PEFT needs one rank per adapter, found " + ranks);
+        if (head != null) {
+            w.putF32(PREFIX + TaskHead.MODULE + "." + TaskHead.CLASS_EMBEDDINGS, head.classEmbeddings(), head.classes(), head.width());
+            w.putF32(PREFIX + TaskHead.MODULE + "." + TaskHead.LOGIT_SCALE, new float[] {head.logitScale()}, 1);
         }
-        TaskHead h = adapter.head();
-        w.putF32(PREFIX + TaskHead.MODULE + "." + TaskHead.CLASS_EMBEDDINGS, h.classEmbeddings(), h.classes(), h.width());
-        w.putF32(PREFIX + TaskHead.MODULE + "." + TaskHead.LOGIT_SCALE, new float[] {h.logitScale()}, 1);
         w.write(dir.resolve(WEIGHTS_FILE));
 
-        int r = ranks.iterator().next();
+        int r = rankCounts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow(
+                () -> new IllegalArgumentException("an adapter needs at least one LoRA module")).getKey();
         ObjectNode c = JSON.createObjectNode();
         c.put("peft_type", "LORA");
         c.put("task_type", (String) null);
-        c.put("base_model_name_or_path", adapter.baseReference());
+        c.put("base_model_name_or_path", baseReference);
         c.put("r", r);
         c.put("lora_alpha", r);
+        ObjectNode rankPattern = c.putObject("rank_pattern");
+        ObjectNode alphaPattern = c.putObject("alpha_pattern");
+        modules.forEach((name, m) -> {
+            if (m.rank() != r) {
+                rankPattern.put(name, m.rank());
+                alphaPattern.put(name, m.rank());
+            }
+        });
         c.put("lora_dropout", 0.0);
         c.put("bias", "none");
         c.put("fan_in_fan_out", false);
@@ -78,7 +94,9 @@ public final class PeftAdapterIO {
         c.put("use_dora", false);
         c.put("inference_mode", true);
         targets.forEach(c.putArray("target_modules")::add);
-        c.putArray("modules_to_save").add(TaskHead.MODULE);
+        if (head != null) {
+            c.putArray("modules_to_save").add(TaskHead.MODULE);
+        }
         JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG_FILE).toFile(), c);
     }
 

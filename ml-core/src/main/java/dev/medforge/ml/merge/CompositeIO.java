@@ -1,7 +1,12 @@
 package dev.medforge.ml.merge;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medforge.ml.data.FashionMnist;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
+import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.TaskHead;
 import dev.medforge.ml.safetensors.SafetensorsFile;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
@@ -11,6 +16,7 @@ import dev.medforge.ml.safetensors.TensorEntry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,22 +38,48 @@ import java.util.Set;
 public final class CompositeIO {
 
     public static final String LINEAGE = "lineage";
+    private static final String ARCHITECTURE = "architecture";
+    private static final String CLASS_NAMES = "class_names";
+    private static final String DATASET_LABELS = "dataset_labels";
     private static final Set<String> METADATA = Set.of("format", "kind", "coefficients", "member_tasks", "weight_tasks", "base",
-            LINEAGE);
+            LINEAGE, ARCHITECTURE, CLASS_NAMES, DATASET_LABELS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MIXTURE_WEIGHTS = "mixture.weights";
     private static final long HEADER_CAP = 8L << 20;
 
-    /** A composite read back, with the metadata its writer attached. */
-    public record Loaded(Composite composite, String baseReference, String lineage) {
+    /**
+     * A composite read back, with the metadata its writer attached.
+     *
+     * @param architecture the base's architecture JSON, empty for files written before it travelled along
+     * @param classNames each task's class names in head row order, where the writer knew them
+     */
+    public record Loaded(Composite composite, String baseReference, String lineage, String architecture,
+                         Map<String, List<String>> classNames) {
+
+        /** The class name of row {@code row} of {@code task}'s head, or {@code class <row>} where the file names none. */
+        public String className(String task, int row) {
+            List<String> names = classNames.get(task);
+            return names != null && row < names.size() ? names.get(row) : "class " + row;
+        }
     }
 
     private CompositeIO() {
     }
 
-    public static byte[] write(Composite composite, String baseReference, String lineage) {
+    /** @param classNames each task's class names in label order; tasks left out are written without names */
+    public static byte[] write(Composite composite, BaseModel base, String lineage, Map<String, List<String>> classNames) {
+        Map<String, List<String>> named = new LinkedHashMap<>();
+        Map<String, List<Integer>> labels = new LinkedHashMap<>();
+        composite.heads().keySet().stream().filter(classNames::containsKey).forEach(task -> {
+            named.put(task, classNames.get(task));
+            FashionMnist.labelsOf(classNames.get(task)).ifPresent(l -> labels.put(task, l));
+        });
         SafetensorsWriter w = new SafetensorsWriter()
                 .metadata("format", "pt")
-                .metadata("base", baseReference)
+                .metadata("base", base.reference())
+                .metadata(ARCHITECTURE, base.config().toJson().toString())
+                .metadata(CLASS_NAMES, json(named))
+                .metadata(DATASET_LABELS, json(labels))
                 .metadata(LINEAGE, lineage)
                 .metadata("coefficients", join(composite.coefficients()));
         if (composite instanceof Composite.Mixture mixture) {
@@ -98,7 +130,7 @@ public final class CompositeIO {
         } else {
             composite = new Composite.Merged(modules(file, "modules."), heads, coefficients);
         }
-        return new Loaded(composite, base, meta.getOrDefault(LINEAGE, ""));
+        return new Loaded(composite, base, meta.getOrDefault(LINEAGE, ""), meta.getOrDefault(ARCHITECTURE, ""), classNames(meta));
     }
 
     private static Map<String, double[]> mixtureWeights(SafetensorsFile file, Map<String, String> meta, double[] coefficients,
@@ -163,6 +195,23 @@ public final class CompositeIO {
             }
         }
         return heads;
+    }
+
+    private static Map<String, List<String>> classNames(Map<String, String> meta) throws SafetensorsFormatException {
+        try {
+            return Collections.unmodifiableMap(JSON.readValue(meta.getOrDefault(CLASS_NAMES, "{}"), new TypeReference<LinkedHashMap<String, List<String>>>() { }));
+        } catch (JsonProcessingException e) {
+            throw new SafetensorsFormatException(SafetensorsFormatException.Rule.INVALID_ENTRY, CLASS_NAMES,
+                    "class_names must map each task to its class names: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String join(double[] values) {

@@ -8,6 +8,9 @@ import java.util.Map;
 
 /** Layer normalisation over the last axis: x [..., d] -> [..., d]. */
 public final class LayerNormPart implements ModelPart {
+    /** The epsilon under the variance; PyTorch's and CLIP's default. */
+    public static final float EPS = 1e-5f;
+
     private final String module;
     private final int dim;
 
@@ -26,7 +29,7 @@ public final class LayerNormPart implements ModelPart {
 
     @Override
     public NDArray forward(ForwardContext ctx, NDArray x) {
-        return LayerNorm.layerNorm(x, new Shape(dim), ctx.parameter(module + ".weight"), ctx.parameter(module + ".bias"), 1e-5f)
+        return LayerNorm.layerNorm(x, new Shape(dim), ctx.parameter(module + ".weight"), ctx.parameter(module + ".bias"), EPS)
                 .singletonOrThrow();
     }
 }

@@ -78,12 +78,19 @@ public final class ModelSession implements AutoCloseable {
 
     /** Class probabilities [n, classes] for a task head on the (LoRA-adapted) encoder. */
     public float[][] probabilities(float[] pixels, int n, Map<String, LoraModule> lora, TaskHead head) {
-        return batched(pixels, n, (ctx, x) -> {
-            NDManager m = x.getManager();
-            NDArray classEmb = m.create(head.classEmbeddings(), new Shape(head.classes(), head.width()));
-            NDArray scale = m.create(new float[] {head.logitScale()}, new Shape(1));
-            return logits(network.forward(ctx, x), classEmb, scale).softmax(-1);
-        }, lora);
+        return batched(pixels, n, (ctx, x) -> headLogits(ctx, x, head).softmax(-1), lora);
+    }
+
+    /** Logits [n, classes] before the softmax: what an independent implementation is compared on. */
+    public float[][] logits(float[] pixels, int n, Map<String, LoraModule> lora, TaskHead head) {
+        return batched(pixels, n, (ctx, x) -> headLogits(ctx, x, head), lora);
+    }
+
+    private NDArray headLogits(ForwardContext ctx, NDArray images, TaskHead head) {
+        NDManager m = images.getManager();
+        NDArray classEmb = m.create(head.classEmbeddings(), new Shape(head.classes(), head.width()));
+        NDArray scale = m.create(new float[] {head.logitScale()}, new Shape(1));
+        return logits(network.forward(ctx, images), classEmb, scale);
     }
 
     /** Upper bound of the logit scale, as CLIP clamps it: an unbounded scale lets training diverge to NaN. */

@@ -62,14 +62,14 @@ class FashionMnistTest {
     }
 
     @Test
-    void wrongMagicNotGzipAndMissingFilesAreClear() throws IOException {
+    void wrongMagicNeitherIdxNorGzipAndMissingFilesAreClear() throws IOException {
         writeImages(dir.resolve("train-images-idx3-ubyte.gz"), 0x801, 1, 2, 2, 4);
         writeLabels(dir.resolve("train-labels-idx1-ubyte.gz"), 1, new byte[] {1});
         assertTrue(assertThrows(DatasetFormatException.class, () -> FashionMnist.read(dir, "train"))
                 .getMessage().contains("magic"));
         Files.writeString(dir.resolve("train-images-idx3-ubyte.gz"), "not gzip at all");
         assertTrue(assertThrows(DatasetFormatException.class, () -> FashionMnist.read(dir, "train"))
-                .getMessage().contains("gzip"));
+                .getMessage().contains("an IDX file, gzipped or plain"));
         assertTrue(assertThrows(DatasetFormatException.class, () -> FashionMnist.read(dir, "t10k"))
                 .getMessage().contains("dataset-fashion-mnist"));
     }

@@ -5,9 +5,11 @@ import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.TaskHead;
+import dev.medforge.ml.model.VitConfig;
 import org.junit.jupiter.api.Test;
 
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
+import dev.medforge.ml.safetensors.SafetensorsReader;
 import dev.medforge.ml.safetensors.SafetensorsWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +26,14 @@ class CompositeIOTest {
     private static final BaseModel BASE = TestAdapters.randomBase(31);
     private static final Adapter TOPS = TestAdapters.random(BASE, "tops", 4, 8, 16f, 32);
     private static final Adapter FOOTWEAR = TestAdapters.random(BASE, "footwear", 3, 8, 8f, 33);
+    private static final Map<String, List<String>> CLASS_NAMES = Map.of(
+            "tops", List.of("T-shirt/top", "Pullover", "Coat", "Shirt"), "footwear", List.of("Sandal", "Sneaker", "Ankle boot"));
 
     @Test
     void aFusedCompositeRoundTripsWithTheSameDeltasHeadsAndCoefficients() throws Exception {
         Composite merged = MergeStrategies.get("linear").merge(new MergeRequest(List.of(TOPS, FOOTWEAR), MergeOptions.defaults()));
 
-        CompositeIO.Loaded loaded = CompositeIO.read(CompositeIO.write(merged, BASE.reference(), "{\"members\":2}"));
+        CompositeIO.Loaded loaded = CompositeIO.read(CompositeIO.write(merged, BASE, "{\"members\":2}", CLASS_NAMES));
 
         Composite.Merged back = assertInstanceOf(Composite.Merged.class, loaded.composite());
         assertEquals(BASE.reference(), loaded.baseReference());
@@ -39,6 +43,20 @@ class CompositeIOTest {
         assertEquals(original.keySet(), back.modules().keySet());
         original.forEach((name, module) -> assertArrayEquals(module.delta(), back.modules().get(name).delta(), 1e-5));
         assertHeadsEqual(merged.heads(), back.heads());
+        assertEquals(CLASS_NAMES, loaded.classNames());
+        assertEquals("Coat", loaded.className("tops", 2));
+        assertEquals(BASE.config(), VitConfig.parse(loaded.architecture()));
+    }
+
+    @Test
+    void aFileNamesEachHeadsRowsWithTheirDatasetLabelsWhereTheNamesAreFashionMnistClasses() throws Exception {
+        Composite merged = MergeStrategies.get("linear").merge(new MergeRequest(List.of(TOPS, FOOTWEAR), MergeOptions.defaults()));
+        byte[] bytes = CompositeIO.write(merged, BASE, "", Map.of("tops", CLASS_NAMES.get("tops"), "footwear", List.of("sandal", "boot", "x")));
+
+        Map<String, String> meta = new SafetensorsReader(1 << 20, java.util.Set.of("format", "kind", "coefficients", "base", "architecture",
+                "class_names", "dataset_labels", "lineage")).read(bytes).metadata();
+        assertEquals("{\"tops\":[0,2,4,6]}", meta.get("dataset_labels"), "footwear's names are not all Fashion-MNIST classes, so it has none");
+        assertEquals("class 7", CompositeIO.read(bytes).className("tops", 7));
     }
 
     @Test
@@ -49,7 +67,7 @@ class CompositeIOTest {
         Composite mixture = new Composite.Mixture(List.of(TOPS, FOOTWEAR), rows, heads());
 
         Composite.Mixture back = assertInstanceOf(Composite.Mixture.class,
-                CompositeIO.read(CompositeIO.write(mixture, BASE.reference(), "")).composite());
+                CompositeIO.read(CompositeIO.write(mixture, BASE, "", Map.of())).composite());
 
         assertEquals(List.of("tops", "footwear"), back.members().stream().map(Adapter::task).toList());
         assertEquals(rows.keySet(), back.weights().keySet());
@@ -77,7 +95,7 @@ class CompositeIOTest {
     @Test
     void aMixtureWhoseWeightsDoNotFitItsMembersIsRefusedWithTheRule() {
         Composite mixture = Composite.Mixture.routed(List.of(TOPS, FOOTWEAR), heads());
-        byte[] bytes = CompositeIO.write(mixture, BASE.reference(), "");
+        byte[] bytes = CompositeIO.write(mixture, BASE, "", Map.of());
         String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\"weight_tasks\":\"tops,footwear\"",
                 "\"weight_tasks\":\"tops,footwaer\"");
         SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class,
