@@ -4,6 +4,7 @@ import dev.medforge.cli.ml.AdapterCommand;
 import dev.medforge.cli.ml.BaseCommand;
 import dev.medforge.cli.ml.BenchCommand;
 import dev.medforge.cli.ml.DistillCommand;
+import dev.medforge.cli.ml.EvaluateCommand;
 import dev.medforge.cli.ml.PrivacyCommand;
 import dev.medforge.cli.demo.DemoCommand;
 import dev.medforge.cli.gateway.BranchCommand;
@@ -12,6 +13,7 @@ import dev.medforge.cli.gateway.DiffCommand;
 import dev.medforge.cli.gateway.LoginCommand;
 import dev.medforge.cli.gateway.LogoutCommand;
 import dev.medforge.cli.gateway.OpsCommand;
+import dev.medforge.cli.gateway.PredictCommand;
 import dev.medforge.cli.gateway.PullCommand;
 import dev.medforge.cli.gateway.RetireCommand;
 import dev.medforge.cli.gateway.StatusCommand;
@@ -35,7 +37,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class, PrivacyCommand.class,
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
-            CardCommand.class, DiffCommand.class, WithdrawCommand.class, RetireCommand.class, PullCommand.class, OpsCommand.class, DemoCommand.class,
+            CardCommand.class, DiffCommand.class, WithdrawCommand.class, RetireCommand.class, PullCommand.class, PredictCommand.class, EvaluateCommand.class, OpsCommand.class, DemoCommand.class,
             CompletionCommand.class})
 public final class MedforgeCommand implements Runnable {
 

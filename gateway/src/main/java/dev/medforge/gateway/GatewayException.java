@@ -37,6 +37,11 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(Problem.of(status, message, List.of(new FieldError(code, field, message))));
     }
 
+    /** A 404 for something the caller could not have known is missing, with the rule that names it. */
+    public static GatewayException missing(String code, String field, String message) {
+        return broken(404, code, field, message);
+    }
+
     public static GatewayException notFound(String what, String id) {
         return new GatewayException(Problem.of(404, "no " + what.toLowerCase() + " '" + id + "'"));
     }

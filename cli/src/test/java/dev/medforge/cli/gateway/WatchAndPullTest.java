@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.Topics;
+import dev.medforge.ml.store.PipelineFixtures;
+import dev.medforge.ml.model.BaseModel;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.PrivacyFigures;
 import dev.medforge.contracts.events.CompositeEvaluated;
@@ -70,8 +72,9 @@ class WatchAndPullTest extends BranchWithTopsTest {
         assertEquals(file.toString(), pulled.line());
         assertArrayEquals(model, Files.readAllBytes(file));
         assertEquals(artifact, JSON.readTree(out.resolve("model-card.json").toFile()).path("artifact").asText());
+        assertEquals(PipelineFixtures.BASE.reference(), BaseModel.load(out.resolve("base")).reference(), "the base it runs on, verified");
         try (var left = Files.list(out)) {
-            assertEquals(2, left.count(), "the artifact and the model card, no partial file");
+            assertEquals(3, left.count(), "the artifact, the model card and base/, no partial file");
         }
 
         Cli.Result missing = cli.run("hospital-a", "pull", "--branch", branch, "--version", "2", "--out", out.toString());

@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Branches, their policy and tasks, and the published versions subscribers download. */
 @Path("/api/v1/branches")
@@ -163,7 +164,43 @@ public class BranchResource {
                     + "' may no longer be downloaded: " + unavailable.path("reason").asText() + " (" + unavailable.path("by").asText()
                     + ", " + unavailable.path("at").asText() + "); its card stays readable");
         }
-        ArtifactDigest digest = ArtifactDigest.parse(card.path("artifact").asText());
+        JsonNode successor = card.path("supersededBy").path(0);
+        return download(ArtifactDigest.parse(card.path("artifact").asText()), branch + "-v" + version + ".safetensors",
+                ifNoneMatch, range, ifRange, response -> {
+                    if (successor.isObject()) {
+                        response.header("Deprecation", "@" + Instant.parse(successor.path("at").asText()).getEpochSecond())
+                                .header("Link", "</api/v1/branches/" + branch + "/versions/" + successor.path("version").asInt()
+                                        + ">; rel=\"successor-version\"");
+                    }
+                });
+    }
+
+    @GET
+    @Path("/{branch}/base-model")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, "application/problem+json"})
+    @RolesAllowed(Caller.SUBSCRIBER)
+    @Operation(summary = "Download the branch's base model weights", description = "Role subscriber. The frozen base every version of "
+            + "the branch runs on, as model.safetensors; its architecture.json (with the conventions that say how to run it) is "
+            + "the branch's and every model card's `baseModel.architecture`. Headers as for a version's artifact. 404 "
+            + "BASE_MODEL_NOT_STORED when the weights were never uploaded to this platform.")
+    public Response baseModel(@PathParam("branch") String branch, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+                              @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) throws IOException {
+        JsonNode view = registry.branch(branch).await().atMost(REGISTRY_TIMEOUT);
+        ArtifactDigest digest = ArtifactDigest.parse(view.path("baseModelDigest").asText());
+        if (!store.contains(digest)) {
+            throw GatewayException.missing("BASE_MODEL_NOT_STORED", "baseModel", "the weights of base model " + view.path("baseModel").asText()
+                    + " (" + digest + ") of branch '" + branch + "' were never uploaded; ask the operator who created the branch");
+        }
+        return download(digest, "model.safetensors", ifNoneMatch, range, ifRange, response -> { });
+    }
+
+    /**
+     * Serves stored bytes under their digest: ETag and digest headers, 304 on a matching
+     * If-None-Match, one byte range (If-Range honoured), 416 outside the file. {@code extra} adds
+     * what only this kind of download says.
+     */
+    private Response download(ArtifactDigest digest, String fileName, String ifNoneMatch, String range, String ifRange,
+                              Consumer<Response.ResponseBuilder> extra) throws IOException {
         EntityTag tag = new EntityTag(digest.toString());
         if (ifNoneMatch != null && matches(ifNoneMatch, tag)) {
             return Response.notModified(tag).build();
@@ -185,19 +222,14 @@ public class BranchResource {
             return Response.status(Response.Status.REQUESTED_RANGE_NOT_SATISFIABLE).header("Content-Range", "bytes */" + size)
                     .tag(tag).build();
         }
-        JsonNode successor = card.path("supersededBy").path(0);
-        if (successor.isObject()) {
-            response.header("Deprecation", "@" + Instant.parse(successor.path("at").asText()).getEpochSecond())
-                    .header("Link", "</api/v1/branches/" + branch + "/versions/" + successor.path("version").asInt()
-                            + ">; rel=\"successor-version\"");
-        }
+        extra.accept(response);
         // Repr-Digest names the whole representation, so a 206 part carries it too and the client checks the assembled file.
         return response.type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Repr-Digest", "sha-256=:" + sha256 + ":")
                 .header("Digest", "sha-256=" + sha256)
                 .header("Accept-Ranges", "bytes")
                 .tag(tag)
-                .header("Content-Disposition", "attachment; filename=\"" + branch + "-v" + version + ".safetensors\"")
+                .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"")
                 .build();
     }
 

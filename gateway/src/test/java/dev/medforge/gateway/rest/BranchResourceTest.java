@@ -120,7 +120,9 @@ class BranchResourceTest {
                 .statusCode(200)
                 .body("artifact", is(digest.toString()))
                 .body("metrics.tops.accuracy", is(0.91f))
-                .body("institutions", hasItem("hospital-a"));
+                .body("institutions", hasItem("hospital-a"))
+                .body("baseModel.architecture.width", is(64))
+                .body("tasks[0].classNames", contains("T-shirt/top", "Pullover"));
 
         Response download = given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/1/artifact", branch);
         download.then().statusCode(200);
@@ -151,6 +153,30 @@ class BranchResourceTest {
                 .statusCode(404).contentType("application/problem+json");
         given().auth().oauth2(KeycloakTokens.userToken("ops")).get("/api/v1/branches/{b}/versions/1/artifact", branch).then()
                 .statusCode(200);
+    }
+
+    /** Issue 16: a subscriber gets the base a version runs on from the same place as the version. */
+    @Test
+    void theBaseModelDownloadsUnderItsDigestAndOneNeverUploadedIsANamed404() throws IOException {
+        byte[] weights = GatewayFixtures.safetensors(96);
+        ArtifactDigest digest = store.put(weights);
+        String branch = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(KeycloakTokens.userToken("ops")).contentType(ContentType.JSON)
+                .body(Map.of("id", branch, "baseModel", Map.of("id", "vit-base-download-" + branch, "digest", digest.toString(),
+                        "architecture", "{\"width\":64}")))
+                .post("/api/v1/branches").then().statusCode(201);
+        String viewer = KeycloakTokens.userToken("viewer");
+
+        Response download = given().auth().oauth2(viewer).get("/api/v1/branches/{b}/base-model", branch);
+
+        download.then().statusCode(200).header("ETag", "\"" + digest + "\"")
+                .header("Content-Disposition", "attachment; filename=\"model.safetensors\"");
+        assertArrayEquals(weights, download.asByteArray());
+        given().auth().oauth2(viewer).get("/api/v1/branches/{b}/base-model", GatewayFixtures.newBranch()).then()
+                .statusCode(404).contentType("application/problem+json")
+                .body("errors[0].code", is("BASE_MODEL_NOT_STORED"))
+                .body("errors[0].field", is("baseModel"));
+        given().get("/api/v1/branches/{b}/base-model", branch).then().statusCode(401);
     }
 
     /** Issue 14: {@code git diff} for a branch, read from the two model cards. */

@@ -31,6 +31,7 @@ class OpenApiTest {
             Map.entry("GET /api/v1/branches/{branch}/versions/{version}", Set.of("subscriber")),
             Map.entry("GET /api/v1/branches/{branch}/versions/{from}...{to}", Set.of("subscriber")),
             Map.entry("GET /api/v1/branches/{branch}/versions/{version}/artifact", Set.of("subscriber")),
+            Map.entry("GET /api/v1/branches/{branch}/base-model", Set.of("subscriber")),
             Map.entry("PUT /api/v1/branches/{branch}/versions/{version}/availability", Set.of("operator")),
             Map.entry("POST /api/v1/branches/{branch}/submissions/{id}/withdrawal", Set.of("contributor", "operator")),
             Map.entry("GET /api/v1/notifications", Set.of("subscriber")),

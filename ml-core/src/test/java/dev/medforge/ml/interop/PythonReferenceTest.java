@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.medforge.ml.data.FashionMnist;
 import dev.medforge.ml.data.ImageFiles;
+import dev.medforge.ml.data.TestImages;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.merge.Composite;
@@ -20,7 +20,6 @@ import dev.medforge.ml.merge.PeftExport;
 import dev.medforge.ml.metrics.TaskMetrics;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,15 +58,8 @@ class PythonReferenceTest {
     @BeforeAll
     static void baseAndImages() throws IOException {
         BASE.save(dir.resolve("base"));
-        FashionMnist.Split test = FashionMnist.read(FashionMnist.directory(), "t10k");
         images = dir.resolve("images-idx3-ubyte");
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(images))) {
-            out.writeInt(0x803);
-            out.writeInt(IMAGES);
-            out.writeInt(test.rows());
-            out.writeInt(test.cols());
-            out.write(test.pixels(), 0, IMAGES * test.rows() * test.cols());
-        }
+        TestImages.writeFashionMnistIdx(images, IMAGES);
         pixels = ImageFiles.read(List.of(images), BASE.config());
     }
 

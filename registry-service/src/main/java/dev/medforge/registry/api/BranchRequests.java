@@ -1,5 +1,6 @@
 package dev.medforge.registry.api;
 
+import dev.medforge.registry.JsonText;
 import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.contracts.registry.BranchStrategy;
 import dev.medforge.registry.RegistryException;
@@ -61,6 +62,9 @@ public final class BranchRequests {
             digest(errors, "baseModel.digest", request.baseModel().digest());
             if (request.baseModel().architecture() == null || request.baseModel().architecture().isBlank()) {
                 errors.add(new FieldError("REQUIRED", "baseModel.architecture", "the architecture JSON is required"));
+            } else if (!JsonText.isObject(request.baseModel().architecture())) {
+                errors.add(new FieldError("INVALID_JSON", "baseModel.architecture",
+                        "the architecture must be a JSON object (architecture.json as written by 'medforge base pretrain')"));
             }
         }
         policy(errors, request.policy());

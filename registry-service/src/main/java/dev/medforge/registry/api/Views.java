@@ -1,5 +1,6 @@
 package dev.medforge.registry.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.TaskMetrics;
 
@@ -57,13 +58,19 @@ public final class Views {
      * asked and when; {@code adapters} no longer holds them. {@code supersededBy} lists the later
      * withdrawals of contributions this version still holds: it is superseded for download by the
      * versions they name. {@code unavailable} is null while the version can be downloaded.
+     * {@code baseModel} and {@code tasks} say how to run and score it outside MedForge: the base's
+     * architecture with its conventions, and each served task's class names in head row order.
      */
     public record ModelCard(String branch, int version, int parentVersion, String compositeId, String artifact,
                             String strategy, Map<String, TaskMetrics> metrics, Map<String, Double> coefficients,
                             Map<String, Map<String, Double>> taskCoefficients,
                             List<AdapterRef> adapters, List<String> added, List<String> institutions, ForkPoint forkedFrom,
                             List<WithdrawalView> withdrawn, List<Supersession> supersededBy, Unavailability unavailable,
-                            Instant publishedAt) {
+                            Instant publishedAt, BaseModelView baseModel, List<TaskView> tasks) {
+    }
+
+    /** A base model as a card names it; {@code architecture} is the JSON object ml-core wrote, not a string. */
+    public record BaseModelView(String id, String digest, JsonNode architecture) {
     }
 
     /**

@@ -6,11 +6,13 @@ import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.registry.BaseModel;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
+import dev.medforge.registry.DescribedVersion;
 import dev.medforge.registry.JsonText;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.PublishedVersion;
 import dev.medforge.registry.Task;
 import dev.medforge.registry.Withdrawal;
+import dev.medforge.registry.api.Views.BaseModelView;
 import dev.medforge.registry.api.Views.BranchView;
 import dev.medforge.registry.api.Views.ForkPoint;
 import dev.medforge.registry.api.Views.ModelCard;
@@ -47,7 +49,8 @@ public final class BranchMapper {
                 metrics(version), version.publishedAt, supersessions(published), unavailability(version));
     }
 
-    public static ModelCard toCard(PublishedVersion published) {
+    public static ModelCard toCard(DescribedVersion described) {
+        PublishedVersion published = described.published();
         ModelVersion version = published.version();
         Composite composite = published.composite();
         List<AdapterRef> adapters = published.members();
@@ -58,7 +61,8 @@ public final class BranchMapper {
                 adapters, composite.adapterRefs().stream().map(AdapterRef::submissionId).toList(),
                 adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), forkPoint(published.branch()),
                 published.withdrawn().stream().map(BranchMapper::toView).toList(), supersessions(published), unavailability(version),
-                version.publishedAt);
+                version.publishedAt, new BaseModelView(described.base().id, described.base().digest, JsonText.tree(described.base().architecture)),
+                described.servedTasks().stream().map(BranchMapper::toView).toList());
     }
 
     private static List<Supersession> supersessions(PublishedVersion published) {

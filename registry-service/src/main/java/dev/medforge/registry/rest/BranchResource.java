@@ -111,7 +111,7 @@ public class BranchResource {
     @GET
     @Path("/{branch}/versions/{version}")
     public Uni<ModelCard> card(@PathParam("branch") String branchId, @PathParam("version") int number) {
-        return versions.version(branchId, number).map(BranchMapper::toCard);
+        return versions.described(branchId, number).map(BranchMapper::toCard);
     }
 
     @RolesAllowed(GATEWAY)

@@ -1,7 +1,10 @@
 package dev.medforge.registry.service;
 
 import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.registry.BaseModel;
 import dev.medforge.registry.Branch;
+import dev.medforge.registry.DescribedVersion;
+import dev.medforge.registry.Task;
 import dev.medforge.registry.Composite;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.PublishedVersion;
@@ -49,6 +52,14 @@ public class VersionService {
             }
             return published;
         });
+    }
+
+    /** A version with the base model and the tasks its card describes. */
+    @WithSession
+    public Uni<DescribedVersion> described(String branchId, int number) {
+        return version(branchId, number).flatMap(published -> BaseModel.<BaseModel>findById(published.branch().baseModelId)
+                .flatMap(base -> Task.<Task>list("branchId = ?1 order by name", branchId)
+                        .map(tasks -> new DescribedVersion(published, base, tasks))));
     }
 
     /**

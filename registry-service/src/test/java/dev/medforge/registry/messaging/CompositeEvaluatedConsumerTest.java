@@ -1,6 +1,7 @@
 package dev.medforge.registry.messaging;
 
 import dev.medforge.contracts.Topics;
+import dev.medforge.registry.RegistryFixtures;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeRebase;
@@ -78,7 +79,11 @@ class CompositeEvaluatedConsumerTest {
                 .body("institutions", contains("hospital-a"))
                 .body("metrics.tops.accuracy", is(0.9f))
                 .body("coefficients." + submission, is(0.8f))
-                .body("taskCoefficients.tops." + submission, is(0.8f));
+                .body("taskCoefficients.tops." + submission, is(0.8f))
+                .body("baseModel.digest", is(RegistryFixtures.DIGEST))
+                .body("baseModel.architecture.width", is(64))
+                .body("tasks.name", contains("tops"))
+                .body("tasks[0].classNames", contains("a", "b"));
         asGateway().get("/internal/branches/{b}/versions/2", branch).then()
                 .statusCode(200)
                 .body("adapters.submissionId", contains(submission, secondSubmission))

@@ -65,6 +65,16 @@ class BranchResourceTest {
     }
 
     @Test
+    void anArchitectureThatIsNotAJsonObjectIsRefusedNamingTheField() {
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("id", "b-" + java.util.UUID.randomUUID().toString().substring(0, 8), "baseModel", Map.of("id", "vit-tiny-test", "digest", DIGEST, "architecture", "width=64")))
+                .post("/internal/branches").then()
+                .statusCode(400)
+                .body("errors.field", contains("baseModel.architecture"))
+                .body("errors[0].code", is("INVALID_JSON"));
+    }
+
+    @Test
     void aBranchCannotBeCreatedTwice() {
         String branch = newBranch();
         asGateway().contentType(ContentType.JSON)
