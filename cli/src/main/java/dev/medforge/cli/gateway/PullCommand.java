@@ -83,6 +83,14 @@ public final class PullCommand extends GatewayVerb {
     static Pulled fetch(GatewayClient client, VersionRef ref, Path dir, Output out) throws IOException {
         JsonNode card = client.get(ref.path());
         String expected = digest(card.path("artifact").asText(null), "the model card's artifact");
+        JsonNode unavailable = card.path("unavailable");
+        if (unavailable.isObject()) {
+            // Said before any warning about a successor: a retired version will not download at all.
+            throw CliException.rejected("v" + ref.version + " of " + ref.branch + " may no longer be downloaded: "
+                    + unavailable.path("reason").asText() + " (" + unavailable.path("by").asText() + ", " + unavailable.path("at").asText()
+                    + ")" + (card.path("supersededBy").path(0).isObject()
+                            ? "; pull v" + card.path("supersededBy").path(0).path("version").asInt() + " instead" : ""));
+        }
         JsonNode successor = card.path("supersededBy").path(0);
         if (successor.isObject()) {
             out.note("warning: v%d is superseded by v%d, which omits %s's contribution (withdrawn); pull v%d unless you need this one",

@@ -59,6 +59,9 @@ public final class WatchCommand extends GatewayVerb {
 
     @Override
     public Integer call() {
+        if (untilStage != null && untilFinal.isEmpty()) {
+            throw CliException.usage("--until-stage needs --until-final ID...: which submissions should reach " + untilStage);
+        }
         Output out = out();
         GatewayClient client = gateway.client();
         Instant deadline = timeoutSeconds == null ? null : Instant.now().plusSeconds(timeoutSeconds);

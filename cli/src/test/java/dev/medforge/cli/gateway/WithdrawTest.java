@@ -70,6 +70,9 @@ class WithdrawTest extends BranchWithTopsTest {
         Cli.Result watched = cli.run("hospital-a", "watch", "--until-final", second, "--until-stage", "WITHDRAWN", "--timeout", "60");
         assertEquals(0, watched.exit(), watched.toString());
         assertTrue(watched.err().contains(second + " WITHDRAWN"), watched.toString());
+        Cli.Result noIds = cli.run("hospital-a", "watch", "--until-stage", "WITHDRAWN", "--timeout", "3");
+        assertEquals(2, noIds.exit(), noIds.toString());
+        assertTrue(noIds.err().contains("--until-stage needs --until-final ID..."), noIds.toString());
         Cli.Result stillIn = cli.run("hospital-a", "watch", "--until-final", first, "--until-stage", "WITHDRAWN", "--timeout", "3");
         assertEquals(5, stillIn.exit(), stillIn.toString());
 
@@ -93,7 +96,9 @@ class WithdrawTest extends BranchWithTopsTest {
         assertTrue(card.out().contains("  download unavailable since ") && card.out().contains("(ops): consent withdrawn"), card.toString());
         Cli.Result pull = cli.run("hospital-a", "pull", "--branch", branch, "--version", "2", "--out", dir.resolve("pulled").toString());
         assertEquals(4, pull.exit(), pull.toString());
-        assertTrue(pull.err().contains("HTTP 410 Gone") && pull.err().contains("VERSION_UNAVAILABLE"), pull.toString());
+        assertTrue(pull.err().contains("v2 of " + branch + " may no longer be downloaded: consent withdrawn (ops, ")
+                && pull.err().contains("; pull v3 instead"), pull.toString());
+        assertTrue(!pull.err().contains("warning"), "no advice to use a version that will not download: " + pull);
 
         Cli.Result restored = cli.run("ops", "retire", "--branch", branch, "--superseded", "--restore");
         assertEquals(0, restored.exit(), restored.toString());
