@@ -225,16 +225,14 @@ public class CompositeBuilder {
         }
     }
 
-    /** Each member's weight; in a mixture, its weight in the row of its own task. */
+    /** Each member's weight in the result, by submission id (the ml-core strategy knows its own coefficient layout). */
     static Map<String, Double> weightsBySubmission(List<AdapterRef> members, Composite composite) {
-        if (composite instanceof Composite.Mixture mixture) {
-            Map<String, Double> weights = new LinkedHashMap<>();
-            for (int i = 0; i < members.size(); i++) {
-                weights.put(members.get(i).submissionId(), mixture.weights().get(members.get(i).task())[i]);
-            }
-            return weights;
+        double[] weights = composite.memberWeights(members.size());
+        Map<String, Double> bySubmission = new LinkedHashMap<>();
+        for (int i = 0; i < members.size(); i++) {
+            bySubmission.put(members.get(i).submissionId(), weights[i]);
         }
-        return weightsBySubmission(members, composite.coefficients());
+        return bySubmission;
     }
 
     /** A mixture's rows as task to submission id to weight; empty for a fused composite. */
@@ -251,32 +249,6 @@ public class CompositeBuilder {
             rows.put(task, bySubmission);
         });
         return rows;
-    }
-
-    /**
-     * Each member's weight in the result. Joint strategies give one weight per member; sequential
-     * fusion gives a (composite so far, new adapter) pair per step, so a member's weight is its
-     * step's weight times the composite weight of every later step.
-     */
-    static Map<String, Double> weightsBySubmission(List<AdapterRef> members, double[] coefficients) {
-        Map<String, Double> weights = new LinkedHashMap<>();
-        int n = members.size();
-        if (coefficients.length == n) {
-            for (int i = 0; i < n; i++) {
-                weights.put(members.get(i).submissionId(), coefficients[i]);
-            }
-        } else if (n > 1 && coefficients.length == 2 * (n - 1)) {
-            for (int i = 0; i < n; i++) {
-                double w = i == 0 ? coefficients[0] : coefficients[2 * (i - 1) + 1];
-                for (int step = Math.max(i, 1); step < n - 1; step++) {
-                    w *= coefficients[2 * step];
-                }
-                weights.put(members.get(i).submissionId(), w);
-            }
-        } else if (n == 1) {
-            weights.put(members.get(0).submissionId(), 1.0);
-        }
-        return weights;
     }
 
     /**

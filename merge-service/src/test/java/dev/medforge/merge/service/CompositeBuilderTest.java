@@ -24,19 +24,15 @@ class CompositeBuilderTest {
     private static final AdapterRef C = ref("c", "sha256:" + "c".repeat(64));
 
     @Test
-    void sequentialFusionWeightsMultiplyAlongLaterSteps() {
-        // step 1: 0.9*A + 0.6*B; step 2: 0.5*(that) + 1.2*C
-        Map<String, Double> weights = CompositeBuilder.weightsBySubmission(List.of(A, B, C), new double[] {0.9, 0.6, 0.5, 1.2});
+    void aFusedCompositesWeightsAreReportedPerSubmissionInMemberOrder() {
+        // step 1: 0.9*A + 0.6*B; step 2: 0.5*(that) + 1.2*C, decoded by ml-core
+        Composite fused = new Composite.Merged(Map.of(), Map.of(), new double[] {0.9, 0.6, 0.5, 1.2});
 
+        Map<String, Double> weights = CompositeBuilder.weightsBySubmission(List.of(A, B, C), fused);
+
+        assertEquals(List.of("a", "b", "c"), List.copyOf(weights.keySet()));
         assertEquals(0.45, weights.get("a"), 1e-12);
-        assertEquals(0.30, weights.get("b"), 1e-12);
         assertEquals(1.2, weights.get("c"), 1e-12);
-    }
-
-    @Test
-    void jointWeightsAreOnePerMember() {
-        assertEquals(Map.of("a", 0.2, "b", 0.8), CompositeBuilder.weightsBySubmission(List.of(A, B), new double[] {0.2, 0.8}));
-        assertEquals(Map.of("a", 1.0), CompositeBuilder.weightsBySubmission(List.of(A), new double[0]));
     }
 
     @Test

@@ -29,6 +29,13 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
     /** Every point the coefficient search evaluated, in order; empty for strategies that do not search. */
     List<SearchStep> searchTrace();
 
+    /**
+     * Each of the {@code members} merged adapters' weight in the result, in member order: what a
+     * lineage or model card shows per contribution, without knowing how a strategy lays out its
+     * {@link #coefficients()}.
+     */
+    double[] memberWeights(int members);
+
     /** Class scores [n, classes] of {@code task} for n images (pixels [n, C*H*W]). */
     float[][] scores(ModelSession session, String task, float[] pixels, int n);
 
@@ -51,6 +58,34 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
         @Override
         public float[][] scores(ModelSession session, String task, float[] pixels, int n) {
             return session.probabilities(pixels, n, modules, head(task));
+        }
+
+        /**
+         * Joint strategies give one coefficient per member. Sequential fusion gives a (composite so
+         * far, new adapter) pair per step, so a member's weight is its step's weight times the
+         * composite weight of every later step.
+         */
+        @Override
+        public double[] memberWeights(int members) {
+            if (coefficients.length == members) {
+                return coefficients.clone();
+            }
+            if (members == 1) {
+                return new double[] {1.0};
+            }
+            if (coefficients.length != 2 * (members - 1)) {
+                throw new IllegalArgumentException(coefficients.length + " coefficients fit neither " + members
+                        + " members nor their " + (members - 1) + " fusion steps");
+            }
+            double[] weights = new double[members];
+            for (int i = 0; i < members; i++) {
+                double w = i == 0 ? coefficients[0] : coefficients[2 * (i - 1) + 1];
+                for (int step = Math.max(i, 1); step < members - 1; step++) {
+                    w *= coefficients[2 * step];
+                }
+                weights[i] = w;
+            }
+            return weights;
         }
     }
 
@@ -112,6 +147,19 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
                 }
             }
             throw new IllegalArgumentException("no member was trained for task " + task);
+        }
+
+        /** Each member's weight in the row of its own task. */
+        @Override
+        public double[] memberWeights(int count) {
+            if (count != members.size()) {
+                throw new IllegalArgumentException("the mixture has " + members.size() + " members, not " + count);
+            }
+            double[] own = new double[count];
+            for (int m = 0; m < count; m++) {
+                own[m] = weights.get(members.get(m).task())[m];
+            }
+            return own;
         }
 
         /** Rows in head order, flattened: T x M values. */
