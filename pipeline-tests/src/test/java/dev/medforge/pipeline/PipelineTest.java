@@ -81,6 +81,7 @@ class PipelineTest {
     private static final Duration WAIT = Duration.ofMinutes(4);
     private static final Map<String, Object> OPEN_GATE = Map.of("maxRegression", 100.0, "maxNewTaskGap", 100.0);
     private static final List<ServiceProcess> SERVICES = new ArrayList<>();
+    private static EventsOnTheWire wire;
     /** The registry and the consumers that call it, for the fault drills. */
     private static ServiceProcess registryProcess;
     private static final Map<String, ServiceProcess> CALLERS = new HashMap<>();
@@ -107,6 +108,7 @@ class PipelineTest {
     @BeforeAll
     static void startPipeline() throws Exception {
         requireNoOtherPipeline();
+        wire = new EventsOnTheWire();
         artifacts = Files.createTempDirectory("pipeline-artifacts-");
         store = new FileSystemArtifactStore(artifacts);
         run = "pipeline-test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -202,6 +204,10 @@ class PipelineTest {
     @AfterAll
     static void stopPipeline() {
         SERVICES.forEach(ServiceProcess::close);
+        try (EventsOnTheWire events = wire) {
+            List<String> violations = events.violations();
+            assertTrue(violations.isEmpty(), "events that break their topic's JSON Schema:\n" + String.join("\n", violations));
+        }
     }
 
     @Test
