@@ -1,8 +1,10 @@
 package dev.medforge.cli.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.cli.ExitCode;
+import dev.medforge.ml.data.FashionMnist;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.PeftAdapterIO;
@@ -42,6 +44,10 @@ import picocli.CommandLine.Spec;
             "Needs the running stack (./medforge up). Exit codes: 0 every honest adapter published and the poisoned one"
                 + " rejected; 4 an outcome differs; 3 sign-in failed; 5 gateway unreachable or a step failed."})
 public final class DemoCommand implements Callable<Integer> {
+
+    /** The local realm's subscriber account, who reads what the institutions built. */
+    private static final String SUBSCRIBER = "viewer";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -130,7 +136,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path home = work.resolve("config");
         CliRunner cli = new CliRunner(err, Map.of("MEDFORGE_CONFIG_DIR", home.toAbsolutePath().toString(),
                 "MEDFORGE_GATEWAY_URL", gateway));
-        Steps steps = new Steps(err, start, scenario.institutions().size() * 2 + 4 + (poisoned ? 1 : 0) + (withdraw != null ? 1 : 0));
+        Steps steps = new Steps(err, start, scenario.institutions().size() * 2 + 5 + (poisoned ? 1 : 0) + (withdraw != null ? 1 : 0));
         try {
             steps.next("operator " + operator + " signs in");
             cli.run(operator, List.of("login", "--profile", operator, "--username", operator, "--password-stdin"), password + "\n", 0);
@@ -196,6 +202,9 @@ public final class DemoCommand implements Callable<Integer> {
                         (System.nanoTime() - asked) / 1e9);
             }
 
+            steps.next("a subscriber pulls the head as PEFT, classifies Fashion-MNIST test images and checks the card's numbers");
+            subscriber(cli, scenario, password);
+
             steps.next("collecting versions, model cards and status histories");
             DemoSummary summary = DemoSummary.collect(cli, operator, branch, submitted);
             summary.printTable(out, (System.nanoTime() - start) / 1e9);
@@ -212,6 +221,38 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (CliRunner.VerbFailed e) {
             err.println("demo stopped: " + e.getMessage());
             return e.exitCode == ExitCode.AUTH ? ExitCode.AUTH : ExitCode.SERVER;
+        }
+    }
+
+    /**
+     * The subscriber's path (README, "Using a published version outside MedForge"): pull the head with
+     * its base as PEFT, predict, and evaluate each task on its suite, which must give the card's numbers.
+     */
+    private void subscriber(CliRunner cli, Scenario scenario, String password) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        cli.run(SUBSCRIBER, List.of("login", "--profile", SUBSCRIBER, "--username", SUBSCRIBER, "--password-stdin"), password + "\n", 0);
+        int head = 0;
+        for (JsonNode version : JSON.readTree(cli.run(SUBSCRIBER, List.of("versions", "--profile", SUBSCRIBER, "--branch", branch, "--json")))) {
+            head = Math.max(head, version.path("version").asInt());
+        }
+        Path pulled = work.resolve(SUBSCRIBER);
+        cli.run(SUBSCRIBER, List.of("pull", "--profile", SUBSCRIBER, "--branch", branch, "--version", String.valueOf(head),
+                "--out", pulled.toString(), "--format", "peft"));
+        Path model = pulled.resolve(branch + "-v" + head + ".safetensors");
+        Path images = FashionMnist.directory().resolve("t10k-images-idx3-ubyte.gz");
+        JsonNode card = JSON.readTree(pulled.resolve("model-card.json").toFile());
+        for (Scenario.Institution institution : scenario.institutions()) {
+            if (!card.path("metrics").has(institution.task())) {
+                continue;
+            }
+            String predicted = cli.run(SUBSCRIBER, List.of("predict", "--model", model.toString(), "--task", institution.task(),
+                    images.toString()));
+            err.printf("  %s: predict on %d test images, e.g. %s%n", institution.task(), predicted.lines().count(),
+                    predicted.lines().findFirst().orElse("nothing"));
+            Path suite = pulled.resolve(institution.task() + "-suite.safetensors");
+            cli.run(SUBSCRIBER, List.of("task", "suite", "--scenario", scenarioName, "--institution", institution.id(), "--out", suite.toString()));
+            err.printf("  %s%n", cli.run(SUBSCRIBER, List.of("evaluate", "--model", model.toString(), "--task", institution.task(),
+                    "--suite", suite.toString())).strip().replace("\n", "; "));
         }
     }
 
@@ -248,12 +289,12 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void writeManifest(Path dir, String institution, String task, String description) throws IOException {
-        ObjectNode manifest = new ObjectMapper().createObjectNode()
+        ObjectNode manifest = JSON.createObjectNode()
                 .put("institution", institution)
                 .put("task", task)
                 .put("description", description);
         Path tmp = Files.createTempFile(dir, "manifest", ".json");
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), manifest);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), manifest);
         Files.move(tmp, dir.resolve("manifest.json"), StandardCopyOption.REPLACE_EXISTING);
     }
 
