@@ -797,6 +797,11 @@ class PipelineTest {
         int exit = process.exitValue();
         assertEquals(0, exit, "demo exit " + exit + ":\n" + log);
 
+        // Issue 16: the subscriber's evaluate recomputes eval-service's numbers exactly, for every task of the head.
+        assertEquals(3, log.split("model card: accuracy", -1).length - 1, "evaluate compared each task with the card:\n" + log);
+        assertEquals(3, log.split("\\(the same\\)", -1).length - 1, "each task's evaluate matches its card:\n" + log);
+        assertTrue(log.contains("tops: predict on 10000 test images"), log);
+
         JsonNode result = new ObjectMapper().readTree(summary.toFile());
         JsonNode versions = result.path("versions");
         assertTrue(versions.size() >= 1, log);
