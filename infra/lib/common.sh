@@ -24,6 +24,17 @@ die()  { printf '[medforge] ERROR: %s\n' "$*" >&2; exit 1; }
 is_root() { [[ "$(id -u)" == 0 ]]; }
 have()    { command -v "$1" >/dev/null 2>&1; }
 
+# apt_install NAME PACKAGE...: installs Debian packages (root only), logging to $LOG_DIR/apt-NAME.log.
+apt_install() {
+  local name=$1; shift
+  ensure_dirs
+  log "installing Debian's $* (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >"$LOG_DIR/apt-$name.log" 2>&1 \
+    && apt-get install -y -qq "$@" >>"$LOG_DIR/apt-$name.log" 2>&1 \
+    || die "apt-get install $* failed; see $LOG_DIR/apt-$name.log"
+}
+
 ensure_dirs() { mkdir -p "$RUN_DIR" "$LOG_DIR" "$ARTIFACT_DIR" "$MEDFORGE_CACHE"; }
 
 now_s() { date +%s; }

@@ -13,12 +13,7 @@ ensure_dataset() {
     return 0
   fi
   is_root || die "Fashion-MNIST is missing. Run: sudo apt-get install -y dataset-fashion-mnist"
-  ensure_dirs
-  log "installing Debian package dataset-fashion-mnist (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >"$LOG_DIR/apt-dataset.log" 2>&1 \
-    && apt-get install -y -qq dataset-fashion-mnist >>"$LOG_DIR/apt-dataset.log" 2>&1 \
-    || die "apt-get install dataset-fashion-mnist failed; see $LOG_DIR/apt-dataset.log"
+  apt_install dataset dataset-fashion-mnist
   dataset_present || die "dataset-fashion-mnist installed but no IDX files in $FASHION_MNIST_DIR"
 }
 
