@@ -9,15 +9,21 @@ import dev.medforge.contracts.testing.TopicProbe;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /** Branches and submission parts for the gateway's tests; each test works on a branch of its own. */
 public final class GatewayFixtures {
@@ -43,6 +49,26 @@ public final class GatewayFixtures {
         TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
                 parent, "mixture", artifact, adapters, Map.of(), Map.of(), Map.of("tops", new TaskMetrics(0.9, 0.95, 2000)), Map.of(), Map.of(),
                 new CompositeEvaluated.GateDecision(true, List.of()), withdrawn)));
+    }
+
+    /**
+     * A plain consumer standing in for a merge worker: joined to {@code group} on the validated
+     * topic, with its partitions assigned when this returns. Close it to leave the group.
+     */
+    public static KafkaConsumer<String, String> mergeWorkerStandIn(String group, String clientId) {
+        KafkaConsumer<String, String> worker = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        worker.subscribe(List.of(Topics.ADAPTER_VALIDATED));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            worker.poll(Duration.ofMillis(200));
+            return !worker.assignment().isEmpty();
+        });
+        return worker;
     }
 
     /** Registers a fresh branch through the gateway, as the operator would. */

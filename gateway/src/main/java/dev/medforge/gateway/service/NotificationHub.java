@@ -89,6 +89,13 @@ public class NotificationHub {
         }
     }
 
+    /** What the caller may see of the history, oldest first: the console's list of an institution's submissions. */
+    public List<Notification> history(Caller caller) {
+        synchronized (lock) {
+            return history.stream().map(Positioned::notification).filter(n -> n.visibleTo(caller)).toList();
+        }
+    }
+
     /**
      * The caller's notifications after {@code position}: first those in the history, then live ones.
      * The two meet without a gap or a repeat because the stream is registered under the lock that

@@ -6,20 +6,19 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.contracts.testing.TopicProbe;
+import dev.medforge.gateway.GatewayFixtures;
 import dev.medforge.gateway.KeycloakTokens;
 import dev.medforge.gateway.config.GatewayConfig;
 import dev.medforge.gateway.service.DeadLetterService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
@@ -54,19 +52,7 @@ class OpsResourceTest {
     @Test
     void theOperatorSeesEachWorkerWithItsPartitionsAndLag() {
         String clientId = "merge-worker-stand-in";
-        try (KafkaConsumer<String, String> worker = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP,
-                ConsumerConfig.GROUP_ID_CONFIG, config.mergeWorkersGroup(),
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-            worker.subscribe(List.of(Topics.ADAPTER_VALIDATED));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                worker.poll(Duration.ofMillis(200));
-                return !worker.assignment().isEmpty();
-            });
-
+        try (KafkaConsumer<String, String> worker = GatewayFixtures.mergeWorkerStandIn(config.mergeWorkersGroup(), clientId)) {
             given().auth().oauth2(KeycloakTokens.userToken("ops")).get("/api/v1/ops/merge-workers").then()
                     .statusCode(200)
                     .body("group", is(config.mergeWorkersGroup()))

@@ -1,0 +1,292 @@
+package dev.medforge.gateway.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.Topics;
+import dev.medforge.gateway.Caller;
+import dev.medforge.gateway.MergeWorkers;
+import dev.medforge.gateway.Notification;
+import dev.medforge.gateway.client.RegistryClient;
+import io.quarkus.qute.TemplateData;
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+
+/**
+ * Shapes what the registry and the gateway's own services already know into what the console's
+ * pages show. It decides nothing itself: who may see what stays with the registry's views, the
+ * notification hub's audience rule and the resources' roles.
+ */
+@ApplicationScoped
+public class ConsoleService {
+
+    /** Versions whose model cards one branch page reads for its lineage; older ones are left out of the graph. */
+    static final int LINEAGE_VERSIONS = 30;
+
+    private final RegistryClient registry;
+    private final NotificationHub hub;
+    private final ObjectMapper json;
+    private final MergeWorkerService mergeWorkers;
+    private final DeadLetterService deadLetters;
+    private final SmallRyeHealthReporter health;
+
+    ConsoleService(RegistryClient registry, NotificationHub hub, ObjectMapper json, MergeWorkerService mergeWorkers,
+                   DeadLetterService deadLetters, SmallRyeHealthReporter health) {
+        this.registry = registry;
+        this.hub = hub;
+        this.json = json;
+        this.mergeWorkers = mergeWorkers;
+        this.deadLetters = deadLetters;
+        this.health = health;
+    }
+
+    /** A row of the branches page; {@code institutions} is how many institutions the head holds contributions of. */
+    @TemplateData
+    public record BranchRow(String id, String baseModel, int headVersion, String strategy, Map<String, Object> policy, int institutions) {
+    }
+
+    /** One version in the lineage: what it added and took out, and whether it fell back from the policy's strategy. */
+    @TemplateData
+    public record LineageNode(int position, int version, String strategy, boolean fallback, List<String> added, List<String> withdrawn,
+                              boolean unavailable, Instant publishedAt) {
+
+        /** Horizontal spacing of the lineage graph, in SVG units. */
+        static final int STEP = 180;
+
+        public int x() {
+            return 70 + position * STEP;
+        }
+
+        /** The arrow to the next version starts at this node's edge and ends at the next one's. */
+        public int arrowFrom() {
+            return x() + 18;
+        }
+
+        public int arrowTo() {
+            return x() + STEP - 22;
+        }
+    }
+
+    /** Everything one branch page shows. {@code chart} is the metric series as JSON, drawn by the page's script. */
+    @TemplateData
+    public record BranchPage(Map<String, Object> branch, List<Map<String, Object>> versions, List<LineageNode> lineage,
+                             Map<String, Object> head, String chart) {
+
+        public int lineageWidth() {
+            return 60 + lineage.size() * LineageNode.STEP;
+        }
+    }
+
+    /** A submission of the caller's institution with its stages, oldest first. */
+    @TemplateData
+    public record SubmissionRow(String submissionId, String branch, String stage, String detail, List<Step> history) {
+    }
+
+    /**
+     * The operations page: the health report as {@code /q/health} gives it, the merge workers' group
+     * (null, with {@code workersMissing} saying why, before any worker has joined it) and the number
+     * of records on each pipeline topic's DLQ.
+     */
+    @TemplateData
+    public record Operations(String health, List<Map<String, String>> checks, MergeWorkers workers, String workersMissing,
+                             Map<String, Integer> deadLetters) {
+    }
+
+    @TemplateData
+    public record Step(String stage, String detail, Instant at) {
+    }
+
+    /** Who is signed in, as the pages show it and decide their menu on; the resources' roles decide what opens. */
+    @TemplateData
+    public record Viewer(String name, String institution, boolean contributor, boolean operator) {
+
+        public static Viewer of(Caller caller) {
+            return new Viewer(caller.name(), caller.institution().orElse(""), caller.roles().contains(Caller.CONTRIBUTOR),
+                    caller.isOperator());
+        }
+    }
+
+    /** Branches per page of the branches list: each head's card is read for its institutions. */
+    public static final int BRANCHES_PER_PAGE = 50;
+
+    /** One page of branches, newest first, and how many pages there are. */
+    @TemplateData
+    public record BranchList(List<BranchRow> rows, int page, int pages) {
+
+        public boolean hasPrevious() {
+            return page > 1;
+        }
+
+        public boolean hasNext() {
+            return page < pages;
+        }
+
+        public int previous() {
+            return page - 1;
+        }
+
+        public int next() {
+            return page + 1;
+        }
+    }
+
+    public Uni<BranchList> branches(int page) {
+        return registry.branches().flatMap(all -> {
+            List<JsonNode> branches = new ArrayList<>();
+            all.forEach(branches::add);
+            branches.sort(Comparator.comparing((JsonNode b) -> instant(b.path("createdAt"))).reversed());
+            int pages = Math.max(1, (branches.size() + BRANCHES_PER_PAGE - 1) / BRANCHES_PER_PAGE);
+            int shown = Math.min(Math.max(page, 1), pages);
+            List<Uni<BranchRow>> rows = new ArrayList<>();
+            for (JsonNode b : branches.subList((shown - 1) * BRANCHES_PER_PAGE, Math.min(branches.size(), shown * BRANCHES_PER_PAGE))) {
+                int head = b.path("headVersion").asInt();
+                Uni<Integer> institutions = head < 1 ? Uni.createFrom().item(0)
+                        : registry.version(b.path("id").asText(), head).map(card -> card.path("institutions").size());
+                rows.add(institutions.map(n -> new BranchRow(b.path("id").asText(), b.path("baseModel").asText(), head,
+                        b.path("policy").path("strategy").asText(), map(b.path("policy")), n)));
+            }
+            Uni<List<BranchRow>> read = rows.isEmpty() ? Uni.createFrom().item(List.<BranchRow>of())
+                    : Uni.join().all(rows).andFailFast().map(List::copyOf);
+            return read.map(list -> new BranchList(list, shown, pages));
+        });
+    }
+
+    public Uni<BranchPage> branch(String id) {
+        return Uni.combine().all().unis(registry.branch(id), registry.versions(id)).asTuple().flatMap(t -> {
+            JsonNode branch = t.getItem1();
+            List<JsonNode> versions = new ArrayList<>();
+            t.getItem2().forEach(versions::add);
+            versions.sort(Comparator.comparingInt(v -> v.path("version").asInt()));
+            List<JsonNode> recent = versions.subList(Math.max(0, versions.size() - LINEAGE_VERSIONS), versions.size());
+            if (recent.isEmpty()) {
+                return Uni.createFrom().item(new BranchPage(map(branch), maps(versions), List.of(), null, chart(branch, versions)));
+            }
+            List<Uni<JsonNode>> cards = recent.stream().map(v -> registry.version(id, v.path("version").asInt())).toList();
+            return Uni.join().all(cards).andFailFast().map(read -> {
+                List<LineageNode> lineage = IntStream.range(0, read.size()).mapToObj(i -> lineage(i, branch, read.get(i))).toList();
+                return new BranchPage(map(branch), maps(versions), lineage, map(read.get(read.size() - 1)), chart(branch, versions));
+            });
+        });
+    }
+
+    /** Blocking: it asks the broker and runs every health check. */
+    public Operations operations() throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, Integer> dlq = new LinkedHashMap<>();
+        for (String topic : Topics.ALL) {
+            dlq.put(topic, deadLetters.list(topic, Optional.empty()).records().size());
+        }
+        MergeWorkers workers = null;
+        String missing = null;
+        try {
+            workers = mergeWorkers.describe();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                throw e;
+            }
+            missing = "no merge worker has joined its consumer group yet: " + e.getCause().getMessage();
+        }
+        JsonObject report = health.getHealth().getPayload();
+        List<Map<String, String>> checks = report.getJsonArray("checks").stream().map(JsonObject.class::cast)
+                .map(c -> Map.of("name", c.getString("name"), "status", c.getString("status"))).toList();
+        return new Operations(report.getString("status"), checks, workers, missing, dlq);
+    }
+
+    private static Instant instant(JsonNode node) {
+        return node.isTextual() ? Instant.parse(node.asText()) : Instant.EPOCH;
+    }
+
+    /** Templates read maps and lists; the registry's views pass through unchanged in shape. */
+    private Map<String, Object> map(JsonNode node) {
+        return json.convertValue(node, new TypeReference<Map<String, Object>>() { });
+    }
+
+    private List<Map<String, Object>> maps(List<JsonNode> nodes) {
+        return nodes.stream().map(this::map).toList();
+    }
+
+    private static LineageNode lineage(int position, JsonNode branch, JsonNode card) {
+        Map<String, String> bySubmission = new LinkedHashMap<>();
+        card.path("adapters").forEach(a -> bySubmission.put(a.path("submissionId").asText(),
+                a.path("institution").asText() + " · " + a.path("task").asText()));
+        List<String> added = new ArrayList<>();
+        card.path("added").forEach(s -> added.add(bySubmission.getOrDefault(s.asText(), s.asText())));
+        List<String> withdrawn = new ArrayList<>();
+        card.path("withdrawn").forEach(w -> withdrawn.add(w.path("institution").asText() + " · " + w.path("task").asText()));
+        String strategy = card.path("strategy").asText();
+        return new LineageNode(position, card.path("version").asInt(), strategy,
+                !strategy.equalsIgnoreCase(branch.path("policy").path("strategy").asText()), added, withdrawn,
+                card.path("unavailable").isObject(), card.hasNonNull("publishedAt") ? instant(card.path("publishedAt")) : null);
+    }
+
+    /**
+     * Accuracy and AUC per task across versions, and the gate's accuracy limit for the next version:
+     * the head's accuracy less the policy's maxRegression (in points), the rule {@link VersionDiffs} applies.
+     */
+    private String chart(JsonNode branch, List<JsonNode> versions) {
+        ObjectNode chart = json.createObjectNode();
+        versions.forEach(v -> chart.withArray("versions").add(v.path("version").asInt()));
+        ObjectNode tasks = chart.putObject("tasks");
+        for (int i = 0; i < versions.size(); i++) {
+            int at = i;
+            versions.get(i).path("metrics").fields().forEachRemaining(m -> {
+                ObjectNode task = tasks.has(m.getKey()) ? (ObjectNode) tasks.get(m.getKey()) : tasks.putObject(m.getKey());
+                for (String metric : List.of("accuracy", "auc")) {
+                    while (task.withArray(metric).size() < at) {
+                        task.withArray(metric).addNull();
+                    }
+                    task.withArray(metric).add(m.getValue().path(metric).asDouble());
+                }
+            });
+        }
+        double maxRegression = branch.path("policy").path("maxRegression").asDouble();
+        chart.put("maxRegression", maxRegression);
+        ObjectNode gate = chart.putObject("gate");
+        if (!versions.isEmpty()) {
+            versions.get(versions.size() - 1).path("metrics").fields().forEachRemaining(m ->
+                    gate.put(m.getKey(), m.getValue().path("accuracy").asDouble() - maxRegression / 100));
+        }
+        // Read by the page from a <script type="application/json"> block, which a "</" must not end early.
+        return chart.toString().replace("<", "\\u003c");
+    }
+
+    /**
+     * The caller's institution's submissions the gateway has heard of (the status topic's recent
+     * history and everything since it started), newest first. The hub's audience rule is what keeps
+     * another institution's submissions out.
+     */
+    public List<SubmissionRow> submissions(Caller caller) {
+        Map<String, List<SubmissionStatus>> bySubmission = new LinkedHashMap<>();
+        Map<String, List<Step>> steps = new LinkedHashMap<>();
+        for (Notification n : hub.history(caller)) {
+            if (Notification.SUBMISSION_STATUS.equals(n.name()) && n.event().data() instanceof SubmissionStatus status) {
+                bySubmission.computeIfAbsent(status.submissionId(), k -> new ArrayList<>()).add(status);
+                steps.computeIfAbsent(status.submissionId(), k -> new ArrayList<>())
+                        .add(new Step(status.stage().name(), status.detail(), n.event().time()));
+            }
+        }
+        List<SubmissionRow> rows = new ArrayList<>();
+        steps.forEach((id, history) -> {
+            history.sort(Comparator.comparing(Step::at));
+            Step last = history.get(history.size() - 1);
+            rows.add(new SubmissionRow(id, bySubmission.get(id).get(0).branch(), last.stage(), last.detail(), history));
+        });
+        rows.sort(Comparator.comparing((SubmissionRow r) -> r.history().get(0).at()).reversed());
+        return rows;
+    }
+}
