@@ -220,7 +220,7 @@ public class ConsoleService {
         return nodes.stream().map(this::map).toList();
     }
 
-    private static LineageNode lineage(int position, JsonNode branch, JsonNode card) {
+    static LineageNode lineage(int position, JsonNode branch, JsonNode card) {
         Map<String, String> bySubmission = new LinkedHashMap<>();
         card.path("adapters").forEach(a -> bySubmission.put(a.path("submissionId").asText(),
                 a.path("institution").asText() + " · " + a.path("task").asText()));
@@ -238,7 +238,7 @@ public class ConsoleService {
      * Accuracy and AUC per task across versions, and the gate's accuracy limit for the next version:
      * the head's accuracy less the policy's maxRegression (in points), the rule {@link VersionDiffs} applies.
      */
-    private String chart(JsonNode branch, List<JsonNode> versions) {
+    String chart(JsonNode branch, List<JsonNode> versions) {
         ObjectNode chart = json.createObjectNode();
         versions.forEach(v -> chart.withArray("versions").add(v.path("version").asInt()));
         ObjectNode tasks = chart.putObject("tasks");
