@@ -68,20 +68,26 @@ class ConsoleBrowserTest {
                 GatewayFixtures.DIGEST, GatewayFixtures.DIGEST);
         publish(branch, 0, "fusion", List.of(tops), Map.of(tops.submissionId(), 1.0), Map.of("tops", new TaskMetrics(0.91, 0.97, 2000)));
         awaitVersion(branch, 1);
-        // The branch's policy says fusion: a mixture published after it is the fallback the lineage marks.
-        publish(branch, 1, "mixture", List.of(tops, footwear), Map.of(tops.submissionId(), 0.5, footwear.submissionId(), 0.5),
-                Map.of("tops", new TaskMetrics(0.89, 0.96, 2000), "footwear", new TaskMetrics(0.88, 0.95, 2000)));
-        awaitVersion(branch, 2);
-        List<Integer> registryVersions = given().auth().oauth2(KeycloakTokens.userToken("viewer"))
-                .get("/api/v1/branches/{b}/versions", branch).then().statusCode(200).extract().path("version");
 
         try (Browser browser = new Browser(base()).signIn("hospital-a")) {
             WebElement row = browser.waitFor(By.cssSelector("#branches tr[data-branch='" + branch + "']"));
-            assertTrue(row.getText().contains("v2"), "the branches page does not show head v2: " + row.getText());
+            assertTrue(row.getText().contains("v1"), "the branches page does not show head v1: " + row.getText());
             browser.loadMillis();
 
             browser.open("/console/branches/" + branch);
             browser.loadMillis();
+            browser.waitFor(By.cssSelector("#versions tr[data-version='1']"));
+            // Published while the page is open: the page follows the notification stream and shows it without being asked.
+            // The branch's policy says fusion: a mixture published after it is the fallback the lineage marks.
+            long published = System.nanoTime();
+            publish(branch, 1, "mixture", List.of(tops, footwear), Map.of(tops.submissionId(), 0.5, footwear.submissionId(), 0.5),
+                    Map.of("tops", new TaskMetrics(0.89, 0.96, 2000), "footwear", new TaskMetrics(0.88, 0.95, 2000)));
+            browser.waiting(Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector("#versions tr[data-version='2']")).isEmpty());
+            System.out.printf("version 2 appeared on the open branch page %d ms after the composite was sent%n",
+                    (System.nanoTime() - published) / 1_000_000);
+            List<Integer> registryVersions = given().auth().oauth2(KeycloakTokens.userToken("viewer"))
+                    .get("/api/v1/branches/{b}/versions", branch).then().statusCode(200).extract().path("version");
+            browser.waitFor(By.id("lineage"));
             List<Integer> shown = browser.driver.findElements(By.cssSelector("#versions tbody tr[data-version]")).stream()
                     .map(tr -> Integer.parseInt(tr.getAttribute("data-version"))).toList();
             assertEquals(registryVersions.stream().sorted().toList(), shown, "the versions table differs from the registry's versions");
@@ -180,6 +186,13 @@ class ConsoleBrowserTest {
             Object status = browser.driver.executeAsyncScript(
                     "const done = arguments[arguments.length - 1]; fetch('/console/operations').then(r => done(r.status));");
             assertEquals(403L, status, "the operations page for a viewer");
+
+            // Signing out ends the session at Keycloak too: the console asks for the login form again.
+            browser.driver.findElement(By.id("sign-out")).click();
+            browser.waiting(Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().contains("/protocol/openid-connect/"));
+            browser.open("/console");
+            browser.waiting(Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().contains("/protocol/openid-connect/auth")
+                    && !d.findElements(By.id("username")).isEmpty());
         }
         try (Browser browser = new Browser(base()).signIn("ops");
              KafkaConsumer<String, String> worker = GatewayFixtures.mergeWorkerStandIn(config.mergeWorkersGroup(), "console-worker-stand-in")) {
