@@ -51,11 +51,16 @@ public final class GatewayFixtures {
                 new CompositeEvaluated.GateDecision(true, List.of()), withdrawn)));
     }
 
-    /**
-     * A plain consumer standing in for a merge worker: joined to {@code group} on the validated
-     * topic, with its partitions assigned when this returns. Close it to leave the group.
-     */
+    /** A plain consumer standing in for a merge worker: {@link #consumerStandIn} on the validated topic. */
     public static KafkaConsumer<String, String> mergeWorkerStandIn(String group, String clientId) {
+        return consumerStandIn(group, clientId, Topics.ADAPTER_VALIDATED);
+    }
+
+    /**
+     * A plain consumer standing in for a service's: joined to {@code group} on {@code topic}, with
+     * its partitions assigned when this returns. Close it to leave the group.
+     */
+    public static KafkaConsumer<String, String> consumerStandIn(String group, String clientId, String topic) {
         KafkaConsumer<String, String> worker = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
@@ -63,7 +68,7 @@ public final class GatewayFixtures {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
-        worker.subscribe(List.of(Topics.ADAPTER_VALIDATED));
+        worker.subscribe(List.of(topic));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             worker.poll(Duration.ofMillis(200));
             return !worker.assignment().isEmpty();

@@ -34,6 +34,10 @@ public interface GatewayConfig {
     @WithDefault("merge-workers")
     String mergeWorkersGroup();
 
+    /** The eval service's consumer group, whose lag the console's operations page shows beside the merge workers'. */
+    @WithDefault("eval")
+    String evalGroup();
+
     /**
      * Compacted topic of the DLQ records already replayed, keyed by DLQ topic, partition and offset.
      * The gateway has no database, and gateways come and go: the broker is what all of them share.

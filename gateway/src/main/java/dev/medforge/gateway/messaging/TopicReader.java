@@ -3,6 +3,7 @@ package dev.medforge.gateway.messaging;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,13 +29,7 @@ public final class TopicReader {
      */
     public static List<ConsumerRecord<String, String>> read(String bootstrap, String clientId, String topic, long perPartition,
                                                             Duration timeout) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, clientId)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -55,5 +50,34 @@ public final class TopicReader {
             }
             return records;
         }
+    }
+
+    /**
+     * How many records each topic holds, from its offsets alone (end less beginning, summed over
+     * its partitions): what a count needs without reading every record. 0 for a topic that does
+     * not exist (yet).
+     */
+    public static Map<String, Long> sizes(String bootstrap, String clientId, List<String> topics, Duration timeout) {
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, clientId)) {
+            Map<String, Long> sizes = new LinkedHashMap<>();
+            for (String topic : topics) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, timeout);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+                sizes.put(topic, partitions.stream().mapToLong(p -> ends.get(p) - starts.get(p)).sum());
+            }
+            return sizes;
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer(String bootstrap, String clientId) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
     }
 }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.contracts.events.SubmissionStatus;
-import dev.medforge.contracts.Topics;
 import dev.medforge.gateway.Caller;
 import dev.medforge.gateway.MergeWorkers;
 import dev.medforge.gateway.Notification;
 import dev.medforge.gateway.client.RegistryClient;
+import dev.medforge.gateway.config.GatewayConfig;
 import io.quarkus.qute.TemplateData;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
@@ -45,15 +44,17 @@ public class ConsoleService {
     private final MergeWorkerService mergeWorkers;
     private final DeadLetterService deadLetters;
     private final SmallRyeHealthReporter health;
+    private final GatewayConfig config;
 
     ConsoleService(RegistryClient registry, NotificationHub hub, ObjectMapper json, MergeWorkerService mergeWorkers,
-                   DeadLetterService deadLetters, SmallRyeHealthReporter health) {
+                   DeadLetterService deadLetters, SmallRyeHealthReporter health, GatewayConfig config) {
         this.registry = registry;
         this.hub = hub;
         this.json = json;
         this.mergeWorkers = mergeWorkers;
         this.deadLetters = deadLetters;
         this.health = health;
+        this.config = config;
     }
 
     /** A row of the branches page; {@code institutions} is how many institutions the head holds contributions of. */
@@ -99,13 +100,17 @@ public class ConsoleService {
     }
 
     /**
-     * The operations page: the health report as {@code /q/health} gives it, the merge workers' group
-     * (null, with {@code workersMissing} saying why, before any worker has joined it) and the number
-     * of records on each pipeline topic's DLQ.
+     * The operations page: the health report as {@code /q/health} gives it, the merge and eval
+     * consumer groups' lag, and the number of records on each pipeline topic's DLQ.
      */
     @TemplateData
-    public record Operations(String health, List<Map<String, String>> checks, MergeWorkers workers, String workersMissing,
-                             Map<String, Integer> deadLetters) {
+    public record Operations(String health, List<Map<String, String>> checks, List<ConsumerLag> consumers,
+                             Map<String, Long> deadLetters) {
+    }
+
+    /** A consumer group's members and lag; {@code group} null, with {@code missing} saying why, before anyone joined it. */
+    @TemplateData
+    public record ConsumerLag(String service, String id, MergeWorkers group, String missing) {
     }
 
     @TemplateData
@@ -187,24 +192,23 @@ public class ConsoleService {
 
     /** Blocking: it asks the broker and runs every health check. */
     public Operations operations() throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, Integer> dlq = new LinkedHashMap<>();
-        for (String topic : Topics.ALL) {
-            dlq.put(topic, deadLetters.list(topic, Optional.empty()).records().size());
-        }
-        MergeWorkers workers = null;
-        String missing = null;
+        Map<String, Long> dlq = deadLetters.counts();
+        List<ConsumerLag> consumers = List.of(lag("merge", config.mergeWorkersGroup()), lag("eval", config.evalGroup()));
+        JsonObject report = health.getHealth().getPayload();
+        List<Map<String, String>> checks = report.getJsonArray("checks").stream().map(JsonObject.class::cast)
+                .map(c -> Map.of("name", c.getString("name"), "status", c.getString("status"))).toList();
+        return new Operations(report.getString("status"), checks, consumers, dlq);
+    }
+
+    private ConsumerLag lag(String service, String group) throws InterruptedException, ExecutionException, TimeoutException {
         try {
-            workers = mergeWorkers.describe();
+            return new ConsumerLag(service, group, mergeWorkers.describe(group), null);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof GroupIdNotFoundException)) {
                 throw e;
             }
-            missing = "no merge worker has joined its consumer group yet: " + e.getCause().getMessage();
+            return new ConsumerLag(service, group, null, "no " + service + " consumer has joined group " + group + " yet");
         }
-        JsonObject report = health.getHealth().getPayload();
-        List<Map<String, String>> checks = report.getJsonArray("checks").stream().map(JsonObject.class::cast)
-                .map(c -> Map.of("name", c.getString("name"), "status", c.getString("status"))).toList();
-        return new Operations(report.getString("status"), checks, workers, missing, dlq);
     }
 
     private static Instant instant(JsonNode node) {

@@ -33,6 +33,11 @@ public class MergeWorkerService {
     }
 
     public MergeWorkers describe() throws InterruptedException, ExecutionException, TimeoutException {
+        return describe(group);
+    }
+
+    /** Any pipeline consumer group the same way: the console also shows the eval service's. */
+    public MergeWorkers describe(String group) throws InterruptedException, ExecutionException, TimeoutException {
         ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(group);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)

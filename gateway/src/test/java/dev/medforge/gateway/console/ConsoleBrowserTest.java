@@ -183,6 +183,9 @@ class ConsoleBrowserTest {
             browser.open("/console/operations");
             browser.waitFor(By.id("forbidden"));
             assertTrue(browser.driver.findElements(By.id("dlq")).isEmpty(), "the viewer was shown the DLQ counts");
+            browser.open("/console/submissions");
+            browser.waitFor(By.id("forbidden"));
+            assertTrue(browser.driver.findElements(By.id("submissions")).isEmpty(), "a viewer was shown a submissions list");
             Object status = browser.driver.executeAsyncScript(
                     "const done = arguments[arguments.length - 1]; fetch('/console/operations').then(r => done(r.status));");
             assertEquals(403L, status, "the operations page for a viewer");
@@ -195,15 +198,32 @@ class ConsoleBrowserTest {
                     && !d.findElements(By.id("username")).isEmpty());
         }
         try (Browser browser = new Browser(base()).signIn("ops");
-             KafkaConsumer<String, String> worker = GatewayFixtures.mergeWorkerStandIn(config.mergeWorkersGroup(), "console-worker-stand-in")) {
+             KafkaConsumer<String, String> merge = GatewayFixtures.mergeWorkerStandIn(config.mergeWorkersGroup(), "console-merge-stand-in");
+             KafkaConsumer<String, String> eval = GatewayFixtures.consumerStandIn(config.evalGroup(), "console-eval-stand-in",
+                     Topics.COMPOSITE_CREATED)) {
             browser.driver.findElement(By.id("nav-operations")).click();
             WebElement dlq = browser.waitFor(By.id("dlq"));
+            browser.loadMillis();
             assertEquals(Topics.ALL.size(), dlq.findElements(By.cssSelector("tbody tr[data-topic]")).size(), "one DLQ row per pipeline topic");
+            // The counts come from the DLQs' offsets; the API reads every record. Other tests may add records meanwhile: read again.
+            String ops = KeycloakTokens.userToken("ops");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                browser.driver.navigate().refresh();
+                for (String topic : Topics.ALL) {
+                    int records = given().auth().oauth2(ops).queryParam("topic", topic).get("/api/v1/ops/dlq").then()
+                            .statusCode(200).extract().path("records.size()");
+                    String shown = browser.driver.findElement(By.cssSelector("#dlq tr[data-topic='" + topic + "'] td:last-child")).getText();
+                    assertEquals(String.valueOf(records), shown, "the DLQ count of " + topic);
+                }
+            });
             assertTrue(List.of("UP", "DOWN").contains(browser.driver.findElement(By.id("health")).getText()), "no overall health shown");
             assertFalse(browser.driver.findElements(By.cssSelector("#checks tbody tr")).isEmpty(), "no health checks listed");
-            String lag = browser.waitFor(By.id("lag")).getText();
-            assertTrue(lag.contains("console-worker-stand-in") && lag.contains(Topics.ADAPTER_VALIDATED),
-                    "the stand-in merge worker's partitions are not listed: " + lag);
+            String mergeLag = browser.waitFor(By.id("lag-merge")).getText();
+            assertTrue(mergeLag.contains("console-merge-stand-in") && mergeLag.contains(Topics.ADAPTER_VALIDATED),
+                    "the stand-in merge worker's partitions are not listed: " + mergeLag);
+            String evalLag = browser.waitFor(By.id("lag-eval")).getText();
+            assertTrue(evalLag.contains("console-eval-stand-in") && evalLag.contains(Topics.COMPOSITE_CREATED),
+                    "the stand-in eval consumer's partitions are not listed: " + evalLag);
             browser.screenshot("operations");
         }
     }
