@@ -42,6 +42,8 @@
       tr.setAttribute('data-submission', submission.submissionId);
       ['id', 'branch', 'stage', 'detail', 'history'].forEach(function () { tr.appendChild(document.createElement('td')); });
       tr.children[0].textContent = submission.submissionId;
+      // The same classes as the rows the server renders.
+      tr.children[3].className = 'detail';
       var link = document.createElement('a');
       link.href = '/console/branches/' + encodeURIComponent(submission.branch);
       link.textContent = submission.branch;
@@ -57,6 +59,8 @@
     var branch = document.getElementById('branch');
     if (!submissions && !branch) { return; }
     var status = document.getElementById('live');
+    var words = document.getElementById('stage-meanings');
+    var meanings = words ? JSON.parse(words.textContent) : {};
     var events = new EventSource('/console/events');
     events.addEventListener('connected', function () { if (status) { status.textContent = 'live'; } });
     events.addEventListener('submission.status', function (e) {
@@ -66,7 +70,7 @@
       var tr = row(submissions, s);
       tr.children[2].textContent = s.stage;
       tr.children[2].className = 'stage stage-' + s.stage;
-      tr.children[3].textContent = s.detail || '';
+      tr.children[3].textContent = (meanings[s.stage] || s.stage) + (s.detail ? ' — ' + s.detail : '');
       var step = document.createElement('li');
       step.textContent = s.stage + ' · ' + envelope.time + (s.detail ? ' · ' + s.detail : '');
       tr.querySelector('ol').appendChild(step);

@@ -89,7 +89,8 @@ public class ConsoleResource {
     @Operation(hidden = true)
     public TemplateInstance submissions() {
         Caller caller = currentCaller.get();
-        return submissions.data("viewer", ConsoleService.Viewer.of(caller)).data("submissions", console.submissions(caller));
+        return submissions.data("viewer", ConsoleService.Viewer.of(caller)).data("submissions", console.submissions(caller))
+                .data("meanings", console.meanings());
     }
 
     /** Reads the brokers and runs the health checks: blocking work, off the event loop. */

@@ -20,6 +20,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +95,23 @@ public class ConsoleService {
         }
     }
 
+    /**
+     * What each stage means to the institution that submitted, in plain words; the pipeline's own
+     * reason (the status's detail, e.g. the rule a rejection broke) follows it on the page.
+     */
+    static final Map<SubmissionStatus.Stage, String> MEANINGS = new EnumMap<>(Map.of(
+            SubmissionStatus.Stage.RECEIVED, "received by the gateway, waiting for ingest's checks",
+            SubmissionStatus.Stage.VALIDATED, "passed ingest's checks, waiting to be merged",
+            SubmissionStatus.Stage.REJECTED, "refused by the checks; it will not be merged",
+            SubmissionStatus.Stage.MERGED, "merged into a candidate model, waiting for its evaluation",
+            SubmissionStatus.Stage.EVALUATED, "the candidate was scored, waiting for the gate",
+            SubmissionStatus.Stage.PUBLISHED, "part of a published version",
+            SubmissionStatus.Stage.GATED_OUT, "the candidate with it failed the gate; it was not published",
+            SubmissionStatus.Stage.WITHDRAWN, "taken out of the branch; later versions omit it"));
+
     /** A submission of the caller's institution with its stages, oldest first. */
     @TemplateData
-    public record SubmissionRow(String submissionId, String branch, String stage, String detail, List<Step> history) {
+    public record SubmissionRow(String submissionId, String branch, String stage, String meaning, String detail, List<Step> history) {
     }
 
     /**
@@ -190,6 +205,13 @@ public class ConsoleService {
         });
     }
 
+    /** {@link #MEANINGS} as JSON, for the page's script to word the statuses that arrive live. */
+    public String meanings() {
+        ObjectNode meanings = json.createObjectNode();
+        MEANINGS.forEach((stage, words) -> meanings.put(stage.name(), words));
+        return scriptJson(meanings);
+    }
+
     /** Blocking: it asks the broker and runs every health check. */
     public Operations operations() throws InterruptedException, ExecutionException, TimeoutException {
         Map<String, Long> dlq = deadLetters.counts();
@@ -209,6 +231,11 @@ public class ConsoleService {
             }
             return new ConsumerLag(service, group, null, "no " + service + " consumer has joined group " + group + " yet");
         }
+    }
+
+    /** JSON for a page's {@code <script type="application/json">} block, which a "</" in a value must not end early. */
+    private static String scriptJson(JsonNode node) {
+        return node.toString().replace("<", "\\u003c");
     }
 
     private static Instant instant(JsonNode node) {
@@ -265,8 +292,7 @@ public class ConsoleService {
             versions.get(versions.size() - 1).path("metrics").fields().forEachRemaining(m ->
                     gate.put(m.getKey(), m.getValue().path("accuracy").asDouble() - maxRegression / 100));
         }
-        // Read by the page from a <script type="application/json"> block, which a "</" must not end early.
-        return chart.toString().replace("<", "\\u003c");
+        return scriptJson(chart);
     }
 
     /**
@@ -288,7 +314,8 @@ public class ConsoleService {
         steps.forEach((id, history) -> {
             history.sort(Comparator.comparing(Step::at));
             Step last = history.get(history.size() - 1);
-            rows.add(new SubmissionRow(id, bySubmission.get(id).get(0).branch(), last.stage(), last.detail(), history));
+            rows.add(new SubmissionRow(id, bySubmission.get(id).get(0).branch(), last.stage(),
+                    MEANINGS.get(SubmissionStatus.Stage.valueOf(last.stage())), last.detail(), history));
         });
         rows.sort(Comparator.comparing((SubmissionRow r) -> r.history().get(0).at()).reversed());
         return rows;

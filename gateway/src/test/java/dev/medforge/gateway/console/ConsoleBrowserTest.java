@@ -154,6 +154,9 @@ class ConsoleBrowserTest {
             publish(branch, 0, "fusion", List.of(adapter), Map.of(id, 1.0), Map.of("tops", new TaskMetrics(0.9, 0.96, 2000)));
             browser.waiting(Duration.ofSeconds(60)).until(d -> d.findElement(stage).getText().equals("PUBLISHED"));
 
+            String happened = browser.driver.findElement(By.cssSelector("#submissions tr[data-submission='" + id + "'] .detail")).getText();
+            assertTrue(happened.startsWith("part of a published version") && happened.contains("version 1"),
+                    "what happened, in plain words and the registry's: " + happened);
             assertEquals(Boolean.TRUE, browser.driver.executeScript("return window.medforgeNoReload === true;"),
                     "the page was reloaded; the status must arrive over the event stream");
             String history = browser.driver.findElement(By.cssSelector("#submissions tr[data-submission='" + id + "'] ol")).getText();

@@ -44,8 +44,17 @@ class ConsoleServiceTest {
         assertEquals(List.of("s-new", "s-old"), rows.stream().map(ConsoleService.SubmissionRow::submissionId).toList());
         ConsoleService.SubmissionRow old = rows.get(1);
         assertEquals("REJECTED", old.stage());
+        assertEquals("refused by the checks; it will not be merged", old.meaning());
         assertEquals("RANK_LIMIT r=64 exceeds 16", old.detail());
         assertEquals(List.of("RECEIVED", "REJECTED"), old.history().stream().map(ConsoleService.Step::stage).toList());
+    }
+
+    @Test
+    void everyStageHasPlainWordsAndThePageGetsThemAsJson() throws Exception {
+        JsonNode meanings = JSON.readTree(new ConsoleService(null, new NotificationHub(), JSON, null, null, null, null).meanings());
+        for (SubmissionStatus.Stage stage : SubmissionStatus.Stage.values()) {
+            assertFalse(meanings.path(stage.name()).asText().isBlank(), "no plain words for " + stage);
+        }
     }
 
     @Test
