@@ -12,11 +12,6 @@ python_reference_present() {
 ensure_python_reference() {
   python_reference_present && return 0
   is_root || die "NumPy and scikit-learn for $INTEROP_PYTHON are missing. Run: sudo apt-get install -y python3-numpy python3-sklearn"
-  ensure_dirs
-  log "installing Debian packages python3-numpy python3-sklearn (apt-get), for the Python reference in interop/python"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >"$LOG_DIR/apt-interop.log" 2>&1 \
-    && apt-get install -y -qq python3-numpy python3-sklearn >>"$LOG_DIR/apt-interop.log" 2>&1 \
-    || die "apt-get install python3-numpy python3-sklearn failed; see $LOG_DIR/apt-interop.log"
+  apt_install interop python3-numpy python3-sklearn
   python_reference_present || die "python3-numpy and python3-sklearn installed, but $INTEROP_PYTHON cannot import them"
 }
