@@ -121,8 +121,15 @@ public final class PullCommand extends GatewayVerb {
             out.note("warning: %s; predict and evaluate need --base DIR", e.getMessage());
             return null;
         }
-        Files.writeString(baseDir.resolve(BaseModel.ARCHITECTURE_FILE),
-                GatewayClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(baseModel.path("architecture")));
+        // Written by this CLI's ml-core, so the file spells out the conventions even where the registry holds an architecture
+        // registered before they were written down (which means the same).
+        VitConfig architecture;
+        try {
+            architecture = VitConfig.parse(baseModel.path("architecture").toString());
+        } catch (IOException | IllegalArgumentException e) {
+            throw CliException.server("the model card's base architecture is not one this CLI can run: " + e.getMessage());
+        }
+        architecture.write(baseDir.resolve(BaseModel.ARCHITECTURE_FILE));
         return baseDir;
     }
 

@@ -72,6 +72,8 @@ class PredictAndEvaluateTest extends BranchWithTopsTest {
         assertEquals(0, pulled.exit(), pulled.toString());
         Path baseDir = pulledDir.resolve("base");
         assertEquals(PipelineFixtures.BASE.reference(), BaseModel.load(baseDir).reference(), "the base came down, verified, beside the model");
+        assertTrue(Files.readString(baseDir.resolve("architecture.json")).contains("\"conventions\""),
+                "the base's architecture.json spells out its conventions, whatever text the registry holds");
         Path peft = pulledDir.resolve(branch + "-v1-peft");
         JsonNode config = JSON.readTree(peft.resolve("adapter_config.json").toFile());
         assertEquals("LORA", config.path("peft_type").asText());
