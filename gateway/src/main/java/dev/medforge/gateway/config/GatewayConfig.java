@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,6 +15,12 @@ public interface GatewayConfig {
     /** The registry's internal API; it listens on loopback or a private network only. */
     @WithDefault("http://127.0.0.1:8081")
     URI registryUrl();
+
+    /**
+     * The platform's other parts by name, whose {@code /q/health/ready} the console's operations
+     * page asks; application.properties names the launcher's ports.
+     */
+    Map<String, URI> parts();
 
     /**
      * Largest part of a submission, in bytes. Ingest enforces the same default; checking here as

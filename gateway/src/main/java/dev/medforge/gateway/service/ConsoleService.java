@@ -46,6 +46,7 @@ public class ConsoleService {
     private final DeadLetterService deadLetters;
     private final SmallRyeHealthReporter health;
     private final GatewayConfig config;
+    private final PartHealth parts = new PartHealth();
 
     ConsoleService(RegistryClient registry, NotificationHub hub, ObjectMapper json, MergeWorkerService mergeWorkers,
                    DeadLetterService deadLetters, SmallRyeHealthReporter health, GatewayConfig config) {
@@ -115,12 +116,13 @@ public class ConsoleService {
     }
 
     /**
-     * The operations page: the health report as {@code /q/health} gives it, the merge and eval
+     * The operations page: the health report as {@code /q/health} gives it, the readiness of every
+     * other part ({@link PartHealth}), the merge and eval
      * consumer groups' lag, and the number of records on each pipeline topic's DLQ.
      */
     @TemplateData
-    public record Operations(String health, List<Map<String, String>> checks, List<ConsumerLag> consumers,
-                             Map<String, Long> deadLetters) {
+    public record Operations(String health, List<Map<String, String>> checks, List<PartHealth.Part> parts,
+                             List<ConsumerLag> consumers, Map<String, Long> deadLetters) {
     }
 
     /** A consumer group's members and lag; {@code group} null, with {@code missing} saying why, before anyone joined it. */
@@ -219,7 +221,7 @@ public class ConsoleService {
         JsonObject report = health.getHealth().getPayload();
         List<Map<String, String>> checks = report.getJsonArray("checks").stream().map(JsonObject.class::cast)
                 .map(c -> Map.of("name", c.getString("name"), "status", c.getString("status"))).toList();
-        return new Operations(report.getString("status"), checks, consumers, dlq);
+        return new Operations(report.getString("status"), checks, parts.probe(config.parts()), consumers, dlq);
     }
 
     private ConsumerLag lag(String service, String group) throws InterruptedException, ExecutionException, TimeoutException {

@@ -221,6 +221,10 @@ class ConsoleBrowserTest {
             });
             assertTrue(List.of("UP", "DOWN").contains(browser.driver.findElement(By.id("health")).getText()), "no overall health shown");
             assertFalse(browser.driver.findElements(By.cssSelector("#checks tbody tr")).isEmpty(), "no health checks listed");
+            // The registry the gateway calls runs; no ingest service does in the gateway's tests.
+            assertEquals("UP", browser.driver.findElement(By.cssSelector("#parts tr[data-part='registry-service'] td:nth-child(3)")).getText());
+            assertEquals("UNREACHABLE",
+                    browser.driver.findElement(By.cssSelector("#parts tr[data-part='adapter-ingest-service'] td:nth-child(3)")).getText());
             String mergeLag = browser.waitFor(By.id("lag-merge")).getText();
             assertTrue(mergeLag.contains("console-merge-stand-in") && mergeLag.contains(Topics.ADAPTER_VALIDATED),
                     "the stand-in merge worker's partitions are not listed: " + mergeLag);
