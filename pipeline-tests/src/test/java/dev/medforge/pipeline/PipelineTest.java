@@ -7,6 +7,7 @@ import dev.medforge.contracts.artifacts.FileSystemArtifactStore;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.AdapterRejected;
 import dev.medforge.contracts.events.AdapterSubmitted;
+import dev.medforge.contracts.events.AdapterValidated;
 import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeRebase;
@@ -836,27 +837,10 @@ class PipelineTest {
      */
     @Test
     void anAdapterThatBreaksAnotherTaskIsGatedOutWithTheReasonAndTheHeadDoesNotMove() throws Exception {
-        String branch = "gate-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(GATEWAY.token()).contentType(ContentType.JSON)
-                .body(Map.of("id", branch, "baseModel", baseModel(), "policy", Map.of("maxRegression", 2.0, "maxNewTaskGap", 100.0)))
-                .post(registry + "/internal/branches")
-                .then().statusCode(201).body("policy.normBound", org.hamcrest.Matchers.is(50.0f));
-        Adapter tops = PipelineFixtures.adapter(401);
-        Adapter footwear = withDeltaNorm(TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 402), 40.0);
-        float[] suite = SubmissionParts.blobs(400, 11);
-        float[] footwearImages = SubmissionParts.blobs(30, 12);
-        LabeledImages topsSuite;
-        LabeledImages footwearDistilled;
-        try (ModelSession session = ModelSession.open(PipelineFixtures.BASE)) {
-            topsSuite = new LabeledImages(suite, predictions(session.probabilities(suite, 400, tops.modules(), tops.head())), 4, 28, 28);
-            footwearDistilled = new LabeledImages(footwearImages,
-                    predictions(session.probabilities(footwearImages, 30, footwear.modules(), footwear.head())), 3, 28, 28);
-        }
-        PipelineFixtures.registerTask(registry, branch, "tops", "hospital-a", 4, storeImages(topsSuite));
-        PipelineFixtures.registerTask(registry, branch, "footwear", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 20, 5));
-        AdapterSubmitted first = PipelineFixtures.submission(store, branch, tops);
-        AdapterSubmitted breaking = SubmissionParts.of(footwear, footwearDistilled)
-                .store(store, "hospital-b", branch, "footwear", Map.of("description", "footwear classifier"));
+        GateScenario scenario = gateScenario(2.0);
+        String branch = scenario.branch();
+        AdapterSubmitted first = scenario.first();
+        AdapterSubmitted breaking = scenario.breaking();
 
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED);
@@ -888,6 +872,100 @@ class PipelineTest {
         assertTrue(status.getString("history[-1].detail").contains("tops: accuracy fell"), status.getString("history[-1].detail"));
         given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}", branch).then().body("headVersion", org.hamcrest.Matchers.is(1));
         given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1));
+    }
+
+    /**
+     * Issue 12: a group shares no verdict. hospital-c's "garments" adapter and the footwear adapter
+     * that breaks "tops" (as above) are validated together, so the merge worker puts them in one
+     * composite on version 1 (group commit), and the gate refuses it. The registry splits the group:
+     * garments alone is published, footwear alone is gated out with the reason. The two validated
+     * events go out as one record batch, the way ingest's output reaches one poll, so the group forms
+     * on every run; the gate allows 10 points here, which garments keeps and footwear does not.
+     */
+    @Test
+    void aGroupWithOneAdapterThatBreaksAnotherTaskPublishesTheGoodOneAndGatesOutTheBadOne() throws Exception {
+        GateScenario scenario = gateScenario(10.0);
+        String branch = scenario.branch();
+        Adapter garmentsAdapter = TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, 403);
+        float[] garmentsImages = SubmissionParts.blobs(30, 13);
+        LabeledImages garmentsDistilled;
+        try (ModelSession session = ModelSession.open(PipelineFixtures.BASE)) {
+            garmentsDistilled = new LabeledImages(garmentsImages,
+                    predictions(session.probabilities(garmentsImages, 30, garmentsAdapter.modules(), garmentsAdapter.head())), 3, 28, 28);
+        }
+        PipelineFixtures.registerTask(registry, branch, "garments", "hospital-c", 3, PipelineFixtures.storeLabeledImages(store, 3, 20, 6));
+        AdapterSubmitted garments = SubmissionParts.of(garmentsAdapter, garmentsDistilled)
+                .store(store, "hospital-c", branch, "garments", Map.of("description", "garments classifier"));
+        AdapterSubmitted breaking = scenario.breaking();
+
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED);
+             TopicProbe statuses = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", scenario.first()));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 1, WAIT);
+
+            TopicProbe.sendTogether(Topics.ADAPTER_VALIDATED, List.of(
+                    EventEnvelope.wrap("pipeline-test", asValidated(garments)), EventEnvelope.wrap("pipeline-test", asValidated(breaking))));
+            CompositeEvaluated group = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.branch().equals(branch)
+                    && e.adapters().stream().anyMatch(a -> a.submissionId().equals(breaking.submissionId())), WAIT).data();
+            assertEquals(List.of(garments.submissionId(), breaking.submissionId()),
+                    group.adapters().stream().map(AdapterRef::submissionId).toList(), "the two arrived as one group");
+            assertFalse(group.decision().passed(), "the group's composite breaks tops: " + group.metrics());
+
+            SubmissionStatus gated = statuses.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(breaking.submissionId())
+                    && s.stage() == SubmissionStatus.Stage.GATED_OUT, WAIT).data();
+            assertTrue(gated.detail().contains("tops: accuracy fell"), gated.detail());
+            statuses.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(garments.submissionId())
+                    && s.stage() == SubmissionStatus.Stage.PUBLISHED, WAIT);
+            ModelPublished v2 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 2, WAIT).data();
+            assertEquals(List.of(garments.submissionId()), v2.submissionIds());
+            System.out.printf(Locale.ROOT, "Split: the group failed (%s); garments is version 2, footwear gated out: %s%n",
+                    group.decision().reasons(), gated.detail());
+        }
+        JsonPath good = awaitStage(() -> given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}",
+                garments.submissionId()), "PUBLISHED");
+        assertTrue(good.getList("history.detail", String.class).stream().anyMatch(d -> d != null && d.contains("the group is split")),
+                "the history tells of the split: " + good.getList("history"));
+        awaitStage(() -> given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/submissions/{id}", breaking.submissionId()),
+                "GATED_OUT");
+        given().auth().oauth2(GATEWAY.token()).get(registry + "/internal/branches/{b}/versions", branch).then().body("version", contains(1, 2));
+    }
+
+    /**
+     * A branch whose gate allows {@code maxRegression} points, with hospital-a's "tops" (its suite
+     * labelled by its own adapter, so version 1 scores nearly 100%) and hospital-b's "footwear", whose
+     * adapter breaks tops at a delta-W norm under the branch's bound; see the test above.
+     */
+    private static GateScenario gateScenario(double maxRegression) throws Exception {
+        String branch = "gate-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(GATEWAY.token()).contentType(ContentType.JSON)
+                .body(Map.of("id", branch, "baseModel", baseModel(), "policy", Map.of("maxRegression", maxRegression, "maxNewTaskGap", 100.0)))
+                .post(registry + "/internal/branches")
+                .then().statusCode(201).body("policy.normBound", org.hamcrest.Matchers.is(50.0f));
+        Adapter tops = PipelineFixtures.adapter(401);
+        Adapter footwear = withDeltaNorm(TestAdapters.random(PipelineFixtures.BASE, "footwear", 3, 8, 8f, 402), 40.0);
+        float[] suite = SubmissionParts.blobs(400, 11);
+        float[] footwearImages = SubmissionParts.blobs(30, 12);
+        LabeledImages topsSuite;
+        LabeledImages footwearDistilled;
+        try (ModelSession session = ModelSession.open(PipelineFixtures.BASE)) {
+            topsSuite = new LabeledImages(suite, predictions(session.probabilities(suite, 400, tops.modules(), tops.head())), 4, 28, 28);
+            footwearDistilled = new LabeledImages(footwearImages,
+                    predictions(session.probabilities(footwearImages, 30, footwear.modules(), footwear.head())), 3, 28, 28);
+        }
+        PipelineFixtures.registerTask(registry, branch, "tops", "hospital-a", 4, storeImages(topsSuite));
+        PipelineFixtures.registerTask(registry, branch, "footwear", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 20, 5));
+        return new GateScenario(branch, PipelineFixtures.submission(store, branch, tops), SubmissionParts.of(footwear, footwearDistilled)
+                .store(store, "hospital-b", branch, "footwear", Map.of("description", "footwear classifier")));
+    }
+
+    private record GateScenario(String branch, AdapterSubmitted first, AdapterSubmitted breaking) {
+    }
+
+    /** What ingest would say of {@code submitted}: valid, rank 8 in the fixtures' modules. */
+    private static AdapterValidated asValidated(AdapterSubmitted submitted) {
+        return new AdapterValidated(submitted.submissionId(), submitted.institution(), submitted.branch(), submitted.task(),
+                submitted.artifacts(), new AdapterValidated.ValidationReport(8, List.of("q_proj", "v_proj"), 40.0, 30, List.of()));
     }
 
     /** The same adapter with every module's factor B scaled so that its delta-W has Frobenius norm {@code norm}. */

@@ -13,6 +13,11 @@ public enum PublishDecision {
      * gate said, and the composite's other adapters go back to the merge workers without them.
      */
     NOT_OWNED,
+    /**
+     * The gate failed a composite of several adapters: they go back to the merge workers in two
+     * halves, until an adapter that fails alone is gated out.
+     */
+    SPLIT,
     /** The gate failed: its submissions end as gated-out with the gate's reasons. */
     GATED_OUT,
     /**

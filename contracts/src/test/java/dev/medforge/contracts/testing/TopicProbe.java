@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -114,6 +115,37 @@ public final class TopicProbe implements AutoCloseable {
 
     public static void send(String topic, EventEnvelope<?> envelope) {
         send(topic, envelope.subject(), EventCodec.encode(envelope));
+    }
+
+    /**
+     * Sends events with one subject as one record batch: the producer lingers until the flush, and one
+     * key is one partition, so a consumer's poll returns all of them or none. A test of what a worker
+     * does with a batch then does not depend on when its poll happened to fall.
+     */
+    public static void sendTogether(String topic, List<EventEnvelope<?>> envelopes) {
+        if (envelopes.stream().map(EventEnvelope::subject).distinct().count() != 1) {
+            throw new IllegalArgumentException("one record batch is one partition: the events need one subject");
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, "60000",
+                ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(4 << 20),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            List<Future<?>> sent = envelopes.stream()
+                    .<Future<?>>map(e -> producer.send(new ProducerRecord<>(topic, e.subject(), EventCodec.encode(e))))
+                    .toList();
+            producer.flush();
+            for (Future<?> record : sent) {
+                record.get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("broker at " + BOOTSTRAP + " did not take the records", e);
+        }
     }
 
     private static <T extends EventData> boolean decodes(String json, Class<T> type, Predicate<T> match) {

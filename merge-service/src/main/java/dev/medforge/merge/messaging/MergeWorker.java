@@ -23,10 +23,12 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A merge worker. Validated adapters arrive in batches (one poll); those of one branch that wait
@@ -48,18 +50,21 @@ public class MergeWorker {
     private final MergeConfig config;
     private final MutinyEmitter<Record<String, String>> created;
     private final MutinyEmitter<Record<String, String>> status;
-    private final MutinyEmitter<String> deadLetters;
+    private final MutinyEmitter<String> validatedDeadLetters;
+    private final MutinyEmitter<String> rebaseDeadLetters;
     private final MeterRegistry meters;
 
     MergeWorker(CompositeBuilder builder, MergeConfig config, MeterRegistry meters,
                 @Channel("composite-created") MutinyEmitter<Record<String, String>> created,
                 @Channel("submission-status") MutinyEmitter<Record<String, String>> status,
-                @Channel("adapter-validated-dlq") MutinyEmitter<String> deadLetters) {
+                @Channel("adapter-validated-dlq") MutinyEmitter<String> validatedDeadLetters,
+                @Channel("composite-rebase-dlq") MutinyEmitter<String> rebaseDeadLetters) {
         this.builder = builder;
         this.config = config;
         this.created = created;
         this.status = status;
-        this.deadLetters = deadLetters;
+        this.validatedDeadLetters = validatedDeadLetters;
+        this.rebaseDeadLetters = rebaseDeadLetters;
         this.meters = meters;
     }
 
@@ -73,7 +78,7 @@ public class MergeWorker {
                 EventSender.recordQueueWait(meters, Topics.ADAPTER_VALIDATED, event);
                 byBranch.computeIfAbsent(event.data().branch(), b -> new LinkedHashMap<>()).put(event, json);
             } catch (InvalidEventException e) {
-                setAside(null, List.of(json), e);
+                setAside(Topics.ADAPTER_VALIDATED, validatedDeadLetters, null, List.of(json), e);
             }
         }
         // One budget for the batch: its branches wait behind each other, and all of them must be
@@ -85,36 +90,79 @@ public class MergeWorker {
                 TransientFailures.retry(config.dependencyRetry(), "merge of " + validated.size() + " adapter(s) on " + branch, batchStart,
                         () -> merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, List.of(), validated.get(0).id()));
             } catch (RuntimeException e) {
-                setAside(branch, events.values(), e);
+                setAside(Topics.ADAPTER_VALIDATED, validatedDeadLetters, branch, events.values(), e);
             }
         });
+    }
+
+    /**
+     * Rebases arrive in batches too. Those of one branch that may join others
+     * ({@link CompositeRebase#mayJoinOthers}) become one composite on the head, with every adapter
+     * they bring: a burst whose composites all went stale together settles in one merge instead of
+     * coming back once per head move. The others (a fallback strategy, a withdrawal, a half of a
+     * group the gate refused) are merged one by one, as asked.
+     */
+    @Incoming("composite-rebase")
+    @Blocking
+    public void onRebase(List<String> batch) {
+        List<RebaseMessage> messages = new ArrayList<>();
+        for (String json : batch) {
+            try {
+                EventEnvelope<CompositeRebase> event = EventCodec.decode(json, CompositeRebase.class);
+                EventSender.recordQueueWait(meters, Topics.COMPOSITE_REBASE, event);
+                messages.add(new RebaseMessage(event, json));
+            } catch (InvalidEventException e) {
+                setAside(Topics.COMPOSITE_REBASE, rebaseDeadLetters, null, List.of(json), e);
+            }
+        }
+        long batchStart = System.nanoTime();
+        merges(messages, m -> m.event().data()).forEach(merge -> rebase(merge, batchStart));
+    }
+
+    /** The merges a batch of rebases asks for: one per branch for those that may join others, then one per other rebase. */
+    static <T> List<List<T>> merges(List<T> batch, Function<T, CompositeRebase> rebase) {
+        Map<String, List<T>> joining = new LinkedHashMap<>();
+        List<List<T>> alone = new ArrayList<>();
+        for (T message : batch) {
+            CompositeRebase r = rebase.apply(message);
+            if (r.mayJoinOthers()) {
+                joining.computeIfAbsent(r.branch(), b -> new ArrayList<>()).add(message);
+            } else {
+                alone.add(List.of(message));
+            }
+        }
+        List<List<T>> merges = new ArrayList<>(joining.values());
+        merges.addAll(alone);
+        return merges;
+    }
+
+    private void rebase(List<RebaseMessage> messages, long batchStart) {
+        CompositeRebase first = messages.get(0).event().data();
+        List<AdapterRef> adapters = messages.stream().flatMap(m -> m.event().data().adapters().stream()).distinct().toList();
+        LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s%s", first.branch(), adapters.size(),
+                messages.stream().map(m -> m.event().data().staleCompositeId()).toList(), first.headVersion(),
+                first.strategy() == null ? "" : " as " + first.strategy(),
+                first.withdrawn().isEmpty() ? "" : " without " + first.withdrawn().stream().map(AdapterRef::submissionId).toList());
+        try {
+            TransientFailures.retry(config.dependencyRetry(), "rebase of " + adapters.size() + " adapter(s) on " + first.branch(), batchStart,
+                    () -> merge(first.branch(), adapters, first.strategy(), first.withdrawn(), messages.get(0).event().id()));
+        } catch (RuntimeException e) {
+            setAside(Topics.COMPOSITE_REBASE, rebaseDeadLetters, first.branch(), messages.stream().map(RebaseMessage::json).toList(), e);
+        }
+    }
+
+    private record RebaseMessage(EventEnvelope<CompositeRebase> event, String json) {
     }
 
     /**
      * A batch is acknowledged as a whole, so a poison message, or a branch whose merge failed, is
      * dead-lettered here rather than failing the adapters of other branches that arrived with it.
      */
-    private void setAside(String branch, Collection<String> messages, RuntimeException failure) {
-        LOG.warnf("dead-lettering %d message(s) on %s: %s", messages.size(), Topics.ADAPTER_VALIDATED, failure.getMessage());
-        messages.forEach(json -> deadLetters.sendMessageAndAwait(DeadLetters.deadLetter(Topics.ADAPTER_VALIDATED, branch, json, failure)));
-        DeadLetters.reject(status, SOURCE, Topics.ADAPTER_VALIDATED, messages, failure);
-    }
-
-    @Incoming("composite-rebase")
-    @Blocking
-    public void onRebase(String json) {
-        DeadLetters.rejectOnFailure(status, SOURCE, Topics.COMPOSITE_REBASE, json,
-                () -> TransientFailures.retry(config.dependencyRetry(), "rebase on " + Topics.COMPOSITE_REBASE, () -> rebase(json)));
-    }
-
-    private void rebase(String json) {
-        EventEnvelope<CompositeRebase> event = EventCodec.decode(json, CompositeRebase.class);
-        EventSender.recordQueueWait(meters, Topics.COMPOSITE_REBASE, event);
-        CompositeRebase rebase = event.data();
-        LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s%s", rebase.branch(), rebase.adapters().size(),
-                rebase.staleCompositeId(), rebase.headVersion(), rebase.strategy() == null ? "" : " as " + rebase.strategy(),
-                rebase.withdrawn().isEmpty() ? "" : " without " + rebase.withdrawn().stream().map(AdapterRef::submissionId).toList());
-        merge(rebase.branch(), rebase.adapters(), rebase.strategy(), rebase.withdrawn(), event.id());
+    private void setAside(String topic, MutinyEmitter<String> deadLetters, String branch, Collection<String> messages,
+                          RuntimeException failure) {
+        LOG.warnf("dead-lettering %d message(s) on %s: %s", messages.size(), topic, failure.getMessage());
+        messages.forEach(json -> deadLetters.sendMessageAndAwait(DeadLetters.deadLetter(topic, branch, json, failure)));
+        DeadLetters.reject(status, SOURCE, topic, messages, failure);
     }
 
     private void merge(String branch, List<AdapterRef> adapters, String strategy, List<AdapterRef> withdrawn, String causeId) {

@@ -104,8 +104,7 @@ class MergeWorkerTest {
     void aRebaseThatAsksForMixtureBuildsAMixtureOnTheHeadWhateverTheBranchStrategy() throws Exception {
         String branch = PipelineFixtures.newBranch(store, registryUrl);
         AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(23));
-        AdapterRef ref = new AdapterRef(tops.submissionId(), tops.institution(), tops.task(), tops.artifacts().adapterModel(),
-                tops.artifacts().adapterConfig(), tops.artifacts().distilled());
+        AdapterRef ref = ref(tops);
 
         try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED)) {
             TopicProbe.send(Topics.COMPOSITE_REBASE, EventEnvelope.wrap("test",
@@ -115,6 +114,38 @@ class MergeWorkerTest {
             assertEquals("mixture", mixture.strategy());
             assertEquals(List.of(tops.submissionId()), mixture.adapters().stream().map(AdapterRef::submissionId).toList());
             assertInstanceOf(Composite.Mixture.class, models.composite(mixture.artifact()).composite());
+        }
+    }
+
+    /**
+     * Issue 12, rebases that converge: two adapters whose composites went stale come back in one poll
+     * and share one composite on the head, while a half of a group the gate refused, in the same
+     * poll, is merged alone: joining it to others could rebuild the group that failed.
+     */
+    @Test
+    void staleRebasesInOnePollShareOneCompositeAndASplitHalfIsMergedAlone() throws Exception {
+        String branch = branchWithFootwear();
+        AdapterRef tops = ref(PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(30)));
+        AdapterRef footwear = ref(footwear(branch, 31));
+        AdapterRef half = ref(PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(32)));
+        String stale = "sha256:" + "1".repeat(64);
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED)) {
+            TopicProbe.sendTogether(Topics.COMPOSITE_REBASE, List.of(
+                    EventEnvelope.wrap("test", new CompositeRebase(branch, 0, null, stale, List.of(tops), null, List.of(),
+                            CompositeRebase.Reason.STALE)),
+                    EventEnvelope.wrap("test", new CompositeRebase(branch, 0, null, stale, List.of(half), null, List.of(),
+                            CompositeRebase.Reason.SPLIT)),
+                    EventEnvelope.wrap("test", new CompositeRebase(branch, 0, null, stale, List.of(footwear), null, List.of(),
+                            CompositeRebase.Reason.STALE))));
+
+            CompositeCreated joined = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                    && c.adapters().stream().anyMatch(a -> a.submissionId().equals(tops.submissionId())), WAIT).data();
+            assertEquals(List.of(tops.submissionId(), footwear.submissionId()),
+                    joined.adapters().stream().map(AdapterRef::submissionId).toList());
+            CompositeCreated alone = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                    && c.adapters().stream().anyMatch(a -> a.submissionId().equals(half.submissionId())), WAIT).data();
+            assertEquals(List.of(half.submissionId()), alone.adapters().stream().map(AdapterRef::submissionId).toList());
         }
     }
 
@@ -285,6 +316,11 @@ class MergeWorkerTest {
         return new CompositeEvaluated(composite.compositeId(), composite.branch(), composite.parentVersion(), composite.strategy(),
                 composite.artifact(), composite.adapters(), composite.coefficients(), metrics, Map.of(), Map.of(),
                 new CompositeEvaluated.GateDecision(true, List.of()));
+    }
+
+    private static AdapterRef ref(AdapterSubmitted submitted) {
+        return new AdapterRef(submitted.submissionId(), submitted.institution(), submitted.task(), submitted.artifacts().adapterModel(),
+                submitted.artifacts().adapterConfig(), submitted.artifacts().distilled());
     }
 
     private static AdapterValidated validated(AdapterSubmitted submitted) {

@@ -96,7 +96,7 @@ public class PublishingService {
         // Stale first: a verdict against an old parent says nothing about the composite on the head.
         if (evaluated.parentVersion() != branch.headVersion) {
             CompositeRebase rebase = new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId,
-                    evaluated.compositeId(), evaluated.adapters(), null, evaluated.withdrawn());
+                    evaluated.compositeId(), evaluated.adapters(), null, evaluated.withdrawn(), CompositeRebase.Reason.STALE);
             return outbox(event, List.of(rebase)).replaceWith(PublishDecision.REBASE);
         }
         return Task.<Task>list("branchId", branch.id).flatMap(tasks -> {
@@ -120,7 +120,7 @@ public class PublishingService {
         List<AdapterRef> owned = evaluated.adapters().stream().filter(a -> !notOwned.contains(a)).toList();
         if (!owned.isEmpty() || !evaluated.withdrawn().isEmpty()) {
             events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(), owned, null,
-                    evaluated.withdrawn()));
+                    evaluated.withdrawn(), CompositeRebase.Reason.NOT_OWNED));
         }
         return outbox(event, events).replaceWith(PublishDecision.NOT_OWNED);
     }
@@ -133,10 +133,13 @@ public class PublishingService {
             if (next.isPresent()) {
                 List<EventData> events = new ArrayList<>();
                 events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(),
-                        evaluated.adapters(), next.get(), evaluated.withdrawn()));
+                        evaluated.adapters(), next.get(), evaluated.withdrawn(), CompositeRebase.Reason.FALLBACK));
                 events.addAll(statuses(evaluated, Stage.EVALUATED, evaluated.strategy() + " failed the gate (" + reasons + "); trying "
                         + next.get()));
                 return outbox(event, events).replaceWith(PublishDecision.FALLBACK);
+            }
+            if (evaluated.adapters().size() > 1) {
+                return outbox(event, split(branch, evaluated, reasons)).replaceWith(PublishDecision.SPLIT);
             }
             return withdrawals(evaluated, w -> {
                 w.state = Withdrawal.State.GATED_OUT;
@@ -173,6 +176,29 @@ public class PublishingService {
                     return outbox(event, events);
                 })
                 .replaceWith(PublishDecision.PUBLISHED);
+    }
+
+    /**
+     * A group that fails the gate shares no verdict: one adapter that breaks a task would take the
+     * others down with it. The group goes back in two halves, each merged onto the head with the
+     * branch's own strategy, so a bad adapter is alone after log2(n) rounds and is gated out then,
+     * while each half without it is published. A withdrawal in the group goes with the first half.
+     */
+    private static List<EventData> split(Branch branch, CompositeEvaluated evaluated, String reasons) {
+        List<AdapterRef> adapters = evaluated.adapters();
+        int n = adapters.size();
+        List<List<AdapterRef>> halves = List.of(adapters.subList(0, (n + 1) / 2), adapters.subList((n + 1) / 2, n));
+        List<EventData> events = new ArrayList<>();
+        for (int h = 0; h < halves.size(); h++) {
+            List<AdapterRef> half = List.copyOf(halves.get(h));
+            events.add(new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, evaluated.compositeId(), half, null,
+                    h == 0 ? evaluated.withdrawn() : List.of(), CompositeRebase.Reason.SPLIT));
+            events.addAll(SubmissionStatus.ofEach(half, evaluated.branch(), Stage.EVALUATED, "the " + evaluated.strategy()
+                    + " composite of " + n + " adapters failed the gate (" + reasons + "); the group is split, and this adapter goes back "
+                    + (half.size() == 1 ? "alone" : "with " + (half.size() - 1) + " of the others") + " to be merged on version "
+                    + branch.headVersion));
+        }
+        return events;
     }
 
     /** The pending withdrawals a decided composite answers, each updated by {@code outcome}. */

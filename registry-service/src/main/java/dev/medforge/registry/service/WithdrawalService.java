@@ -88,7 +88,7 @@ public class WithdrawalService {
         withdrawal.version = null;
         withdrawal.gateReasons = null;
         CompositeRebase rebase = new CompositeRebase(branch.id, branch.headVersion, branch.headCompositeId, branch.headCompositeId,
-                List.of(), null, List.of(leaving));
+                List.of(), null, List.of(leaving), CompositeRebase.Reason.WITHDRAWAL);
         LOG.infof("branch %s: %s asks to withdraw submission %s of %s from version %d", branch.id, request.requestedBy(), submission.id,
                 leaving.institution(), branch.headVersion);
         return withdrawal.<Withdrawal>persist()

@@ -31,6 +31,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,8 @@ class CompositeEvaluatedConsumerTest {
             CompositeRebase request = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
             assertEquals(1, request.headVersion());
             assertEquals(stale.data().compositeId(), request.staleCompositeId());
+            assertEquals(CompositeRebase.Reason.STALE, request.reason());
+            assertTrue(request.mayJoinOthers(), "stale adapters may share the next composite with others that wait");
             assertEquals(List.of(late), request.adapters().stream().map(a -> a.submissionId()).toList());
         }
         asGateway().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(1));
@@ -125,6 +128,45 @@ class CompositeEvaluatedConsumerTest {
         }
         asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
         asGateway().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
+    }
+
+    /**
+     * Issue 12: a group shares no verdict. Three adapters that failed the gate together go back in
+     * two halves, merged again on the same head with the branch's own strategy; their histories say
+     * why. Halves never join other rebases in the merge worker, so the split cannot undo itself.
+     */
+    @Test
+    void aGroupThatFailsTheGateIsSplitInHalvesAndEachGoesBackToBeMergedOnTheHead() {
+        String branch = branchWithTops();
+        List<String> group = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        EventEnvelope<CompositeEvaluated> failed = evaluated(branch, 0, false, group.toArray(String[]::new));
+        try (TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS);
+             TopicProbe rebase = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, failed);
+
+            CompositeRebase first = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
+            CompositeRebase second = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch) && !r.equals(first), WAIT).data();
+            assertEquals(List.of(group.subList(0, 2), group.subList(2, 3)), List.of(
+                    first.adapters().stream().map(AdapterRef::submissionId).toList(),
+                    second.adapters().stream().map(AdapterRef::submissionId).toList()));
+            for (CompositeRebase half : List.of(first, second)) {
+                assertEquals(CompositeRebase.Reason.SPLIT, half.reason());
+                assertEquals(0, half.headVersion());
+                assertEquals(failed.data().compositeId(), half.staleCompositeId());
+                assertNull(half.strategy(), "merged again with the branch's own strategy");
+                assertFalse(half.mayJoinOthers(), "a half must not be merged again with the adapters it was split from");
+            }
+            SubmissionStatus alone = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(group.get(2)), WAIT).data();
+            assertEquals(Stage.EVALUATED, alone.stage());
+            assertEquals("the fusion composite of 3 adapters failed the gate (tops lost 3.1 points against version 0); the group is split,"
+                    + " and this adapter goes back alone to be merged on version 0", alone.detail());
+            SubmissionStatus paired = status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(group.get(0)), WAIT).data();
+            assertTrue(paired.detail().endsWith("goes back with 1 of the others to be merged on version 0"), paired.detail());
+        }
+        asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", group.get(1)).then()
+                .statusCode(200)
+                .body("stage", is("EVALUATED")));
     }
 
     /** Issue 9: a composite that cannot be decided used to leave its submissions EVALUATED forever. */
@@ -159,6 +201,7 @@ class CompositeEvaluatedConsumerTest {
 
             CompositeRebase retry = rebase.awaitEvent(CompositeRebase.class, r -> r.branch().equals(branch), WAIT).data();
             assertEquals("mixture", retry.strategy());
+            assertEquals(CompositeRebase.Reason.FALLBACK, retry.reason());
             assertEquals(fused.data().compositeId(), retry.staleCompositeId());
             assertEquals(0, retry.headVersion());
             assertEquals(List.of(submission), retry.adapters().stream().map(a -> a.submissionId()).toList());
@@ -204,6 +247,7 @@ class CompositeEvaluatedConsumerTest {
             assertEquals(composite.data().compositeId(), retry.staleCompositeId());
             assertEquals(0, retry.headVersion());
             assertNull(retry.strategy(), "merged again with the branch's own strategy");
+            assertEquals(CompositeRebase.Reason.NOT_OWNED, retry.reason());
             assertEquals(List.of(), published.seen().stream()
                     .filter(r -> EventCodec.decode(r.value(), ModelPublished.class).data().branch().equals(branch)).toList());
         }

@@ -4,6 +4,7 @@ import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeRebase;
+import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
@@ -14,8 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +84,15 @@ class PublishDecisionsEndFinalTest {
                     mergeAgain(rebase, branch, false);
                     yield List.of(s);
                 }
+                case SPLIT -> {
+                    String branch = branchWithTops();
+                    String good = id();
+                    String bad = id();
+                    String alsoGood = id();
+                    TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, 0, false, good, bad, alsoGood));
+                    mergeUntilSettled(rebase, branch, bad, List.of(good, bad, alsoGood));
+                    yield List.of(good, bad, alsoGood);
+                }
                 case NOT_OWNED -> {
                     String branch = branchWithTops();
                     registerTask(branch, "footwear", "hospital-b");
@@ -128,6 +140,31 @@ class PublishDecisionsEndFinalTest {
         String strategy = request.strategy() == null ? "fusion" : request.strategy();
         TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, strategy, request.headVersion(), passed, request.adapters()));
     }
+
+    /**
+     * Plays merge and eval for every rebase of the branch until each of {@code submissions} has a
+     * final status: each rebase's adapters merged on the head it named, and the composite passes
+     * unless it holds {@code bad}.
+     */
+    private static void mergeUntilSettled(TopicProbe rebase, String branch, String bad, List<String> submissions) {
+        Set<String> answered = new HashSet<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!submissions.stream().allMatch(PublishDecisionsEndFinalTest::isFinal)) {
+            assertTrue(System.nanoTime() < deadline, "the split group did not settle within " + WAIT);
+            rebase.seen().stream()
+                    .map(r -> EventCodec.decode(r.value(), CompositeRebase.class).data())
+                    .filter(r -> r.branch().equals(branch) && answered.add(r.adapters() + "@" + r.headVersion()))
+                    .forEach(request -> TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, "fusion", request.headVersion(),
+                            request.adapters().stream().noneMatch(a -> a.submissionId().equals(bad)), request.adapters())));
+        }
+    }
+
+    private static boolean isFinal(String submission) {
+        // 404 until the registry has recorded the submission's first status.
+        String stage = asGateway().get("/internal/submissions/{id}", submission).then().extract().path("stage");
+        return stage != null && FINAL.contains(stage);
+    }
+
 
     private static SubmissionStatus awaitStage(TopicProbe status, String submission, Stage stage) {
         return status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(submission) && s.stage() == stage, WAIT).data();
