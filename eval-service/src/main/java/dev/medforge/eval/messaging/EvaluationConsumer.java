@@ -62,7 +62,14 @@ public class EvaluationConsumer {
     private void evaluate(String json) {
         EventEnvelope<CompositeCreated> event = EventCodec.decode(json, CompositeCreated.class);
         EventSender.recordQueueWait(meters, Topics.COMPOSITE_CREATED, event);
-        CompositeEvaluated result = evaluator.evaluate(event.data());
+        CompositeEvaluator.Evaluation evaluation = evaluator.evaluate(event.data());
+        CompositeEvaluated result = evaluation.event();
+        if (!evaluation.scored()) {
+            // No EVALUATED status: nothing was scored, and the registry's rebase is what comes next.
+            LOG.infof("composite %s on %s: %s", result.compositeId(), result.branch(), result.decision().reasons());
+            EventSender.send(evaluated, EventEnvelope.wrapCausedBy(SOURCE, result, event.id()));
+            return;
+        }
         String summary = result.metrics().entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.1f%%", e.getKey(), e.getValue().accuracy() * 100))
                 .collect(Collectors.joining(", "));

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -43,9 +44,22 @@ public class CompositeEvaluator {
         this.meters = meters;
     }
 
-    public CompositeEvaluated evaluate(CompositeCreated created) {
+    /**
+     * The composite's verdict, or, when its parent is no longer the head, a verdict that it was not
+     * scored: heads only move forward, so the registry can only send it back for a rebase, whatever
+     * its scores. Scoring it anyway is what made a burst slow: every composite built on the old head
+     * was scored (seconds each) before going back (issue 12).
+     */
+    public Evaluation evaluate(CompositeCreated created) {
         long start = System.nanoTime();
         BranchInfo branch = registry.branch(created.branch());
+        if (branch.headVersion() != created.parentVersion()) {
+            meters.counter("medforge.eval.skipped", "why", "stale").increment();
+            return new Evaluation(new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(),
+                    created.strategy(), created.artifact(), created.adapters(), created.coefficients(), created.taskCoefficients(),
+                    Map.of(), Map.of(), Map.of(), new CompositeEvaluated.GateDecision(false, List.of("not scored: built on version "
+                    + created.parentVersion() + ", and version " + branch.headVersion() + " is the head")), created.withdrawn()), false);
+        }
         Map<String, TaskInfo> tasks = registry.tasks(created.branch()).stream()
                 .collect(Collectors.toMap(TaskInfo::name, Function.identity()));
         BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
@@ -71,9 +85,13 @@ public class CompositeEvaluator {
         CompositeEvaluated.GateDecision decision = gate.decide(metrics, parent, standalone);
         meters.timer("medforge.eval.duration").record(java.time.Duration.ofNanos(System.nanoTime() - start));
         meters.counter("medforge.eval.decisions", "passed", String.valueOf(decision.passed())).increment();
-        return new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(), created.strategy(),
+        return new Evaluation(new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(), created.strategy(),
                 created.artifact(), created.adapters(), created.coefficients(), created.taskCoefficients(), metrics, parent, standalone,
-                decision, created.withdrawn());
+                decision, created.withdrawn()), true);
+    }
+
+    /** @param scored false when the composite was stale before it was scored, and {@code event} says so in its reasons */
+    public record Evaluation(CompositeEvaluated event, boolean scored) {
     }
 
     /**

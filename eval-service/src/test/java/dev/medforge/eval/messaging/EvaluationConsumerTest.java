@@ -10,6 +10,7 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.ml.lora.Adapter;
@@ -20,6 +21,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -42,6 +44,10 @@ class EvaluationConsumerTest {
 
     @ConfigProperty(name = "quarkus.rest-client.registry.url")
     String registryUrl;
+
+    @Inject
+    @RestClient
+    RegistryClient registry;
 
     @Test
     void aFirstCompositeIsScoredOnItsTaskComparedWithItsAdapterAloneAndPasses() throws Exception {
@@ -69,6 +75,45 @@ class EvaluationConsumerTest {
                     s -> s.submissionId().equals(submitted.submissionId()), WAIT).data();
             assertEquals(Stage.EVALUATED, stage.stage());
             assertTrue(stage.detail().startsWith("tops "), stage.detail());
+        }
+    }
+
+    /**
+     * Issue 12: a composite whose parent is no longer the head is not scored. The first composite on
+     * version 0 passes and the registry makes it version 1; a second one built on version 0 comes back
+     * at once, unscored, with the reason, and without an EVALUATED status, since nothing was scored.
+     */
+    @Test
+    void aCompositeWhoseParentIsNoLongerTheHeadIsSentOnUnscored() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        Adapter adapter = PipelineFixtures.adapter(44);
+        Adapter late = PipelineFixtures.adapter(45);
+        CompositeCreated first = created(branch, ref(PipelineFixtures.submission(store, branch, adapter)), compositeOf(adapter));
+        AdapterRef lateRef = ref(PipelineFixtures.submission(store, branch, late));
+        CompositeCreated stale = created(branch, lateRef, compositeOf(late));
+
+        try (TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", first));
+            evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(first.compositeId()), WAIT);
+            awaitHead(branch, 1);
+
+            TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", stale));
+            CompositeEvaluated result = evaluated.awaitEvent(CompositeEvaluated.class,
+                    e -> e.compositeId().equals(stale.compositeId()), WAIT).data();
+            assertEquals(Map.of(), result.metrics(), "not scored");
+            assertEquals(List.of("not scored: built on version 0, and version 1 is the head"), result.decision().reasons());
+            assertEquals(List.of(lateRef), result.adapters(), "the adapters travel on, for the registry's rebase");
+            assertTrue(status.seen().stream().noneMatch(r -> r.value().contains(lateRef.submissionId())),
+                    "no EVALUATED status for a composite that was not scored");
+        }
+    }
+
+    private void awaitHead(String branch, int version) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (registry.branch(branch).headVersion() != version) {
+            assertTrue(System.nanoTime() < deadline, "the registry did not publish version " + version + " of " + branch);
+            Thread.sleep(200);
         }
     }
 
