@@ -267,6 +267,65 @@ class PipelineTest {
         }
     }
 
+    /**
+     * Issue 12: a burst to one branch. N institutions (6 here; -Dmedforge.burst.adapters=N) each
+     * submit an adapter for a task of their own, one every -Dmedforge.burst.spacing-ms (1500). Every
+     * submission must end PUBLISHED, and every version must hold every earlier published one. What a
+     * run costs (merges, rebases, composites sent on unscored, the time until the last one is
+     * published) is printed for the benchmark note, not asserted: it depends on the machine.
+     */
+    @Test
+    void aBurstOfAdaptersToOneBranchIsAllPublishedAndEveryVersionHoldsTheEarlierOnes() throws Exception {
+        int n = Integer.getInteger("medforge.burst.adapters", 6);
+        long spacing = Long.getLong("medforge.burst.spacing-ms", 1500);
+        String branch = PipelineFixtures.newBranch(store, registry, OPEN_GATE);
+        List<AdapterSubmitted> burst = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String task = "task-" + i;
+            PipelineFixtures.registerTask(registry, branch, task, "hospital-" + i, 3, PipelineFixtures.storeLabeledImages(store, 3, 20, 700 + i));
+            burst.add(submission("hospital-" + i, branch, TestAdapters.random(PipelineFixtures.BASE, task, 3, 8, 8f, 710 + i)));
+        }
+
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED);
+             TopicProbe rebases = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
+            long start = System.nanoTime();
+            for (AdapterSubmitted submission : burst) {
+                TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", submission));
+                Thread.sleep(spacing);
+            }
+            Set<String> ids = burst.stream().map(AdapterSubmitted::submissionId).collect(Collectors.toSet());
+            ModelPublished last = published.awaitEvent(ModelPublished.class,
+                    p -> p.branch().equals(branch) && Set.copyOf(lineage(p.artifact())).containsAll(ids), Duration.ofMinutes(15)).data();
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            List<ModelPublished> versions = published.seen().stream()
+                    .map(r -> EventCodec.decode(r.value(), ModelPublished.class).data())
+                    .filter(p -> p.branch().equals(branch) && p.version() <= last.version())
+                    .toList();
+            assertEquals(IntStream.rangeClosed(1, last.version()).boxed().toList(), versions.stream().map(ModelPublished::version).toList());
+            List<String> earlier = new ArrayList<>();
+            for (ModelPublished version : versions) {
+                List<String> members = lineage(version.artifact());
+                assertTrue(members.containsAll(earlier), "version " + version.version() + " holds every earlier one: " + members);
+                earlier.addAll(version.submissionIds());
+            }
+            for (AdapterSubmitted submission : burst) {
+                awaitStage(submissionAt(submission.submissionId()), "PUBLISHED");
+            }
+            List<CompositeCreated> merges = created.seen().stream().map(r -> EventCodec.decode(r.value(), CompositeCreated.class).data())
+                    .filter(c -> c.branch().equals(branch)).toList();
+            long unscored = evaluated.seen().stream().map(r -> EventCodec.decode(r.value(), CompositeEvaluated.class).data())
+                    .filter(e -> e.branch().equals(branch) && e.metrics().isEmpty()).count();
+            long rebaseCount = rebases.seen().stream().filter(r -> r.key() != null && r.key().equals(branch)).count();
+            double roundsPerSubmission = merges.stream().mapToInt(c -> c.adapters().size()).sum() / (double) n;
+            System.out.printf(Locale.ROOT, "Burst: %d adapters %d ms apart, all published after %.1f s in %d versions; %d merges"
+                            + " (%.2f merge rounds per submission), %d rebases, %d composites sent on unscored%n",
+                    n, spacing, seconds, last.version(), merges.size(), roundsPerSubmission, rebaseCount, unscored);
+        }
+    }
+
     @Test
     void aRedeliveredSubmissionGivesOneVersionAndAPoisonedAdapterLeavesTheHeadWhereItWas() throws Exception {
         String branch = fashion3Branch();

@@ -14,6 +14,7 @@ import dev.medforge.ml.lora.AdapterValidationException;
 import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.merge.CompositeIO;
 import dev.medforge.ml.merge.DistilledSetLoss;
+import dev.medforge.ml.merge.FusionProgress;
 import dev.medforge.ml.merge.MergeOptions;
 import dev.medforge.ml.merge.MergeRequest;
 import dev.medforge.ml.merge.MergeStrategies;
@@ -124,12 +125,14 @@ public class CompositeBuilder {
         Map<String, List<String>> classNames = classNames(branchId);
         Composite composite;
         try (ModelSession session = ModelSession.open(base)) {
-            composite = MergeStrategies.get(strategy).merge(
-                    new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled), classNames));
+            MergeRequest request = new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled), classNames);
+            // After a withdrawal the parent's steps took in a member that is gone: every step runs again.
+            composite = MergeStrategies.get(strategy).merge(removed.isEmpty() ? request.resumingFrom(progress(head)) : request);
         }
         String artifact;
         try {
-            artifact = models.store().put(CompositeIO.write(composite, base, new Lineage(members).toJson(), classNames)).toString();
+            artifact = models.store().put(CompositeIO.write(composite, base, new Lineage(members, storeProgress(composite)).toJson(),
+                    classNames)).toString();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the composite of branch " + branchId, e);
         }
@@ -142,6 +145,33 @@ public class CompositeBuilder {
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
                 weightsBySubmission(members, composite), rowsBySubmission(members, composite), trace(composite), artifact,
                 took.toMillis(), removed));
+    }
+
+    /**
+     * Where the head's fusion stood, or null to run every step: none was kept, or it cannot be read.
+     * The store checks every file against its digest, so a damaged one is recomputed, never trusted.
+     */
+    private FusionProgress progress(Lineage head) {
+        if (head.fusionProgress() == null) {
+            return null;
+        }
+        try {
+            FusionProgress progress = models.fusionProgress(head.fusionProgress());
+            if (progress.members() != head.members().size()) {
+                throw new IllegalStateException("it covers " + progress.members() + " members, the head has " + head.members().size());
+            }
+            meters.counter("medforge.merge.fusion.progress", "result", "read").increment();
+            return progress;
+        } catch (IOException | SafetensorsFormatException | RuntimeException e) {
+            LOG.warnf("fusion progress %s of the head cannot be used (%s): every step runs again", head.fusionProgress(), e.getMessage());
+            meters.counter("medforge.merge.fusion.progress", "result", "unusable").increment();
+            return null;
+        }
+    }
+
+    private String storeProgress(Composite composite) throws IOException {
+        Optional<FusionProgress> progress = composite instanceof Composite.Merged merged ? merged.fusionProgress() : Optional.empty();
+        return progress.isEmpty() ? null : models.store().put(progress.get().write()).toString();
     }
 
     /** Each registered task's class names: a mixture lets members help only tasks they share a class with. */

@@ -2,6 +2,7 @@ package dev.medforge.merge.messaging;
 
 import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.artifacts.ArtifactStore;
+import dev.medforge.contracts.artifacts.ArtifactStoreConfig;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
@@ -26,6 +27,7 @@ import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.merge.CompositeIO;
 import dev.medforge.ml.store.ArtifactModels;
 import dev.medforge.ml.store.PipelineFixtures;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,6 +36,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -59,6 +63,12 @@ class MergeWorkerTest {
 
     @Inject
     ArtifactModels models;
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    ArtifactStoreConfig artifacts;
 
     @ConfigProperty(name = "quarkus.rest-client.registry.url")
     String registryUrl;
@@ -115,6 +125,59 @@ class MergeWorkerTest {
             assertEquals(List.of(tops.submissionId()), mixture.adapters().stream().map(AdapterRef::submissionId).toList());
             assertInstanceOf(Composite.Mixture.class, models.composite(mixture.artifact()).composite());
         }
+    }
+
+    /**
+     * Issue 12, incremental merging: version 2 (tops, footwear) keeps where its fusion stood, and the
+     * next merge on it reads that instead of running the first step again. A progress file damaged in
+     * the store is detected by its digest and every step runs again: the merge still succeeds.
+     */
+    @Test
+    void theNextMergeResumesFusionFromTheHeadAndADamagedProgressFileIsRecomputed() throws Exception {
+        String branch = branchWithFootwear();
+        PipelineFixtures.registerTask(registryUrl, branch, "garments", "hospital-c", 3, PipelineFixtures.storeLabeledImages(store, 3, 5, 10));
+        AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(33));
+        AdapterSubmitted footwear = footwear(branch, 34);
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            publishAsVersionOne(tops, created, published);
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
+            CompositeCreated second = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch) && c.parentVersion() == 1,
+                    WAIT).data();
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(second)));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 2, WAIT);
+            String progress = Lineage.fromJson(models.composite(second.artifact()).lineage()).fusionProgress();
+            assertEquals(2, models.fusionProgress(progress).members(), "version 2 keeps where fusion stood after tops and footwear");
+
+            double read = progressCount("read");
+            AdapterSubmitted garments = garments(branch, 35);
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(garments)));
+            CompositeCreated resumed = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                    && c.adapters().stream().anyMatch(a -> a.submissionId().equals(garments.submissionId())), WAIT).data();
+            assertEquals(read + 1, progressCount("read"), "the merge onto version 2 read its progress");
+            assertEquals(3, models.fusionProgress(Lineage.fromJson(models.composite(resumed.artifact()).lineage()).fusionProgress()).members());
+
+            Path file = Path.of(artifacts.root()).resolve("sha256").resolve(progress.substring(7, 9)).resolve(progress.substring(7));
+            Files.write(file, "damaged".getBytes(StandardCharsets.UTF_8));
+            double unusable = progressCount("unusable");
+            AdapterSubmitted again = garments(branch, 36);
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(again)));
+            CompositeCreated recomputed = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                    && c.adapters().stream().anyMatch(a -> a.submissionId().equals(again.submissionId())), WAIT).data();
+            assertEquals(unusable + 1, progressCount("unusable"), "the damaged file was refused, not trusted");
+            assertEquals(List.of(tops.submissionId(), footwear.submissionId(), again.submissionId()),
+                    Lineage.fromJson(models.composite(recomputed.artifact()).lineage()).members().stream().map(AdapterRef::submissionId).toList());
+        }
+    }
+
+    private double progressCount(String result) {
+        return meters.counter("medforge.merge.fusion.progress", "result", result).count();
+    }
+
+    private AdapterSubmitted garments(String branch, long seed) {
+        return asInstitution("hospital-c", PipelineFixtures.submission(store, branch,
+                TestAdapters.random(PipelineFixtures.BASE, "garments", 3, 8, 8f, seed)));
     }
 
     /**

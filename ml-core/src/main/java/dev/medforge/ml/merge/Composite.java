@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * The result of a merge: something that maps images of any merged task to class scores. Each task
@@ -47,12 +48,26 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
         return h;
     }
 
-    /** One set of LoRA modules applied to the base: what every parameter-space strategy produces. */
+    /**
+     * One set of LoRA modules applied to the base: what every parameter-space strategy produces.
+     *
+     * @param progress where sequential fusion stood after its last step, for the next version to
+     *     resume from; null from every other strategy
+     */
     record Merged(Map<String, LoraModule> modules, Map<String, TaskHead> heads, double[] coefficients,
-                  List<SearchStep> searchTrace) implements Composite {
+                  List<SearchStep> searchTrace, FusionProgress progress) implements Composite {
+
+        public Merged(Map<String, LoraModule> modules, Map<String, TaskHead> heads, double[] coefficients,
+                      List<SearchStep> searchTrace) {
+            this(modules, heads, coefficients, searchTrace, null);
+        }
 
         public Merged(Map<String, LoraModule> modules, Map<String, TaskHead> heads, double[] coefficients) {
             this(modules, heads, coefficients, List.of());
+        }
+
+        public Optional<FusionProgress> fusionProgress() {
+            return Optional.ofNullable(progress);
         }
 
         @Override

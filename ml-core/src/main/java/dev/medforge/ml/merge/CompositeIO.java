@@ -161,7 +161,7 @@ public final class CompositeIO {
         return rows;
     }
 
-    private static void putModules(SafetensorsWriter w, String prefix, Map<String, LoraModule> modules) {
+    static void putModules(SafetensorsWriter w, String prefix, Map<String, LoraModule> modules) {
         modules.forEach((name, module) -> {
             LoraModule m = module.withUnitScale();
             w.putF32(prefix + name + ".lora_A.weight", m.a(), m.rank(), m.in());
@@ -169,7 +169,7 @@ public final class CompositeIO {
         });
     }
 
-    private static Map<String, LoraModule> modules(SafetensorsFile file, String prefix) {
+    static Map<String, LoraModule> modules(SafetensorsFile file, String prefix) {
         Map<String, LoraModule> modules = new LinkedHashMap<>();
         for (TensorEntry a : file.tensors().values()) {
             String key = a.name();
@@ -214,11 +214,11 @@ public final class CompositeIO {
         }
     }
 
-    private static String join(double[] values) {
+    static String join(double[] values) {
         return String.join(",", Arrays.stream(values).mapToObj(Double::toString).toList());
     }
 
-    private static double[] split(String text) {
+    static double[] split(String text) {
         return text.isEmpty() ? new double[0] : Arrays.stream(text.split(",")).mapToDouble(Double::parseDouble).toArray();
     }
 }

@@ -68,17 +68,29 @@ final class FusionMerge implements MergeStrategy {
         List<String> names = LoraAlgebra.moduleNames(adapters);
         Composite.Merged fused = mode == Mode.JOINT
                 ? search(LoraAlgebra.modulesOf(adapters), uniform(adapters.size()), request.heads(), names, halves, request.options())
-                : sequential(adapters, names, halves, request.options());
+                : sequential(adapters, names, halves, request.options(), request.resumeFrom());
         return closestToTheInstitutions(fused, request, halves);
     }
 
-    private static Composite.Merged sequential(List<Adapter> adapters, List<String> names, CompositeLoss.Split halves, MergeOptions o) {
+    /**
+     * The paper's pairwise steps; with {@code resume} covering the first adapters, only the steps for
+     * the others run. The trace holds the steps this call ran.
+     */
+    private static Composite.Merged sequential(List<Adapter> adapters, List<String> names, CompositeLoss.Split halves, MergeOptions o,
+                                               FusionProgress resume) {
         Map<String, LoraModule> current = adapters.get(0).modules();
         List<Double> coefficients = new ArrayList<>(List.of(1.0));
         List<SearchStep> trace = new ArrayList<>();
         Map<String, TaskHead> heads = new LinkedHashMap<>();
         heads.put(adapters.get(0).task(), adapters.get(0).head());
-        for (int k = 1; k < adapters.size(); k++) {
+        int first = 1;
+        if (resume != null && resume.resumes(adapters.size(), o)) {
+            current = resume.running();
+            coefficients = new ArrayList<>(Arrays.stream(resume.coefficients()).boxed().toList());
+            adapters.subList(1, resume.members()).forEach(a -> heads.put(a.task(), a.head()));
+            first = resume.members();
+        }
+        for (int k = first; k < adapters.size(); k++) {
             heads.put(adapters.get(k).task(), adapters.get(k).head());
             double[] runningLinear = {k / (k + 1.0), 1 / (k + 1.0)};
             Composite.Merged step = search(List.of(current, adapters.get(k).modules()), runningLinear, new LinkedHashMap<>(heads),
@@ -90,7 +102,9 @@ final class FusionMerge implements MergeStrategy {
             }
             Arrays.stream(step.coefficients()).forEach(coefficients::add);
         }
-        return new Composite.Merged(current, heads, coefficients.stream().mapToDouble(Double::doubleValue).toArray(), trace);
+        double[] steps = coefficients.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Composite.Merged(current, heads, steps, trace,
+                new FusionProgress(current, steps, adapters.size(), FusionProgress.fingerprint(o)));
     }
 
     /** One search from {@code start} (per item, expanded per module if asked), confirmed against the start. */
@@ -133,7 +147,7 @@ final class FusionMerge implements MergeStrategy {
         Composite.Merged winner = own.disagreementsOf(fused).clearlyBelow(bestDisagreements) ? fused
                 : (Composite.Merged) MergeStrategies.get(bestRival).merge(new MergeRequest(request.adapters(), MergeOptions.defaults(),
                         request.objective()));
-        return new Composite.Merged(winner.modules(), winner.heads(), winner.coefficients(), fused.searchTrace());
+        return new Composite.Merged(winner.modules(), winner.heads(), winner.coefficients(), fused.searchTrace(), fused.progress());
     }
 
     private static double[] uniform(int n) {

@@ -13,9 +13,10 @@ import java.util.Map;
  *
  * @param classNames each task's class names, where known: the mixture lets a member into another
  *     task's row only where the two tasks name a class in common
+ * @param resumeFrom null, or where an earlier sequential fusion of the first of these adapters stood
  */
 public record MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective,
-                           Map<String, List<String>> classNames) {
+                           Map<String, List<String>> classNames, FusionProgress resumeFrom) {
 
     public MergeRequest {
         classNames = Map.copyOf(classNames);
@@ -28,8 +29,21 @@ public record MergeRequest(List<Adapter> adapters, MergeOptions options, Composi
         }
     }
 
+    public MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective,
+                        Map<String, List<String>> classNames) {
+        this(adapters, options, objective, classNames, null);
+    }
+
     public MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective) {
         this(adapters, options, objective, Map.of());
+    }
+
+    /**
+     * The same request, for sequential fusion to resume from {@code progress} where it covers the
+     * first of these adapters under these options (and to start from the first adapter otherwise).
+     */
+    public MergeRequest resumingFrom(FusionProgress progress) {
+        return new MergeRequest(adapters, options, objective, classNames, progress);
     }
 
     public MergeRequest(List<Adapter> adapters, MergeOptions options) {

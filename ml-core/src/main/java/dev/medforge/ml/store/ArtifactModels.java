@@ -8,6 +8,7 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.AdapterValidationException;
 import dev.medforge.ml.lora.PeftAdapterIO;
 import dev.medforge.ml.merge.CompositeIO;
+import dev.medforge.ml.merge.FusionProgress;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
 
@@ -83,6 +84,11 @@ public final class ArtifactModels {
 
     public CompositeIO.Loaded composite(String digest) throws SafetensorsFormatException, IOException {
         return CompositeIO.read(store.getBytes(ArtifactDigest.parse(digest)));
+    }
+
+    /** Where a sequential fusion stood; the store checks the bytes against the digest, so a damaged file never loads. */
+    public FusionProgress fusionProgress(String digest) throws SafetensorsFormatException, IOException {
+        return FusionProgress.read(store.getBytes(ArtifactDigest.parse(digest)));
     }
 
     private void copy(String digest, Path target) throws IOException {
