@@ -1,20 +1,46 @@
 # shellcheck shell=bash
 # The five Quarkus services, run from their fast-jar (<module>/target/quarkus-app/quarkus-run.jar).
 # Merge workers: worker 1 is `merge-service` on 8083; worker i >= 2 is `merge-service-i` on 8083+i
-# (8084 belongs to eval-service, so the extra workers start at 8085).
+# (8084 belongs to eval-service, so the extra workers start at 8085). Eval workers: worker 1 is
+# `eval-service` on 8084; worker j >= 2 is `eval-service-j` on 8103+j (8105 to 8123).
 
 SERVICE_JAVA_OPTS="${MEDFORGE_SERVICE_JAVA_OPTS:--Xms32m -Xmx512m -XX:+UseSerialGC}"
 MERGE_WORKERS_FILE="$RUN_DIR/merge-workers"
+EVAL_WORKERS_FILE="$RUN_DIR/eval-workers"
 
-# "name module port", in start order (gateway last: it is the public entry point).
+# "MERGE EVAL": the numbers of workers the last `up` started (1 and 1 before any).
+recorded_workers() {
+  local n=1 m=1
+  [[ -f "$MERGE_WORKERS_FILE" ]] && n=$(cat "$MERGE_WORKERS_FILE")
+  [[ -f "$EVAL_WORKERS_FILE" ]] && m=$(cat "$EVAL_WORKERS_FILE")
+  echo "$n $m"
+}
+
+# "name module port", in start order (gateway last: it is the public entry point), for N merge and
+# M eval workers.
 service_table() {
-  local n=${1:-1} i
+  local n=${1:-1} m=${2:-1} i
   echo "registry-service registry-service 8081"
   echo "adapter-ingest-service adapter-ingest-service 8082"
   echo "merge-service merge-service 8083"
   for (( i = 2; i <= n; i++ )); do echo "merge-service-$i merge-service $((8083 + i))"; done
   echo "eval-service eval-service 8084"
+  for (( i = 2; i <= m; i++ )); do echo "eval-service-$i eval-service $((8103 + i))"; done
   echo "gateway gateway 8080"
+}
+
+# OpenMP threads for one worker of MODULE: the cores shared among the workers of its kind (at least
+# one each), so that N merge workers do not run N times the cores' threads and slow each other down.
+# The others keep 2. An OMP_NUM_THREADS set by the caller wins.
+omp_threads() {
+  local module=$1 n m cores
+  read -r n m < <(recorded_workers)
+  cores=$(nproc 2>/dev/null || echo 2)
+  case "$module" in
+    merge-service) echo $(( cores / n > 0 ? cores / n : 1 )) ;;
+    eval-service) echo $(( cores / m > 0 ? cores / m : 1 )) ;;
+    *) echo 2 ;;
+  esac
 }
 
 service_modules() { echo gateway registry-service adapter-ingest-service merge-service eval-service; }
@@ -37,7 +63,7 @@ build_services_if_needed() {
 # The environment every service gets; the names are those of the services' configuration
 # (contracts' microprofile-config.properties and each application.properties).
 service_env() {
-  local port=$1
+  local port=$1 module=${2:-}
   export QUARKUS_HTTP_HOST=127.0.0.1
   export QUARKUS_HTTP_PORT="$port"
   export KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP"
@@ -47,7 +73,7 @@ service_env() {
   export MEDFORGE_OIDC_ISSUER="$KC_ISSUER"
   export MEDFORGE_GATEWAY_CLIENT_SECRET="${MEDFORGE_GATEWAY_CLIENT_SECRET:-gateway-dev-secret}"
   export DJL_OFFLINE="${DJL_OFFLINE:-true}"
-  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(omp_threads "$module")}"
   export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 }
 
@@ -78,7 +104,7 @@ start_service() {
   [[ -f "$jar" ]] || die "$jar is missing; run: mvn -B package -DskipTests"
   log "starting $name on 127.0.0.1:$port (log: $LOG_DIR/$name.log)"
   # shellcheck disable=SC2086
-  pid=$(service_env "$port"; cd "$MEDFORGE_ROOT" && \
+  pid=$(service_env "$port" "$module"; cd "$MEDFORGE_ROOT" && \
         start_daemon "$name" "$LOG_DIR/$name.log" "$JAVA" $SERVICE_JAVA_OPTS -jar "$jar")
 }
 
@@ -89,14 +115,15 @@ wait_service() {
 }
 
 ensure_services() {
-  local workers=$1 name module port
+  local workers=$1 evals=${2:-1} name module port
   build_services_if_needed
   # Fewer workers than last time: stop the extra ones first.
-  local old=1
-  [[ -f "$MERGE_WORKERS_FILE" ]] && old=$(cat "$MERGE_WORKERS_FILE")
-  local i
+  local old old_evals i
+  read -r old old_evals < <(recorded_workers)
   for (( i = workers + 1; i <= old; i++ )); do stop_daemon "merge-service-$i" "${MEDFORGE_STOP_TIMEOUT:-30}"; done
+  for (( i = evals + 1; i <= old_evals; i++ )); do stop_daemon "eval-service-$i" "${MEDFORGE_STOP_TIMEOUT:-30}"; done
   echo "$workers" >"$MERGE_WORKERS_FILE"
+  echo "$evals" >"$EVAL_WORKERS_FILE"
   # Keycloak was restarted (realm re-import, new signing keys): the gateway caches the old keys.
   if [[ "${KC_RESTARTED:-false}" == true ]] && recorded_pid gateway >/dev/null; then
     log "Keycloak was restarted: restarting the gateway so that it loads the new signing keys"
@@ -104,35 +131,33 @@ ensure_services() {
   fi
   while read -r name module port; do
     start_service "$name" "$module" "$port"
-  done < <(service_table "$workers")
+  done < <(service_table "$workers" "$evals")
   while read -r name module port; do
     wait_service "$name" "$port"
-  done < <(service_table "$workers")
+  done < <(service_table "$workers" "$evals")
   start_supervisor
 }
 
 stop_services() {
-  local workers=1 name module port
-  [[ -f "$MERGE_WORKERS_FILE" ]] && workers=$(cat "$MERGE_WORKERS_FILE")
+  local name module port
   stop_supervisor
   # Reverse start order: the gateway first.
   while read -r name module port; do
     stop_daemon "$name" "${MEDFORGE_STOP_TIMEOUT:-30}"
-  done < <(service_table "$workers" | tac)
-  # Pid files of workers from an older, larger --merge-workers.
+  done < <(service_table $(recorded_workers) | tac)
+  # Pid files of workers from an older, larger --merge-workers or --eval-workers.
   local f
-  for f in "$RUN_DIR"/merge-service-*.pid; do
+  for f in "$RUN_DIR"/merge-service-*.pid "$RUN_DIR"/eval-service-*.pid; do
     [[ -e "$f" ]] || continue
     name=$(basename "$f" .pid)
     stop_daemon "$name" "${MEDFORGE_STOP_TIMEOUT:-30}"
   done
-  rm -f "$MERGE_WORKERS_FILE"
+  rm -f "$MERGE_WORKERS_FILE" "$EVAL_WORKERS_FILE"
   rm -rf "$RESTART_DIR"
 }
 
 status_services() {
-  local workers=1 rc=0 name module port pid who state out live restarts
-  [[ -f "$MERGE_WORKERS_FILE" ]] && workers=$(cat "$MERGE_WORKERS_FILE")
+  local rc=0 name module port pid who state out live restarts
   while read -r name module port; do
     who="not started by ./medforge"
     [[ -f "$(pid_file "$name")" ]] && who="started by ./medforge, exited"
@@ -153,6 +178,6 @@ status_services() {
       down=$(tail -n +2 <<<"$out" | tr -d '\n' | grep -o '"name" *: *"[^"]*", *"status" *: *"DOWN"' | sed 's/"name" *: *"\([^"]*\)".*/\1/' | paste -sd, -) || true
       status_line "$name" DOWN "127.0.0.1:$port liveness $live, readiness $state${down:+ (down: $down)} ($who$restarts); log: $LOG_DIR/$name.log"; rc=1
     fi
-  done < <(service_table "$workers")
+  done < <(service_table $(recorded_workers))
   return $rc
 }

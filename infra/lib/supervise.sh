@@ -37,8 +37,7 @@ supervise() {
   mkdir -p "$RESTART_DIR"
   log "supervising the services every ${interval}s (restart after $needed failed liveness checks in a row, at most $max restarts in ${RESTART_WINDOW_S}s)"
   while true; do
-    workers=1
-    [[ -f "$MERGE_WORKERS_FILE" ]] && workers=$(cat "$MERGE_WORKERS_FILE")
+    workers=$(recorded_workers)
     while read -r name module port; do
       # Not started by ./medforge (a reused service), or stopped on purpose: not ours to restart.
       [[ -f "$(pid_file "$name")" ]] || continue
@@ -73,7 +72,8 @@ supervise() {
       echo "$(now_s) $reason" >>"$(restart_record "$name")"
       failures[$name]=0
       started[$name]=$(now_s)
-    done < <(service_table "$workers")
+    # shellcheck disable=SC2086
+    done < <(service_table $workers)
     sleep "$interval"
   done
 }

@@ -62,19 +62,21 @@ public class EvaluationConsumer {
     private void evaluate(String json) {
         EventEnvelope<CompositeCreated> event = EventCodec.decode(json, CompositeCreated.class);
         EventSender.recordQueueWait(meters, Topics.COMPOSITE_CREATED, event);
+        long start = System.nanoTime();
         CompositeEvaluator.Evaluation evaluation = evaluator.evaluate(event.data());
+        long millis = (System.nanoTime() - start) / 1_000_000;
         CompositeEvaluated result = evaluation.event();
         if (!evaluation.scored()) {
             // No EVALUATED status: nothing was scored, and the registry's rebase is what comes next.
-            LOG.infof("composite %s on %s: %s", result.compositeId(), result.branch(), result.decision().reasons());
+            LOG.infof("composite %s on %s: %s (%d ms)", result.compositeId(), result.branch(), result.decision().reasons(), millis);
             EventSender.send(evaluated, EventEnvelope.wrapCausedBy(SOURCE, result, event.id()));
             return;
         }
         String summary = result.metrics().entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.1f%%", e.getKey(), e.getValue().accuracy() * 100))
                 .collect(Collectors.joining(", "));
-        LOG.infof("composite %s on %s: %s; gate %s %s", result.compositeId(), result.branch(), summary,
-                result.decision().passed() ? "passed" : "failed", result.decision().reasons());
+        LOG.infof("composite %s on %s: %s; gate %s %s; scored in %d ms", result.compositeId(), result.branch(), summary,
+                result.decision().passed() ? "passed" : "failed", result.decision().reasons(), millis);
         SubmissionStatus.ofEach(result.adapters(), result.branch(), Stage.EVALUATED,
                         summary + (result.decision().passed() ? "; gate passed" : "; gate failed"))
                 .forEach(evaluatedStatus -> EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, evaluatedStatus, event.id())));
