@@ -75,8 +75,9 @@ public class EvaluationConsumer {
         String summary = result.metrics().entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.1f%%", e.getKey(), e.getValue().accuracy() * 100))
                 .collect(Collectors.joining(", "));
-        LOG.infof("composite %s on %s: %s; gate %s %s; scored in %d ms", result.compositeId(), result.branch(), summary,
-                result.decision().passed() ? "passed" : "failed", result.decision().reasons(), millis);
+        LOG.infof("composite %s on %s: %s; gate %s %s; evaluated in %d ms, %d of them scoring %d images", result.compositeId(),
+                result.branch(), summary, result.decision().passed() ? "passed" : "failed", result.decision().reasons(), millis,
+                evaluation.forwardMillis(), evaluation.images());
         SubmissionStatus.ofEach(result.adapters(), result.branch(), Stage.EVALUATED,
                         summary + (result.decision().passed() ? "; gate passed" : "; gate failed"))
                 .forEach(evaluatedStatus -> EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, evaluatedStatus, event.id())));

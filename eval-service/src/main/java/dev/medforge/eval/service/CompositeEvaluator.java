@@ -21,6 +21,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,16 @@ public class CompositeEvaluator {
     private final RegistryClient registry;
     private final ArtifactModels models;
     private final MeterRegistry meters;
+    /**
+     * A new adapter's own score on its task's suite, by (adapter, suite, base): a fallback mixture, a
+     * split half or a rebase brings the same adapter again, and its own score cannot have changed.
+     */
+    private final Map<String, TaskMetrics> standaloneScores = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TaskMetrics> eldest) {
+            return size() > 512;
+        }
+    });
 
     CompositeEvaluator(@RestClient RegistryClient registry, ArtifactModels models, MeterRegistry meters) {
         this.registry = registry;
@@ -58,7 +70,7 @@ public class CompositeEvaluator {
             return new Evaluation(new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(),
                     created.strategy(), created.artifact(), created.adapters(), created.coefficients(), created.taskCoefficients(),
                     Map.of(), Map.of(), Map.of(), new CompositeEvaluated.GateDecision(false, List.of("not scored: built on version "
-                    + created.parentVersion() + ", and version " + branch.headVersion() + " is the head")), created.withdrawn()), false);
+                    + created.parentVersion() + ", and version " + branch.headVersion() + " is the head")), created.withdrawn()), false, 0, 0);
         }
         Map<String, TaskInfo> tasks = registry.tasks(created.branch()).stream()
                 .collect(Collectors.toMap(TaskInfo::name, Function.identity()));
@@ -67,31 +79,61 @@ public class CompositeEvaluator {
 
         Map<String, TaskMetrics> metrics = new LinkedHashMap<>();
         Map<String, TaskMetrics> standalone = new LinkedHashMap<>();
+        Scoring scoring = new Scoring();
         try (ModelSession session = ModelSession.open(base)) {
             for (String task : composite.heads().keySet()) {
                 LabeledImages suite = suite(tasks, task, composite.head(task).classes(), base);
-                metrics.put(task, score(composite, session, task, suite));
+                metrics.put(task, scoring.score(composite, session, task, suite));
             }
             for (AdapterRef adapter : created.adapters()) {
-                Adapter alone = adapter(adapter, base);
-                Composite single = new Composite.Merged(alone.modules(), Map.of(adapter.task(), alone.head()), new double[] {1});
-                standalone.put(adapter.task(), score(single, session, adapter.task(),
-                        suite(tasks, adapter.task(), alone.head().classes(), base)));
+                String suiteDigest = tasks.containsKey(adapter.task()) ? tasks.get(adapter.task()).evaluationSuite() : null;
+                String key = String.join("|", adapter.adapterModel(), adapter.adapterConfig(), String.valueOf(suiteDigest),
+                        branch.baseModelDigest());
+                TaskMetrics known = standaloneScores.get(key);
+                meters.counter("medforge.eval.standalone", "result", known == null ? "scored" : "cached").increment();
+                if (known == null) {
+                    Adapter alone = adapter(adapter, base);
+                    Composite single = new Composite.Merged(alone.modules(), Map.of(adapter.task(), alone.head()), new double[] {1});
+                    known = scoring.score(single, session, adapter.task(), suite(tasks, adapter.task(), alone.head().classes(), base));
+                    standaloneScores.put(key, known);
+                }
+                standalone.put(adapter.task(), known);
             }
         }
         Map<String, TaskMetrics> parent = withoutWithdrawnTasks(created.parentVersion() == 0 ? Map.of()
                 : registry.version(created.branch(), created.parentVersion()).metrics(), created, metrics);
         GatePolicy gate = new GatePolicy(branch.policy().maxRegression(), branch.policy().maxNewTaskGap());
         CompositeEvaluated.GateDecision decision = gate.decide(metrics, parent, standalone);
-        meters.timer("medforge.eval.duration").record(java.time.Duration.ofNanos(System.nanoTime() - start));
+        meters.timer("medforge.eval.duration").record(Duration.ofNanos(System.nanoTime() - start));
+        meters.timer("medforge.eval.forward").record(Duration.ofNanos(scoring.nanos));
         meters.counter("medforge.eval.decisions", "passed", String.valueOf(decision.passed())).increment();
         return new Evaluation(new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(), created.strategy(),
                 created.artifact(), created.adapters(), created.coefficients(), created.taskCoefficients(), metrics, parent, standalone,
-                decision, created.withdrawn()), true);
+                decision, created.withdrawn()), true, scoring.images, scoring.nanos / 1_000_000);
     }
 
-    /** @param scored false when the composite was stale before it was scored, and {@code event} says so in its reasons */
-    public record Evaluation(CompositeEvaluated event, boolean scored) {
+    /**
+     * @param scored        false when the composite was stale before it was scored, and {@code event} says so in its reasons
+     * @param images        the suite images scored, by the composite and by each new adapter alone
+     * @param forwardMillis the time spent scoring them; the rest of an evaluation is registry calls,
+     *                      reading artifacts and the gate
+     */
+    public record Evaluation(CompositeEvaluated event, boolean scored, int images, long forwardMillis) {
+    }
+
+    /** Counts what scoring costs, so that the log can say where an evaluation's time went (issue 12). */
+    private static final class Scoring {
+        private long nanos;
+        private int images;
+
+        TaskMetrics score(Composite composite, ModelSession session, String task, LabeledImages suite) {
+            long start = System.nanoTime();
+            float[][] scores = composite.scores(session, task, suite.pixels(), suite.size());
+            dev.medforge.ml.metrics.TaskMetrics m = dev.medforge.ml.metrics.TaskMetrics.of(scores, suite.labels());
+            nanos += System.nanoTime() - start;
+            images += suite.size();
+            return new TaskMetrics(m.accuracy(), m.auc(), m.n());
+        }
     }
 
     /**
@@ -107,12 +149,6 @@ public class CompositeEvaluator {
             }
         });
         return kept;
-    }
-
-    private static TaskMetrics score(Composite composite, ModelSession session, String task, LabeledImages suite) {
-        float[][] scores = composite.scores(session, task, suite.pixels(), suite.size());
-        dev.medforge.ml.metrics.TaskMetrics m = dev.medforge.ml.metrics.TaskMetrics.of(scores, suite.labels());
-        return new TaskMetrics(m.accuracy(), m.auc(), m.n());
     }
 
     private LabeledImages suite(Map<String, TaskInfo> tasks, String task, int classes, BaseModel base) {

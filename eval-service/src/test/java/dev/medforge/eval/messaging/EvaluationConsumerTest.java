@@ -17,6 +17,7 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.merge.CompositeIO;
 import dev.medforge.ml.store.PipelineFixtures;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -48,6 +49,9 @@ class EvaluationConsumerTest {
     @Inject
     @RestClient
     RegistryClient registry;
+
+    @Inject
+    MeterRegistry meters;
 
     @Test
     void aFirstCompositeIsScoredOnItsTaskComparedWithItsAdapterAloneAndPasses() throws Exception {
@@ -106,6 +110,35 @@ class EvaluationConsumerTest {
             assertEquals(List.of(lateRef), result.adapters(), "the adapters travel on, for the registry's rebase");
             assertTrue(status.seen().stream().noneMatch(r -> r.value().contains(lateRef.submissionId())),
                     "no EVALUATED status for a composite that was not scored");
+        }
+    }
+
+    /**
+     * Issue 12: an adapter that comes again (a fallback's mixture, a split half, a rebase) is not
+     * scored alone again: its own score on its own suite cannot have changed.
+     */
+    @Test
+    void anAdapterEvaluatedAgainKeepsItsOwnScoreWithoutScoringItAloneAgain() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        Adapter adapter = PipelineFixtures.adapter(46);
+        AdapterRef ref = ref(PipelineFixtures.submission(store, branch, adapter));
+        CompositeCreated first = created(branch, ref, compositeOf(adapter));
+        CompositeCreated again = new CompositeCreated("sha256:" + UUID.randomUUID().toString().replace("-", ""), branch, 1, null,
+                List.of(ref), "mixture", Map.of(ref.submissionId(), 1.0), List.of(), first.artifact(), 10);
+
+        try (TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED)) {
+            TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", first));
+            CompositeEvaluated scored = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(first.compositeId()),
+                    WAIT).data();
+            awaitHead(branch, 1);
+            double cached = meters.counter("medforge.eval.standalone", "result", "cached").count();
+
+            TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", again));
+            CompositeEvaluated second = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(again.compositeId()),
+                    WAIT).data();
+            assertEquals(scored.standalone(), second.standalone());
+            assertEquals(cached + 1, meters.counter("medforge.eval.standalone", "result", "cached").count());
+            assertEquals(scored.metrics(), second.metrics(), "the composite itself is scored again, on the head it names");
         }
     }
 
