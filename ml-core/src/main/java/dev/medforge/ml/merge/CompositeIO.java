@@ -39,7 +39,7 @@ public final class CompositeIO {
 
     public static final String LINEAGE = "lineage";
     private static final String ARCHITECTURE = "architecture";
-    private static final String CLASS_NAMES = "class_names";
+    static final String CLASS_NAMES = "class_names";
     private static final String DATASET_LABELS = "dataset_labels";
     private static final Set<String> METADATA = Set.of("format", "kind", "coefficients", "member_tasks", "weight_tasks", "base",
             LINEAGE, ARCHITECTURE, CLASS_NAMES, DATASET_LABELS);
@@ -102,11 +102,16 @@ public final class CompositeIO {
             w.metadata("kind", "merged");
             putModules(w, "modules.", ((Composite.Merged) composite).modules());
         }
-        composite.heads().forEach((task, head) -> {
+        putHeads(w, composite.heads());
+        return w.toBytes();
+    }
+
+    /** Every task's head as {@code heads.<task>.class_embeddings} and {@code heads.<task>.logit_scale}. */
+    static void putHeads(SafetensorsWriter w, Map<String, TaskHead> heads) {
+        heads.forEach((task, head) -> {
             w.putF32("heads." + task + "." + TaskHead.CLASS_EMBEDDINGS, head.classEmbeddings(), head.classes(), head.width());
             w.putF32("heads." + task + "." + TaskHead.LOGIT_SCALE, new float[] {head.logitScale()}, 1);
         });
-        return w.toBytes();
     }
 
     public static Loaded read(byte[] bytes) throws SafetensorsFormatException {

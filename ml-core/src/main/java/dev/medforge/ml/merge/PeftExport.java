@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.PeftAdapterIO;
 import dev.medforge.ml.model.BaseModel;
-import dev.medforge.ml.model.TaskHead;
 import dev.medforge.ml.model.VitConfig;
 import dev.medforge.ml.safetensors.SafetensorsWriter;
 import java.io.IOException;
@@ -72,11 +71,8 @@ public final class PeftExport {
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(MIXTURE_FILE).toFile(), json);
         }
         SafetensorsWriter heads = new SafetensorsWriter().metadata("format", "pt")
-                .metadata("class_names", JSON.writeValueAsString(loaded.classNames()));
-        composite.heads().forEach((task, head) -> {
-            heads.putF32("heads." + task + "." + TaskHead.CLASS_EMBEDDINGS, head.classEmbeddings(), head.classes(), head.width());
-            heads.putF32("heads." + task + "." + TaskHead.LOGIT_SCALE, new float[] {head.logitScale()}, 1);
-        });
+                .metadata(CompositeIO.CLASS_NAMES, JSON.writeValueAsString(loaded.classNames()));
+        CompositeIO.putHeads(heads, composite.heads());
         heads.write(dir.resolve(HEADS_FILE));
         architecture.write(dir.resolve(BaseModel.ARCHITECTURE_FILE));
         return written;
