@@ -13,6 +13,7 @@ import java.util.Map;
  * @param parentMetrics per task, the parent version's scores (empty for the first version)
  * @param standalone    per new task, the new adapter's own score, which the gate compares with
  * @param withdrawn     parent members the composite leaves out at a withdrawal request, as in {@link CompositeCreated}
+ * @param work          what the composite's merge and evaluation cost (null in events written before it was carried)
  */
 public record CompositeEvaluated(
         String compositeId,
@@ -27,11 +28,21 @@ public record CompositeEvaluated(
         Map<String, TaskMetrics> parentMetrics,
         Map<String, TaskMetrics> standalone,
         GateDecision decision,
-        List<AdapterRef> withdrawn) implements EventData {
+        List<AdapterRef> withdrawn,
+        WorkTime work) implements EventData {
 
     public CompositeEvaluated {
         taskCoefficients = taskCoefficients == null ? Map.of() : taskCoefficients;
         withdrawn = withdrawn == null ? List.of() : withdrawn;
+    }
+
+    /** A verdict whose cost is not known, as in events written before work time was carried. */
+    public CompositeEvaluated(String compositeId, String branch, int parentVersion, String strategy, String artifact,
+                              List<AdapterRef> adapters, Map<String, Double> coefficients, Map<String, Map<String, Double>> taskCoefficients,
+                              Map<String, TaskMetrics> metrics, Map<String, TaskMetrics> parentMetrics, Map<String, TaskMetrics> standalone,
+                              GateDecision decision, List<AdapterRef> withdrawn) {
+        this(compositeId, branch, parentVersion, strategy, artifact, adapters, coefficients, taskCoefficients, metrics, parentMetrics,
+                standalone, decision, withdrawn, null);
     }
 
     /** A verdict on a composite that withdraws nothing, or an event written before withdrawals. */

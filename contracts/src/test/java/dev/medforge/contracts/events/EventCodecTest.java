@@ -6,6 +6,7 @@ import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
 import dev.medforge.contracts.events.CompositeCreated.SearchStep;
 import dev.medforge.contracts.events.CompositeEvaluated.GateDecision;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.testing.EventSchemas;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,7 +53,10 @@ class EventCodecTest {
                 new CompositeCreated("c-2", "main", 2, "c-0", List.of(REF), "mixture", Map.of("s-1", 1.0),
                         Map.of("tops", Map.of("s-1", 1.0)), List.of(new SearchStep(1, 0.4, List.of(1.0))), D2, 900),
                 new CompositeEvaluated("c-2", "main", 2, "mixture", D2, List.of(REF), Map.of("s-1", 1.0), Map.of("tops", Map.of("s-1", 1.0)),
-                        Map.of("tops", TOPS), Map.of(), Map.of("tops", TOPS), new GateDecision(true, List.of())));
+                        Map.of("tops", TOPS), Map.of(), Map.of("tops", TOPS), new GateDecision(true, List.of())),
+                new CompositeEvaluated("c-3", "main", 2, "fusion", D2, List.of(REF), Map.of("s-1", 0.7), Map.of(),
+                        Map.of("tops", TOPS), Map.of(), Map.of("tops", TOPS), new GateDecision(true, List.of()), List.of(),
+                        new WorkTime(4200, 1300)));
     }
 
     @ParameterizedTest
@@ -77,6 +81,23 @@ class EventCodecTest {
 
         assertEquals(Map.of(), decoded.taskCoefficients());
         assertEquals(Map.of("s-1", 0.7), decoded.coefficients());
+    }
+
+    /** Issue 12 item 5: a verdict carries its work time through the codec, and one written before it decodes without. */
+    @Test
+    void aVerdictKeepsItsWorkTimeAndOneWrittenBeforeItHasNone() {
+        CompositeEvaluated timed = (CompositeEvaluated) examples().get(10);
+        String json = EventCodec.encode(EventEnvelope.wrap("eval-service", timed));
+        String old = json.replace(",\"work\":{\"mergeMillis\":4200,\"evaluationMillis\":1300}", "");
+        assertTrue(json.contains("\"work\":{\"mergeMillis\":4200,\"evaluationMillis\":1300}") && !old.contains("work"), json);
+
+        CompositeEvaluated decoded = (CompositeEvaluated) EventCodec.decode(json).data();
+        CompositeEvaluated before = (CompositeEvaluated) EventCodec.decode(old).data();
+
+        assertEquals(new WorkTime(4200, 1300), decoded.work());
+        assertEquals(null, before.work());
+        assertEquals(timed.metrics(), before.metrics());
+        assertEquals(List.of(), EventSchemas.violations(old), old);
     }
 
     /** Issue 13: events written before ingest passed the privacy figures on still decode, without them. */

@@ -68,4 +68,18 @@ class EventSchemasTest {
 
         assertEquals(List.of("no schema for event type 'medforge.unknown'"), EventSchemas.violations("{\"type\":\"medforge.unknown\"}"));
     }
+
+    /** Issue 12 item 5: a verdict's work time names both figures, whole and not negative. */
+    @Test
+    void aWorkTimeWithoutItsEvaluationOrWithANegativeMergeIsRefused() throws Exception {
+        ObjectNode partial = (ObjectNode) JSON.readTree(EventCodec.encode(EventEnvelope.wrap("test", examples().get(10))));
+        ((ObjectNode) partial.get("data").get("work")).remove("evaluationMillis");
+        assertTrue(EventSchemas.violations(partial.toString()).stream().anyMatch(v -> v.contains("evaluationMillis")),
+                EventSchemas.violations(partial.toString()).toString());
+
+        ObjectNode negative = (ObjectNode) JSON.readTree(EventCodec.encode(EventEnvelope.wrap("test", examples().get(10))));
+        ((ObjectNode) negative.get("data").get("work")).put("mergeMillis", -1);
+        assertTrue(EventSchemas.violations(negative.toString()).stream().anyMatch(v -> v.contains("mergeMillis")),
+                EventSchemas.violations(negative.toString()).toString());
+    }
 }
