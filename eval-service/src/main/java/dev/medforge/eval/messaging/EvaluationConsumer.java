@@ -62,10 +62,9 @@ public class EvaluationConsumer {
     private void evaluate(String json) {
         EventEnvelope<CompositeCreated> event = EventCodec.decode(json, CompositeCreated.class);
         EventSender.recordQueueWait(meters, Topics.COMPOSITE_CREATED, event);
-        long start = System.nanoTime();
         CompositeEvaluator.Evaluation evaluation = evaluator.evaluate(event.data());
-        long millis = (System.nanoTime() - start) / 1_000_000;
         CompositeEvaluated result = evaluation.event();
+        long millis = result.work().evaluationMillis();
         if (!evaluation.scored()) {
             // No EVALUATED status: nothing was scored, and the registry's rebase is what comes next.
             LOG.infof("composite %s on %s: %s (%d ms)", result.compositeId(), result.branch(), result.decision().reasons(), millis);

@@ -4,6 +4,7 @@ import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.events.WorkTime;
 import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
 import dev.medforge.contracts.registry.RegistryClient.TaskInfo;
@@ -67,10 +68,9 @@ public class CompositeEvaluator {
         BranchInfo branch = registry.branch(created.branch());
         if (branch.headVersion() != created.parentVersion()) {
             meters.counter("medforge.eval.skipped", "why", "stale").increment();
-            return new Evaluation(new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(),
-                    created.strategy(), created.artifact(), created.adapters(), created.coefficients(), created.taskCoefficients(),
-                    Map.of(), Map.of(), Map.of(), new CompositeEvaluated.GateDecision(false, List.of("not scored: built on version "
-                    + created.parentVersion() + ", and version " + branch.headVersion() + " is the head")), created.withdrawn()), false, 0, 0);
+            return new Evaluation(verdict(created, Map.of(), Map.of(), Map.of(), new CompositeEvaluated.GateDecision(false,
+                    List.of("not scored: built on version " + created.parentVersion() + ", and version " + branch.headVersion()
+                            + " is the head")), start), false, 0, 0);
         }
         Map<String, TaskInfo> tasks = registry.tasks(created.branch()).stream()
                 .collect(Collectors.toMap(TaskInfo::name, Function.identity()));
@@ -107,9 +107,21 @@ public class CompositeEvaluator {
         meters.timer("medforge.eval.duration").record(Duration.ofNanos(System.nanoTime() - start));
         meters.timer("medforge.eval.forward").record(Duration.ofNanos(scoring.nanos));
         meters.counter("medforge.eval.decisions", "passed", String.valueOf(decision.passed())).increment();
-        return new Evaluation(new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(), created.strategy(),
+        return new Evaluation(verdict(created, metrics, parent, standalone, decision, start), true, scoring.images,
+                scoring.nanos / 1_000_000);
+    }
+
+    /**
+     * The verdict repeats the composite and carries what it cost (issue 12 item 5): the merge's work
+     * time from {@code created}, and this evaluation's since {@code start}, without either queue wait.
+     */
+    private static CompositeEvaluated verdict(CompositeCreated created, Map<String, TaskMetrics> metrics,
+                                              Map<String, TaskMetrics> parent, Map<String, TaskMetrics> standalone,
+                                              CompositeEvaluated.GateDecision decision, long start) {
+        WorkTime work = new WorkTime(created.durationMillis(), (System.nanoTime() - start) / 1_000_000);
+        return new CompositeEvaluated(created.compositeId(), created.branch(), created.parentVersion(), created.strategy(),
                 created.artifact(), created.adapters(), created.coefficients(), created.taskCoefficients(), metrics, parent, standalone,
-                decision, created.withdrawn()), true, scoring.images, scoring.nanos / 1_000_000);
+                decision, created.withdrawn(), work);
     }
 
     /**

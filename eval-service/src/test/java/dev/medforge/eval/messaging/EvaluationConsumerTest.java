@@ -75,6 +75,8 @@ class EvaluationConsumerTest {
             assertTrue(result.decision().passed(), result.decision().reasons().toString());
             assertEquals(artifact, result.artifact());
             assertEquals(List.of(ref), result.adapters());
+            assertEquals(created.durationMillis(), result.work().mergeMillis(), "the merge's work time travels on with the verdict");
+            assertTrue(result.work().evaluationMillis() > 0, "scoring 100 images and the adapter alone takes time: " + result.work());
             SubmissionStatus stage = status.awaitEvent(SubmissionStatus.class,
                     s -> s.submissionId().equals(submitted.submissionId()), WAIT).data();
             assertEquals(Stage.EVALUATED, stage.stage());
@@ -108,6 +110,7 @@ class EvaluationConsumerTest {
             assertEquals(Map.of(), result.metrics(), "not scored");
             assertEquals(List.of("not scored: built on version 0, and version 1 is the head"), result.decision().reasons());
             assertEquals(List.of(lateRef), result.adapters(), "the adapters travel on, for the registry's rebase");
+            assertEquals(stale.durationMillis(), result.work().mergeMillis(), "an unscored composite's merge still cost its time");
             assertTrue(status.seen().stream().noneMatch(r -> r.value().contains(lateRef.submissionId())),
                     "no EVALUATED status for a composite that was not scored");
         }
