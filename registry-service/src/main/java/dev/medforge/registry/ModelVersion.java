@@ -52,6 +52,17 @@ public class ModelVersion extends PanacheEntityBase {
     @Column(name = "unavailable_reason")
     public String unavailableReason;
 
+    /** The work time of the merge that built the composite; null when it is not known (see {@code evaluationMillis}). */
+    @Column(name = "merge_millis")
+    public Long mergeMillis;
+
+    /**
+     * The work time of the composite's evaluation; null, like {@code mergeMillis}, for a version
+     * published before composite.evaluated carried it and for a fork's version 1, which cost neither.
+     */
+    @Column(name = "evaluation_millis")
+    public Long evaluationMillis;
+
     public record Key(String branchId, int number) implements Serializable {
         public Key() {
             this(null, 0);

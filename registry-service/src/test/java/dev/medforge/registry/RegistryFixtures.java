@@ -6,6 +6,7 @@ import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.CompositeEvaluated.GateDecision;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.events.WorkTime;
 import dev.medforge.contracts.testing.ServiceIdentity;
 import dev.medforge.contracts.testing.TopicProbe;
 import io.restassured.http.ContentType;
@@ -86,10 +87,17 @@ public final class RegistryFixtures {
 
     public static EventEnvelope<CompositeEvaluated> evaluated(String branch, String strategy, int parentVersion, boolean passed,
                                                               List<AdapterRef> adapters) {
+        return evaluated(branch, strategy, parentVersion, passed, adapters, null);
+    }
+
+    /** A verdict that says what its merge and evaluation cost ({@code work}), as eval writes them since issue 12 item 5. */
+    public static EventEnvelope<CompositeEvaluated> evaluated(String branch, String strategy, int parentVersion, boolean passed,
+                                                              List<AdapterRef> adapters, WorkTime work) {
         return EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch, parentVersion,
                 strategy, DIGEST, adapters, Map.of(adapters.get(0).submissionId(), 0.8),
                 Map.of("tops", Map.of(adapters.get(0).submissionId(), 0.8)), Map.of("tops", new TaskMetrics(0.9, 0.97, 2000)), Map.of(), Map.of(),
-                new GateDecision(passed, passed ? List.of() : List.of("tops lost 3.1 points against version " + parentVersion))));
+                new GateDecision(passed, passed ? List.of() : List.of("tops lost 3.1 points against version " + parentVersion)), List.of(),
+                work));
     }
 
     public static AdapterRef adapter(String submissionId, String institution, String task) {

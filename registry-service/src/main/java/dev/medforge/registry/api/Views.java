@@ -3,6 +3,7 @@ package dev.medforge.registry.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.events.WorkTime;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,10 +32,10 @@ public final class Views {
                            String evaluationSuite, Instant createdAt) {
     }
 
-    /** See {@link ModelCard} for {@code supersededBy} and {@code unavailable}. */
+    /** See {@link ModelCard} for {@code supersededBy}, {@code unavailable} and {@code work}. */
     public record VersionView(String branch, int version, String compositeId, String artifact, String strategy,
                               Map<String, TaskMetrics> metrics, Instant publishedAt, List<Supersession> supersededBy,
-                              Unavailability unavailable) {
+                              Unavailability unavailable, WorkTime work) {
     }
 
     /**
@@ -60,13 +61,15 @@ public final class Views {
      * versions they name. {@code unavailable} is null while the version can be downloaded.
      * {@code baseModel} and {@code tasks} say how to run and score it outside MedForge: the base's
      * architecture with its conventions, and each served task's class names in head row order.
+     * {@code work} is what the version cost, the work time of its merge and of its evaluation without
+     * queue waits; null for a version published before the registry kept it, and for a fork's version 1.
      */
     public record ModelCard(String branch, int version, int parentVersion, String compositeId, String artifact,
                             String strategy, Map<String, TaskMetrics> metrics, Map<String, Double> coefficients,
                             Map<String, Map<String, Double>> taskCoefficients,
                             List<AdapterRef> adapters, List<String> added, List<String> institutions, ForkPoint forkedFrom,
                             List<WithdrawalView> withdrawn, List<Supersession> supersededBy, Unavailability unavailable,
-                            Instant publishedAt, BaseModelView baseModel, List<TaskView> tasks) {
+                            Instant publishedAt, BaseModelView baseModel, List<TaskView> tasks, WorkTime work) {
     }
 
     /** A base model as a card names it; {@code architecture} is the JSON object ml-core wrote, not a string. */

@@ -3,6 +3,7 @@ package dev.medforge.registry.mapping;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.events.WorkTime;
 import dev.medforge.registry.BaseModel;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
@@ -46,7 +47,7 @@ public final class BranchMapper {
     public static VersionView toView(PublishedVersion published) {
         ModelVersion version = published.version();
         return new VersionView(version.branchId, version.number, version.compositeId, version.artifact, version.strategy,
-                metrics(version), version.publishedAt, supersessions(published), unavailability(version));
+                metrics(version), version.publishedAt, supersessions(published), unavailability(version), work(version));
     }
 
     public static ModelCard toCard(DescribedVersion described) {
@@ -62,7 +63,7 @@ public final class BranchMapper {
                 adapters.stream().map(AdapterRef::institution).distinct().sorted().toList(), forkPoint(published.branch()),
                 published.withdrawn().stream().map(BranchMapper::toView).toList(), supersessions(published), unavailability(version),
                 version.publishedAt, new BaseModelView(described.base().id, described.base().digest, JsonText.tree(described.base().architecture)),
-                described.servedTasks().stream().map(BranchMapper::toView).toList());
+                described.servedTasks().stream().map(BranchMapper::toView).toList(), work(version));
     }
 
     private static List<Supersession> supersessions(PublishedVersion published) {
@@ -74,6 +75,11 @@ public final class BranchMapper {
     private static Unavailability unavailability(ModelVersion version) {
         return version.unavailableAt == null ? null
                 : new Unavailability(version.unavailableAt, version.unavailableBy, version.unavailableReason);
+    }
+
+    /** Both figures come from the one composite.evaluated that published the version, so both or neither are known. */
+    private static WorkTime work(ModelVersion version) {
+        return version.mergeMillis == null ? null : new WorkTime(version.mergeMillis, version.evaluationMillis);
     }
 
     public static WithdrawalView toView(Withdrawal withdrawal) {

@@ -153,6 +153,10 @@ public class PublishingService {
         version.artifact = evaluated.artifact();
         version.strategy = evaluated.strategy();
         version.metrics = JsonText.write(evaluated.metrics());
+        if (evaluated.work() != null) {
+            version.mergeMillis = evaluated.work().mergeMillis();
+            version.evaluationMillis = evaluated.work().evaluationMillis();
+        }
         version.publishedAt = Instant.now();
         branch.headVersion = version.number;
         branch.headCompositeId = version.compositeId;

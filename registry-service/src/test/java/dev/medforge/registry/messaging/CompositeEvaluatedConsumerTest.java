@@ -10,6 +10,7 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
+import dev.medforge.contracts.events.WorkTime;
 import dev.medforge.contracts.testing.TopicProbe;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,10 @@ import static dev.medforge.registry.RegistryFixtures.evaluated;
 import static dev.medforge.registry.RegistryFixtures.registerTask;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -89,6 +92,43 @@ class CompositeEvaluatedConsumerTest {
                 .statusCode(200)
                 .body("adapters.submissionId", contains(submission, secondSubmission))
                 .body("added", contains(secondSubmission));
+    }
+
+    /**
+     * Issue 12 item 5: a version shows what it cost, the work time its verdict carried, on the list
+     * and on its card; one published from a verdict written before eval carried it shows none.
+     */
+    @Test
+    void aVersionShowsTheWorkTimeOfItsMergeAndEvaluationAndNoneWhenItsVerdictCarriedNone() {
+        String branch = branchWithTops();
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, evaluated(branch, "fusion", 0, true,
+                List.of(adapter(UUID.randomUUID().toString(), "hospital-a", "tops")), new WorkTime(4200, 1300)));
+        awaitHead(branch, 1);
+        String written = EventCodec.encode(evaluated(branch, 1, true, UUID.randomUUID().toString()));
+        String writtenBefore = written.replace(",\"work\":null", "");
+        assertFalse(writtenBefore.contains("\"work\""), writtenBefore);
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, branch, writtenBefore);
+        awaitHead(branch, 2);
+
+        asGateway().get("/internal/branches/{b}/versions", branch).then()
+                .statusCode(200)
+                .body("version", contains(1, 2))
+                .body("[0].work.mergeMillis", is(4200))
+                .body("[0].work.evaluationMillis", is(1300))
+                .body("[1]", hasKey("work"))
+                .body("[1].work", nullValue());
+        asGateway().get("/internal/branches/{b}/versions/1", branch).then()
+                .statusCode(200)
+                .body("work.mergeMillis", is(4200))
+                .body("work.evaluationMillis", is(1300));
+        asGateway().get("/internal/branches/{b}/versions/2", branch).then()
+                .statusCode(200)
+                .body("$", hasKey("work"))
+                .body("work", nullValue());
+    }
+
+    private static void awaitHead(String branch, int version) {
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(version)));
     }
 
     /** Stale before the gate: a failed verdict against an old parent says nothing about the composite on the head. */
