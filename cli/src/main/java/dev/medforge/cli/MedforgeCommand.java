@@ -7,6 +7,7 @@ import dev.medforge.cli.ml.DistillCommand;
 import dev.medforge.cli.ml.EvaluateCommand;
 import dev.medforge.cli.ml.PrivacyCommand;
 import dev.medforge.cli.demo.DemoCommand;
+import dev.medforge.cli.demo.LoadtestCommand;
 import dev.medforge.cli.gateway.BranchCommand;
 import dev.medforge.cli.gateway.CardCommand;
 import dev.medforge.cli.gateway.DiffCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
             CardCommand.class, DiffCommand.class, WithdrawCommand.class, RetireCommand.class, PullCommand.class, PredictCommand.class, EvaluateCommand.class, OpsCommand.class, DemoCommand.class,
+            LoadtestCommand.class,
             CompletionCommand.class})
 public final class MedforgeCommand implements Runnable {
 

@@ -842,20 +842,8 @@ class PipelineTest {
         String gw = gateway();
         Path work = Files.createTempDirectory("demo-");
         Path summary = work.resolve("demo.json");
-        ProcessBuilder demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("..", "cli", "target", "medforge-cli.jar").toString(), "demo", "--quick",
-                "--gateway", gw, "--work", work.toString(), "--json", summary.toString(), "--timeout", "600")
-                .redirectErrorStream(true).redirectOutput(work.resolve("demo.log").toFile());
-        demo.environment().put("OMP_NUM_THREADS", "2");
-        Process process = demo.start();
-        boolean finished = process.waitFor(15, java.util.concurrent.TimeUnit.MINUTES);
-        if (!finished) {
-            process.destroyForcibly();
-        }
-        String log = Files.readString(work.resolve("demo.log"));
-        assertTrue(finished, "the quick demo did not finish in 15 minutes:\n" + log);
-        int exit = process.exitValue();
-        assertEquals(0, exit, "demo exit " + exit + ":\n" + log);
+        String log = packagedCli(work.resolve("demo.log"), "demo", "--quick", "--gateway", gw, "--work", work.toString(),
+                "--json", summary.toString(), "--timeout", "600");
 
         // Issue 16: the subscriber's evaluate recomputes eval-service's numbers exactly, for every task of the head.
         assertEquals(3, log.split("model card: accuracy", -1).length - 1, "evaluate compared each task with the card:\n" + log);
@@ -880,7 +868,70 @@ class PipelineTest {
         assertEquals(3, versions.size(), "one version per honest adapter: " + result);
         assertEquals("[\"hospital-a\",\"hospital-b\",\"hospital-c\"]", versions.get(2).path("institutions").toString());
         assertEquals(versions.size() + 1, result.path("latencySeconds").size(), result.toString());
-        System.out.printf(Locale.ROOT, "Demo (--quick): exit %d, %d version(s)%n", exit, versions.size());
+        System.out.printf(Locale.ROOT, "Demo (--quick): exit 0, %d version(s)%n", versions.size());
+    }
+
+    /**
+     * Issue 12 item 5: {@code medforge loadtest --quick} from the packaged CLI drives four
+     * institutions of its own (Keycloak accounts it makes) through this pipeline's gateway at
+     * Poisson arrivals. It asserts completeness only: every submission reaches a final stage, each
+     * is published (the load test's gate is off), every version holds the one before it, and each
+     * version reports the merge and evaluation work time it cost. The figures are for the note, not
+     * for a test.
+     */
+    @Test
+    void theLoadTestEndsEverySubmissionAndEachVersionHoldsTheOnesBefore() throws Exception {
+        String gw = gateway();
+        Path work = Files.createTempDirectory("loadtest-");
+        Path report = work.resolve("loadtest.json");
+        String metrics = String.join(",", registry, CALLERS.get("adapter-ingest-service").url(), CALLERS.get("merge-service").url(),
+                CALLERS.get("eval-service").url());
+        String log = packagedCli(work.resolve("loadtest.log"), "loadtest", "--quick", "--institutions", "4", "--rate", "20",
+                "--gateway", gw, "--metrics", metrics, "--work", work.toString(), "--json", report.toString(),
+                "--plot", work.resolve("loadtest.svg").toString(), "--timeout", "600");
+
+        JsonNode result = new ObjectMapper().readTree(report.toFile());
+        assertEquals(4, result.path("submissions").asInt(), log);
+        assertEquals(4, result.path("final").asInt(), log);
+        assertEquals(4, result.path("outcomes").path("PUBLISHED").asInt(), "the load test's gate is off: " + result.path("outcomes"));
+        JsonNode versions = result.path("versions");
+        assertTrue(versions.size() >= 1 && versions.size() <= 4, result.toString());
+        Set<String> published = new java.util.HashSet<>();
+        for (JsonNode submission : result.path("perSubmission")) {
+            assertTrue(submission.path("version").isInt(), "every submission names the version that took it in: " + submission);
+            published.add(submission.path("submission").asText());
+        }
+        assertEquals(4, published.size());
+        assertEquals(4, versions.get(versions.size() - 1).path("adapters").asInt(), "the last version holds every submission");
+        for (JsonNode version : versions) {
+            assertTrue(version.path("mergeSeconds").asDouble() > 0 && version.path("evalSeconds").asDouble() > 0,
+                    "each version reports its work time: " + version);
+        }
+        double p50 = result.path("latencySeconds").path("p50").asDouble();
+        assertTrue(p50 > 0 && p50 <= result.path("latencySeconds").path("max").asDouble(), result.path("latencySeconds").toString());
+        assertTrue(result.path("registryDecisions").path("published").asInt() >= versions.size(),
+                "the registry's own count of publications was read: " + result.path("registryDecisions"));
+        assertTrue(Files.readString(work.resolve("loadtest.svg")).contains("<circle"));
+        System.out.printf(Locale.ROOT, "Load test (--quick, 4 institutions): %d version(s), p50 %.1f s, p95 %.1f s%n", versions.size(), p50,
+                result.path("latencySeconds").path("p95").asDouble());
+    }
+
+    /** Runs the packaged CLI with {@code args}, its output into {@code log}; fails unless it exits 0 within 15 minutes. */
+    private static String packagedCli(Path log, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("..", "cli", "target", "medforge-cli.jar").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("OMP_NUM_THREADS", "2");
+        Process process = builder.start();
+        boolean finished = process.waitFor(15, java.util.concurrent.TimeUnit.MINUTES);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertTrue(finished, "medforge " + args[0] + " did not finish in 15 minutes:\n" + output);
+        assertEquals(0, process.exitValue(), "medforge " + args[0] + " exit " + process.exitValue() + ":\n" + output);
+        return output;
     }
 
     /**

@@ -11,14 +11,9 @@ import dev.medforge.ml.lora.PeftAdapterIO;
 import dev.medforge.ml.model.BaseModel;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -101,16 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "900", description = "seconds to wait for each submission's final stage (default ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
-    @Option(names = "--gateway", defaultValue = "${env:MEDFORGE_GATEWAY_URL:-http://127.0.0.1:8080}",
-            description = "gateway URL (default ${DEFAULT-VALUE})")
-    String gateway;
-
-    @Option(names = "--operator", defaultValue = "ops", description = "operator account (default ${DEFAULT-VALUE})")
-    String operator;
-
-    @Option(names = "--password-env", defaultValue = "MEDFORGE_DEMO_PASSWORD",
-            description = "environment variable with the accounts' password; the local realm's medforge-dev when unset")
-    String passwordEnv;
+    @Mixin
+    StackActors actors;
 
     @Override
     public Integer call() throws Exception {
@@ -129,29 +117,28 @@ public final class DemoCommand implements Callable<Integer> {
             work = Path.of(".medforge", "demo", branch);
         }
         Files.createDirectories(work);
-        if (!gatewayReady(err)) {
+        if (!actors.gatewayReady(err)) {
             return ExitCode.SERVER;
         }
-        String password = System.getenv().getOrDefault(passwordEnv, "medforge-dev");
         Path home = work.resolve("config");
         CliRunner cli = new CliRunner(err, Map.of("MEDFORGE_CONFIG_DIR", home.toAbsolutePath().toString(),
-                "MEDFORGE_GATEWAY_URL", gateway));
+                "MEDFORGE_GATEWAY_URL", actors.gateway));
         Steps steps = new Steps(err, start, scenario.institutions().size() * 2 + 5 + (poisoned ? 1 : 0) + (withdraw != null ? 1 : 0));
         try {
-            steps.next("operator " + operator + " signs in");
-            cli.run(operator, List.of("login", "--profile", operator, "--username", operator, "--password-stdin"), password + "\n", 0);
+            steps.next("operator " + actors.operator + " signs in");
+            actors.signIn(cli, actors.operator);
             Path base = existingBase != null ? existingBase : work.resolve("base");
             if (existingBase == null) {
                 steps.next("operator pretrains the base model on the public pool");
                 // Each run's base has different weights; the registry binds one digest to each base model id.
-                cli.run(operator, List.of("base", "pretrain", "--scenario", scenarioName, "--out", base.toString(),
+                cli.run(actors.operator, List.of("base", "pretrain", "--scenario", scenarioName, "--out", base.toString(),
                         "--id", "medforge/vit-fmnist-tiny-" + branch, "--epochs", quick ? "1" : "6"));
             } else {
                 steps.next("operator reuses the base model in " + existingBase);
             }
             steps.next("operator creates branch " + branch + " (strategy " + strategy + ", max regression " + maxRegression
                     + ", max new-task gap " + maxNewTaskGap + ")");
-            cli.run(operator, List.of("branch", "create", "--profile", operator, "--branch", branch, "--base", base.toString(),
+            cli.run(actors.operator, List.of("branch", "create", "--profile", actors.operator, "--branch", branch, "--base", base.toString(),
                     "--strategy", strategy, "--max-regression", maxRegression, "--max-new-task-gap", maxNewTaskGap));
 
             Map<String, Scenario.Institution> byId = new LinkedHashMap<>();
@@ -159,7 +146,7 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, Path> adapters = new LinkedHashMap<>();
             for (String id : scenario.arrivalOrder()) {
                 steps.next(id + " signs in, registers task " + byId.get(id).task() + ", trains and distils");
-                cli.run(id, List.of("login", "--profile", id, "--username", id, "--password-stdin"), password + "\n", 0);
+                actors.signIn(cli, id);
                 cli.run(id, List.of("task", "register", "--profile", id, "--branch", branch, "--scenario", scenarioName,
                         "--institution", id));
                 Path dir = work.resolve(id);
@@ -203,10 +190,10 @@ public final class DemoCommand implements Callable<Integer> {
             }
 
             steps.next("a subscriber pulls the head as PEFT, classifies Fashion-MNIST test images and checks the card's numbers");
-            subscriber(cli, scenario, password);
+            subscriber(cli, scenario);
 
             steps.next("collecting versions, model cards and status histories");
-            DemoSummary summary = DemoSummary.collect(cli, operator, branch, submitted);
+            DemoSummary summary = DemoSummary.collect(cli, actors.operator, branch, submitted);
             summary.printTable(out, (System.nanoTime() - start) / 1e9);
             if (json != null) {
                 summary.writeJson(json);
@@ -228,9 +215,9 @@ public final class DemoCommand implements Callable<Integer> {
      * The subscriber's path (README, "Using a published version outside MedForge"): pull the head with
      * its base as PEFT, predict, and evaluate each task on its suite, which must give the card's numbers.
      */
-    private void subscriber(CliRunner cli, Scenario scenario, String password) throws IOException {
+    private void subscriber(CliRunner cli, Scenario scenario) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        cli.run(SUBSCRIBER, List.of("login", "--profile", SUBSCRIBER, "--username", SUBSCRIBER, "--password-stdin"), password + "\n", 0);
+        actors.signIn(cli, SUBSCRIBER);
         int head = 0;
         for (JsonNode version : JSON.readTree(cli.run(SUBSCRIBER, List.of("versions", "--profile", SUBSCRIBER, "--branch", branch, "--json")))) {
             head = Math.max(head, version.path("version").asInt());
@@ -288,7 +275,7 @@ public final class DemoCommand implements Callable<Integer> {
         return 1_000L * seed + institution.seed();
     }
 
-    private static void writeManifest(Path dir, String institution, String task, String description) throws IOException {
+    static void writeManifest(Path dir, String institution, String task, String description) throws IOException {
         ObjectNode manifest = JSON.createObjectNode()
                 .put("institution", institution)
                 .put("task", task)
@@ -296,22 +283,6 @@ public final class DemoCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile(dir, "manifest", ".json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), manifest);
         Files.move(tmp, dir.resolve("manifest.json"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private boolean gatewayReady(PrintWriter err) {
-        try {
-            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            if (ready.statusCode() == 200) {
-                return true;
-            }
-            err.println("the gateway at " + gateway + " is not ready (" + ready.statusCode() + "): " + ready.body());
-        } catch (IOException e) {
-            err.println("the gateway at " + gateway + " does not answer (" + e.getMessage() + "); start the stack with ./medforge up");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
     }
 
     /** "[step 3/11, 104 s] ..." progress lines: the demo takes minutes. */

@@ -3,6 +3,7 @@ package dev.medforge.cli.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medforge.cli.CliException;
 import dev.medforge.ml.lora.PeftAdapterIO;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -31,16 +32,8 @@ public final class SubmitCommand extends GatewayVerb {
 
     @Override
     public Integer call() throws Exception {
-        Multipart body = new Multipart()
-                .file("manifest", existing(manifest, "--manifest"), "application/json")
-                .file("adapter_config", existing(adapter.resolve(PeftAdapterIO.CONFIG_FILE), "--adapter"), "application/json")
-                .file("adapter_model", existing(adapter.resolve(PeftAdapterIO.WEIGHTS_FILE), "--adapter"), "application/octet-stream")
-                .file("distilled", existing(distilled, "--distilled"), "application/octet-stream")
-                .file("privacy_report", existing(privacyReport, "--privacy-report"), "application/json");
         Output out = out();
-        JsonNode accepted = gateway.client().upload("/api/v1/branches/" + GatewayClient.segment(branch) + "/submissions",
-                body.contentType(), body.publisher(new UploadProgress(out.err(), "upload")));
-        String id = accepted.path("submissionId").asText();
+        String id = upload(gateway.client(), branch, adapter, distilled, privacyReport, manifest, new UploadProgress(out.err(), "upload"));
         if (json) {
             out.compactJson(GatewayClient.JSON.createObjectNode().put("submissionId", id)
                     .put("location", "/api/v1/submissions/" + id));
@@ -48,6 +41,20 @@ public final class SubmitCommand extends GatewayVerb {
             out.line(id);
         }
         return 0;
+    }
+
+    /** The multipart upload of one submission; returns the submission id the gateway gave it. */
+    public static String upload(GatewayClient client, String branch, Path adapter, Path distilled, Path privacyReport, Path manifest,
+                                UploadProgress progress) throws IOException {
+        Multipart body = new Multipart()
+                .file("manifest", existing(manifest, "--manifest"), "application/json")
+                .file("adapter_config", existing(adapter.resolve(PeftAdapterIO.CONFIG_FILE), "--adapter"), "application/json")
+                .file("adapter_model", existing(adapter.resolve(PeftAdapterIO.WEIGHTS_FILE), "--adapter"), "application/octet-stream")
+                .file("distilled", existing(distilled, "--distilled"), "application/octet-stream")
+                .file("privacy_report", existing(privacyReport, "--privacy-report"), "application/json");
+        JsonNode accepted = client.upload("/api/v1/branches/" + GatewayClient.segment(branch) + "/submissions",
+                body.contentType(), body.publisher(progress));
+        return accepted.path("submissionId").asText();
     }
 
     static Path existing(Path file, String option) {

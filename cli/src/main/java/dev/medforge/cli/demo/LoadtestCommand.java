@@ -1,0 +1,359 @@
+package dev.medforge.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.cli.ExitCode;
+import dev.medforge.cli.gateway.Digests;
+import dev.medforge.cli.gateway.GatewayClient;
+import dev.medforge.cli.gateway.PasswordSession;
+import dev.medforge.cli.gateway.SubmitCommand;
+import dev.medforge.cli.gateway.UploadProgress;
+import dev.medforge.ml.data.Scenario;
+import dev.medforge.ml.model.BaseModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code medforge loadtest}: many institutions submitting to the running stack through the
+ * gateway, with Poisson arrivals, to measure latency, throughput and how the cost of a version
+ * grows with its lineage (issue 12). Setup (accounts, base, branches, tasks, adapters) is done
+ * first and is not measured; adapters are cached by base and institution between runs.
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true,
+        description = {"Drive the running stack through the gateway with N institutions submitting at Poisson arrivals, then report"
+                + " submit -> final latency (p50/p95/max), versions per minute, time per stage, queue waits, rebases and splits,"
+                + " and merge and evaluation work time per version, as a table, JSON (--json) and an SVG plot (--plot).",
+            "Makes its institutions' Keycloak accounts (loadtest-01 ...) with the realm administrator, and new branches named"
+                + " loadtest-<date>-<time>-<k>. Exit codes: 0 every submission final and every version holds the one before it;"
+                + " 4 a submission did not finish in time or a version lost an earlier one; 3 sign-in failed; 5 stack unreachable."})
+public final class LoadtestCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long POLL_MILLIS = 3000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--institutions", defaultValue = "20", description = "institutions, each submitting one adapter (default ${DEFAULT-VALUE})")
+    int institutions;
+
+    @Option(names = "--rate", defaultValue = "2", description = "mean submissions per minute; arrivals are Poisson (default ${DEFAULT-VALUE})")
+    double ratePerMinute;
+
+    @Option(names = "--branches", defaultValue = "1", description = "branches; institution i submits to branch i mod K (default ${DEFAULT-VALUE})")
+    int branchCount;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "write the report as JSON")
+    Path json;
+
+    @Option(names = "--plot", paramLabel = "OUT.svg", description = "write latency and work time against version number as SVG")
+    Path plot;
+
+    @Option(names = "--quick", description = "small data, 1 epoch and short distillation: a smoke run (pipeline tests use it)")
+    boolean quick;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seeds the arrival times and every institution's training (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--base", description = "an existing base model directory (from 'base pretrain'); default: one pretrained once into --work")
+    Path existingBase;
+
+    @Option(names = "--work", defaultValue = ".medforge/loadtest", description = "base, adapters and accounts' sign-ins (default ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = "--strategy", defaultValue = "fusion", description = "the branches' merge strategy (default ${DEFAULT-VALUE})")
+    String strategy;
+
+    // A load test measures the pipeline, not merge quality: a permissive gate keeps every honest
+    // adapter in, so every submission costs a full round and the versions grow as the branch would.
+    @Option(names = "--max-regression", defaultValue = "100", description = "the branches' gate (default ${DEFAULT-VALUE}: off)")
+    String maxRegression;
+
+    @Option(names = "--max-new-task-gap", defaultValue = "100", description = "the branches' gate (default ${DEFAULT-VALUE}: off)")
+    String maxNewTaskGap;
+
+    @Option(names = "--timeout", defaultValue = "1800", description = "seconds to wait, after the last arrival, for every submission to end (default ${DEFAULT-VALUE})")
+    long timeoutSeconds;
+
+    @Mixin
+    StackActors actors;
+
+    @Option(names = "--issuer", defaultValue = "${env:MEDFORGE_OIDC_ISSUER:-http://127.0.0.1:8180/realms/medforge}",
+            description = "OIDC issuer (default ${DEFAULT-VALUE})")
+    String issuer;
+
+    @Option(names = "--keycloak-admin", defaultValue = "admin", description = "Keycloak master realm administrator (default ${DEFAULT-VALUE})")
+    String keycloakAdmin;
+
+    @Option(names = "--keycloak-admin-password-env", defaultValue = "MEDFORGE_KEYCLOAK_ADMIN_PASSWORD",
+            description = "environment variable with the administrator's password; the local stack's medforge-dev when unset")
+    String keycloakAdminPasswordEnv;
+
+    @Option(names = "--metrics", split = ",", defaultValue = "http://127.0.0.1:8081,http://127.0.0.1:8082,http://127.0.0.1:8083,http://127.0.0.1:8084",
+            description = "services whose /q/metrics give queue waits and registry decisions (default ${DEFAULT-VALUE}; add 8085, 8105"
+                    + " ... for extra workers)")
+    List<URI> metrics;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (institutions < 1 || branchCount < 1 || ratePerMinute <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--institutions and --branches must be at least 1, --rate above 0");
+        }
+        URI gatewayUri = actors.gatewayUri();
+        if (!actors.gatewayReady(err)) {
+            return ExitCode.SERVER;
+        }
+        String password = actors.password();
+        String run = "loadtest-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Scenario scenario = quick ? LoadScenario.of(institutions, 300, 200) : LoadScenario.of(institutions, 2000, 500);
+        Files.createDirectories(work);
+        Path scenarioFile = work.resolve(scenario.name() + (quick ? "-quick" : "") + ".json");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(scenarioFile.toFile(), scenario);
+        CliRunner cli = new CliRunner(err, Map.of("MEDFORGE_CONFIG_DIR", work.resolve("config").toAbsolutePath().toString(),
+                "MEDFORGE_GATEWAY_URL", actors.gateway, "MEDFORGE_OIDC_ISSUER", issuer));
+        try {
+            progress(err, "setup: accounts loadtest-01 .. " + LoadScenario.institution(institutions - 1) + " in Keycloak");
+            KeycloakAccounts accounts = KeycloakAccounts.signIn(URI.create(issuer).resolve("/"), realm(issuer), keycloakAdmin,
+                    System.getenv().getOrDefault(keycloakAdminPasswordEnv, "medforge-dev"));
+            Map<String, PasswordSession> sessions = new LinkedHashMap<>();
+            for (Scenario.Institution institution : scenario.institutions()) {
+                accounts.ensureContributor(institution.id(), password);
+                sessions.put(institution.id(), new PasswordSession(URI.create(issuer), institution.id(), password).signIn());
+            }
+            PasswordSession ops = new PasswordSession(URI.create(issuer), actors.operator, password).signIn();
+            actors.signIn(cli, actors.operator);
+
+            Path base = base(cli, err, run);
+            List<String> branches = new ArrayList<>();
+            for (int k = 1; k <= branchCount; k++) {
+                String branch = run + "-" + k;
+                progress(err, "setup: branch " + branch + " (strategy " + strategy + ", gate " + maxRegression + "/" + maxNewTaskGap + ")");
+                cli.run(actors.operator, List.of("branch", "create", "--profile", actors.operator, "--branch", branch, "--base", base.toString(),
+                        "--strategy", strategy, "--max-regression", maxRegression, "--max-new-task-gap", maxNewTaskGap));
+                branches.add(branch);
+            }
+            Map<String, Path> adapters = new LinkedHashMap<>();
+            int i = 0;
+            for (Scenario.Institution institution : scenario.institutions()) {
+                String branch = branches.get(i++ % branchCount);
+                progress(err, "setup " + i + "/" + institutions + ": " + institution.id() + " registers task " + institution.task()
+                        + " " + institution.classNames() + " on " + branch);
+                actors.signIn(cli, institution.id());
+                cli.run(institution.id(), List.of("task", "register", "--profile", institution.id(), "--branch", branch,
+                        "--scenario", scenarioFile.toString(), "--institution", institution.id()));
+                adapters.put(institution.id(), adapter(cli, err, scenarioFile, institution, base));
+            }
+
+            ServiceMetrics before = ServiceMetrics.scrape(metrics);
+            long start = System.nanoTime();
+            List<LoadReport.Sent> sent = submitAll(err, gatewayUri, scenario, branches, sessions, adapters, start);
+            boolean finished = awaitFinal(err, gatewayUri, sessions, sent, start);
+            ServiceMetrics after = ServiceMetrics.scrape(metrics);
+            List<LoadReport.Version> versions = new ArrayList<>();
+            for (String branch : branches) {
+                GatewayClient reader = ops.client(gatewayUri);
+                for (JsonNode version : reader.get("/api/v1/branches/" + GatewayClient.segment(branch) + "/versions")) {
+                    versions.add(new LoadReport.Version(branch, reader.get("/api/v1/branches/" + GatewayClient.segment(branch)
+                            + "/versions/" + version.path("version").asInt())));
+                }
+            }
+            versions.sort((a, b) -> a.branch().equals(b.branch()) ? Integer.compare(a.number(), b.number()) : a.branch().compareTo(b.branch()));
+            ObjectNode settings = JSON.createObjectNode().put("institutions", institutions).put("ratePerMinute", ratePerMinute)
+                    .put("seed", seed).put("quick", quick).put("strategy", strategy);
+            branches.forEach(settings.putArray("branches")::add);
+            LoadReport report = new LoadReport(settings, sent, versions, before, after, metrics);
+            report.print(out);
+            if (json != null) {
+                report.writeJson(json);
+                err.println("report written to " + json);
+            }
+            if (plot != null) {
+                report.writePlot(plot);
+                err.println("plot written to " + plot);
+            }
+            List<String> broken = lineageGaps(versions);
+            broken.forEach(gap -> err.println("loadtest: " + gap));
+            if (!finished || !broken.isEmpty()) {
+                err.println("loadtest: not every submission ended, or a version lost an earlier one; exit 4");
+                return ExitCode.REJECTED;
+            }
+            return ExitCode.OK;
+        } catch (CliRunner.VerbFailed e) {
+            err.println("loadtest stopped in setup: " + e.getMessage());
+            return e.exitCode == ExitCode.AUTH ? ExitCode.AUTH : ExitCode.SERVER;
+        }
+    }
+
+    /** The base: --base, or one pretrained once into --work and kept with the id the registry binds to its digest. */
+    private Path base(CliRunner cli, PrintWriter err, String run) throws IOException {
+        if (existingBase != null) {
+            progress(err, "setup: base model " + existingBase);
+            return existingBase;
+        }
+        Path base = work.resolve(quick ? "base-quick" : "base");
+        if (Files.isRegularFile(base.resolve(BaseModel.WEIGHTS_FILE))) {
+            progress(err, "setup: reusing the base model in " + base);
+            return base;
+        }
+        progress(err, "setup: pretraining a base model into " + base + " (once; later runs reuse it)");
+        cli.run(actors.operator, List.of("base", "pretrain", "--scenario", "fashion3", "--out", base.toString(),
+                "--id", "medforge/vit-fmnist-tiny-" + run, "--epochs", quick ? "1" : "6"));
+        return base;
+    }
+
+    /**
+     * The institution's adapter, distilled set and manifest, trained unless an earlier run left them
+     * for the same base, institution, data and settings: the cache directory is named by their digest.
+     */
+    private Path adapter(CliRunner cli, PrintWriter err, Path scenarioFile, Scenario.Institution institution, Path base) throws IOException {
+        String key = Digests.sha256(base.resolve(BaseModel.WEIGHTS_FILE)).substring(0, 16) + "-"
+                + Integer.toHexString(Arrays.asList(JSON.writeValueAsString(institution), quick, seed).hashCode());
+        Path dir = work.resolve("adapters").resolve(key).resolve(institution.id());
+        if (Files.isRegularFile(dir.resolve("manifest.json"))) {
+            return dir;
+        }
+        String institutionSeed = String.valueOf(1_000L * seed + institution.seed());
+        cli.run(institution.id(), List.of("adapter", "train", "--scenario", scenarioFile.toString(), "--institution", institution.id(),
+                "--base", base.toString(), "--out", dir.resolve("adapter").toString(), "--epochs", quick ? "1" : "2", "--seed", institutionSeed));
+        cli.run(institution.id(), List.of("distill", "--scenario", scenarioFile.toString(), "--institution", institution.id(),
+                "--base", base.toString(), "--out", dir.resolve("distilled").toString(), "--iterations", quick ? "100" : "300",
+                "--seed", institutionSeed));
+        // Last, so that a run stopped half-way trains this institution again.
+        DemoCommand.writeManifest(dir, institution.id(), institution.task(), "load test adapter for " + institution.task());
+        return dir;
+    }
+
+    /** Each institution submits once, in order, at Poisson arrival times; uploads run beside the clock so a slow one delays no other. */
+    private List<LoadReport.Sent> submitAll(PrintWriter err, URI gatewayUri, Scenario scenario, List<String> branches,
+                                            Map<String, PasswordSession> sessions, Map<String, Path> adapters, long start) throws Exception {
+        Random arrivals = new Random(seed);
+        ExecutorService uploads = Executors.newFixedThreadPool(4);
+        List<Future<LoadReport.Sent>> pending = new ArrayList<>();
+        double at = 0;
+        int i = 0;
+        PrintWriter silent = new PrintWriter(Writer.nullWriter());
+        progress(err, String.format(Locale.ROOT, "submitting: %d institution(s) at %.1f per minute (about %.0f s)", institutions, ratePerMinute,
+                institutions * 60 / ratePerMinute));
+        try {
+            for (Scenario.Institution institution : scenario.institutions()) {
+                String branch = branches.get(i++ % branchCount);
+                at += -Math.log(1 - arrivals.nextDouble()) * 60 / ratePerMinute;
+                long wait = start + (long) (at * 1e9) - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                double arrival = (System.nanoTime() - start) / 1e9;
+                Path dir = adapters.get(institution.id());
+                PasswordSession session = sessions.get(institution.id());
+                pending.add(uploads.submit(() -> {
+                    String id = SubmitCommand.upload(session.client(gatewayUri), branch, dir.resolve("adapter"),
+                            dir.resolve("distilled").resolve("distilled.safetensors"), dir.resolve("distilled").resolve("privacy-report.json"),
+                            dir.resolve("manifest.json"), new UploadProgress(silent, "upload"));
+                    progress(err, String.format(Locale.ROOT, "%.0f s: %s submitted %s to %s", arrival, institution.id(), id, branch));
+                    return new LoadReport.Sent(institution.id(), branch, id, arrival, JSON.createObjectNode());
+                }));
+            }
+            List<LoadReport.Sent> sent = new ArrayList<>();
+            for (Future<LoadReport.Sent> f : pending) {
+                sent.add(f.get());
+            }
+            return sent;
+        } finally {
+            uploads.shutdownNow();
+        }
+    }
+
+    /** Polls every submission's status until each is final or the timeout passes; a line of progress every 15 s. */
+    private boolean awaitFinal(PrintWriter err, URI gatewayUri, Map<String, PasswordSession> sessions, List<LoadReport.Sent> sent, long start)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long nextLine = 0;
+        Map<String, LoadReport.Sent> latest = new ConcurrentHashMap<>();
+        while (true) {
+            for (LoadReport.Sent s : sent) {
+                LoadReport.Sent current = latest.getOrDefault(s.submissionId(), s);
+                if (!LoadReport.isFinal(current.stage())) {
+                    JsonNode status = sessions.get(s.institution()).client(gatewayUri).get("/api/v1/submissions/" + s.submissionId());
+                    latest.put(s.submissionId(), new LoadReport.Sent(s.institution(), s.branch(), s.submissionId(), s.arrivalSeconds(), status));
+                }
+            }
+            for (int k = 0; k < sent.size(); k++) {
+                sent.set(k, latest.get(sent.get(k).submissionId()));
+            }
+            long done = sent.stream().filter(s -> LoadReport.isFinal(s.stage())).count();
+            if (done == sent.size() || System.nanoTime() > deadline) {
+                if (done < sent.size()) {
+                    err.printf("loadtest: %d submission(s) not final after %d s%n", sent.size() - done, timeoutSeconds);
+                }
+                return done == sent.size();
+            }
+            if (System.nanoTime() >= nextLine) {
+                Map<String, Integer> stages = new LinkedHashMap<>();
+                sent.forEach(s -> stages.merge(s.stage(), 1, Integer::sum));
+                progress(err, String.format(Locale.ROOT, "%.0f s: %d of %d final %s", (System.nanoTime() - start) / 1e9, done, sent.size(), stages));
+                nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /** Completeness: every version of a branch holds every submission of the version before it. */
+    static List<String> lineageGaps(List<LoadReport.Version> versions) {
+        List<String> gaps = new ArrayList<>();
+        Map<String, Set<String>> previous = new LinkedHashMap<>();
+        for (LoadReport.Version v : versions) {
+            Set<String> members = new HashSet<>();
+            v.card().path("adapters").forEach(a -> members.add(a.path("submissionId").asText()));
+            Set<String> before = previous.getOrDefault(v.branch(), Set.of());
+            if (!members.containsAll(before)) {
+                Set<String> lost = new HashSet<>(before);
+                lost.removeAll(members);
+                gaps.add(v.branch() + " version " + v.number() + " does not hold " + lost + " of the version before it");
+            }
+            previous.put(v.branch(), members);
+        }
+        return gaps;
+    }
+
+    private static String realm(String issuer) {
+        String path = URI.create(issuer).getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static void progress(PrintWriter err, String line) {
+        synchronized (err) {
+            err.println("[loadtest] " + line);
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.medforge.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.ml.data.Scenario;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The load benchmark's arithmetic: what it reports must follow from the histories, cards and metrics it read. */
+class LoadReportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode status(String stage, String receivedAt, String finalAt) throws Exception {
+        return JSON.readTree("""
+                {"stage": "%s", "history": [
+                  {"stage": "RECEIVED",  "at": "%s"},
+                  {"stage": "VALIDATED", "at": "%s"},
+                  {"stage": "%s", "at": "%s"}]}
+                """.formatted(stage, receivedAt, receivedAt, stage, finalAt));
+    }
+
+    private static JsonNode card(int version, String publishedAt, Long mergeMillis, List<String> members, List<String> added) {
+        ObjectNode card = JSON.createObjectNode().put("version", version).put("publishedAt", publishedAt);
+        members.forEach(id -> card.withArray("adapters").addObject().put("submissionId", id));
+        added.forEach(card.withArray("added")::add);
+        if (mergeMillis != null) {
+            card.putObject("work").put("mergeMillis", mergeMillis).put("evaluationMillis", 2 * mergeMillis);
+        }
+        return card;
+    }
+
+    private static final String METRICS_BEFORE = """
+            # TYPE medforge_registry_decisions_total counter
+            medforge_registry_decisions_total{decision="published"} 4.0
+            medforge_registry_decisions_total{decision="rebase"} 1.0
+            medforge_queue_wait_seconds_count{topic="medforge.adapter.validated"} 10.0
+            medforge_queue_wait_seconds_sum{topic="medforge.adapter.validated"} 5.0
+            """;
+    // Two merge workers answer for the same topic: their samples add up.
+    private static final String METRICS_AFTER = """
+            medforge_registry_decisions_total{decision="published"} 6.0
+            medforge_registry_decisions_total{decision="rebase"} 4.0
+            medforge_registry_decisions_total{decision="split"} 1.0
+            medforge_queue_wait_seconds_count{topic="medforge.adapter.validated"} 12.0
+            medforge_queue_wait_seconds_sum{topic="medforge.adapter.validated"} 6.0
+            medforge_queue_wait_seconds_count{topic="medforge.adapter.validated"} 2.0
+            medforge_queue_wait_seconds_sum{topic="medforge.adapter.validated"} 3.0
+            medforge_jvm_something NaN
+            """;
+
+    @Test
+    void latencyThroughputDecisionsAndVersionsFollowFromWhatWasRead(@TempDir Path dir) throws Exception {
+        List<LoadReport.Sent> sent = List.of(
+                new LoadReport.Sent("loadtest-01", "b", "s1", 0.0, status("PUBLISHED", "2026-12-05T10:00:00Z", "2026-12-05T10:00:10Z")),
+                new LoadReport.Sent("loadtest-02", "b", "s2", 20.0, status("PUBLISHED", "2026-12-05T10:00:20Z", "2026-12-05T10:00:40Z")),
+                new LoadReport.Sent("loadtest-03", "b", "s3", 40.0, status("GATED_OUT", "2026-12-05T10:00:40Z", "2026-12-05T10:01:10Z")),
+                new LoadReport.Sent("loadtest-04", "b", "s4", 60.0, status("MERGED", "2026-12-05T10:01:00Z", "2026-12-05T10:01:05Z")));
+        List<LoadReport.Version> versions = List.of(
+                new LoadReport.Version("b", card(1, "2026-12-05T10:00:10Z", 1000L, List.of("s1"), List.of("s1"))),
+                new LoadReport.Version("b", card(2, "2026-12-05T10:01:00Z", null, List.of("s1", "s2"), List.of("s2"))));
+
+        LoadReport report = new LoadReport(JSON.createObjectNode().put("institutions", 4), sent, versions,
+                ServiceMetrics.parse(METRICS_BEFORE), ServiceMetrics.parse(METRICS_AFTER), List.of(URI.create("http://127.0.0.1:8081")));
+        JsonNode json = report.json();
+
+        assertEquals(4, json.path("submissions").asInt());
+        assertEquals(3, json.path("final").asInt(), "MERGED is not final");
+        assertEquals(2, json.path("outcomes").path("PUBLISHED").asInt());
+        // Final latencies 10, 20 and 30 s; nearest rank: p50 is the 2nd, p95 the 3rd.
+        assertEquals(20.0, json.path("latencySeconds").path("p50").asDouble());
+        assertEquals(30.0, json.path("latencySeconds").path("p95").asDouble());
+        assertEquals(30.0, json.path("latencySeconds").path("max").asDouble());
+        // Two versions from the first receipt (10:00:00) to the last publication (10:01:00).
+        assertEquals(2.0, json.path("versionsPerMinute").asDouble(), 1e-9);
+        assertEquals(3, json.path("registryDecisions").path("rebase").asInt());
+        assertEquals(3, json.path("rebases").asInt());
+        assertEquals(1, json.path("splitGroups").asInt());
+        // (12 + 2) - 10 waits, taking (6 + 3) - 5 seconds.
+        assertEquals(4, json.path("queueWaitSeconds").path("medforge.adapter.validated").path("count").asInt());
+        assertEquals(1.0, json.path("queueWaitSeconds").path("medforge.adapter.validated").path("mean").asDouble(), 1e-9);
+        assertEquals(1.0, json.path("versions").get(0).path("mergeSeconds").asDouble());
+        assertEquals(2.0, json.path("versions").get(0).path("evalSeconds").asDouble());
+        assertTrue(json.path("versions").get(1).path("mergeSeconds").isNull(), "a version without work time says so");
+        assertEquals(2, json.path("versions").get(1).path("adapters").asInt());
+        assertEquals(2, json.path("perSubmission").get(1).path("version").asInt());
+        assertTrue(json.path("perSubmission").get(2).path("version").isNull());
+
+        report.writeJson(dir.resolve("report.json"));
+        report.writePlot(dir.resolve("plot.svg"));
+        assertEquals(json.toString(), JSON.readTree(dir.resolve("report.json").toFile()).toString());
+        String svg = Files.readString(dir.resolve("plot.svg"));
+        assertTrue(svg.startsWith("<svg") && svg.contains("<polyline") && svg.split("<circle", -1).length - 1 >= 3, svg);
+    }
+
+    @Test
+    void aVersionThatLosesAnEarlierSubmissionIsAGap() {
+        List<LoadReport.Version> versions = List.of(
+                new LoadReport.Version("b", card(1, "2026-12-05T10:00:10Z", 1L, List.of("s1"), List.of("s1"))),
+                new LoadReport.Version("b", card(2, "2026-12-05T10:00:20Z", 1L, List.of("s1", "s2"), List.of("s2"))),
+                new LoadReport.Version("b", card(3, "2026-12-05T10:00:30Z", 1L, List.of("s2", "s3"), List.of("s3"))),
+                new LoadReport.Version("c", card(1, "2026-12-05T10:00:30Z", 1L, List.of("s4"), List.of("s4"))));
+
+        List<String> gaps = LoadtestCommand.lineageGaps(versions);
+
+        assertEquals(List.of("b version 3 does not hold [s1] of the version before it"), gaps);
+        assertEquals(List.of(), LoadtestCommand.lineageGaps(versions.subList(0, 2)));
+    }
+
+    @Test
+    void twentyInstitutionsHoldTwentyDifferentPairsOfClasses() {
+        Scenario scenario = LoadScenario.of(20, 2000, 500);
+
+        Set<Set<Integer>> pairs = new HashSet<>();
+        scenario.institutions().forEach(i -> pairs.add(Set.copyOf(i.classes())));
+        assertEquals(20, pairs.size());
+        assertTrue(pairs.stream().allMatch(p -> p.size() == 2), "two distinct classes each");
+        assertEquals("loadtest-01", scenario.arrivalOrder().get(0));
+        assertEquals("loadtest-20", scenario.arrivalOrder().get(19));
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        List<Double> twenty = java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> (double) i).toList();
+        assertEquals(10.0, LoadReport.percentile(twenty, 50));
+        assertEquals(19.0, LoadReport.percentile(twenty, 95));
+        assertEquals(7.0, LoadReport.percentile(List.of(7.0), 95));
+    }
+}
