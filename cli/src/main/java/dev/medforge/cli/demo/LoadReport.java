@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,8 +51,7 @@ final class LoadReport {
     private final List<Sent> sent;
     private final List<Version> versions;
 
-    LoadReport(ObjectNode settings, List<Sent> sent, List<Version> versions, ServiceMetrics before, ServiceMetrics after,
-               Collection<URI> metricsFrom) {
+    LoadReport(ObjectNode settings, List<Sent> sent, List<Version> versions, ServiceMetrics before, ServiceMetrics after) {
         this.sent = sent;
         this.versions = versions;
         root.setAll(settings);
@@ -85,7 +82,7 @@ final class LoadReport {
         root.put("rebases", decisions.path("rebase").asLong());
         root.put("splitGroups", decisions.path("split").asLong());
         ArrayNode from = root.putArray("metricsFrom");
-        metricsFrom.forEach(uri -> from.add(uri.toString()));
+        before.answered().stream().filter(after.answered()::contains).forEach(uri -> from.add(uri.toString()));
         ArrayNode list = root.putArray("versions");
         for (Version v : versions) {
             ObjectNode row = list.addObject().put("branch", v.branch()).put("version", v.number())

@@ -191,7 +191,9 @@ public final class LoadtestCommand implements Callable<Integer> {
             ObjectNode settings = JSON.createObjectNode().put("institutions", institutions).put("ratePerMinute", ratePerMinute)
                     .put("seed", seed).put("quick", quick).put("strategy", strategy);
             branches.forEach(settings.putArray("branches")::add);
-            LoadReport report = new LoadReport(settings, sent, versions, before, after, metrics);
+            metrics.stream().filter(m -> !before.answered().contains(m) || !after.answered().contains(m)).forEach(m ->
+                    err.println("loadtest: " + m + "/q/metrics did not answer before and after the run; its queue waits and decisions are left out"));
+            LoadReport report = new LoadReport(settings, sent, versions, before, after);
             report.print(out);
             if (json != null) {
                 report.writeJson(json);

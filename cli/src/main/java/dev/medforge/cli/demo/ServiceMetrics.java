@@ -7,7 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,7 +17,7 @@ import java.util.regex.Pattern;
  * The samples of the services' Prometheus endpoints ({@code /q/metrics}) that the load benchmark
  * reports: counters and timer sums, read before and after a run, so that the report holds what
  * the run itself added. A service that does not answer contributes nothing, and the report says
- * which endpoints were read.
+ * which endpoints were read both times: a figure from a service read only once would be wrong.
  */
 final class ServiceMetrics {
 
@@ -23,20 +25,29 @@ final class ServiceMetrics {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)");
 
     private final Map<String, Double> samples;
+    private final Set<URI> answered;
 
-    private ServiceMetrics(Map<String, Double> samples) {
+    private ServiceMetrics(Map<String, Double> samples, Set<URI> answered) {
         this.samples = samples;
+        this.answered = answered;
+    }
+
+    /** The services whose metrics were read. */
+    Set<URI> answered() {
+        return answered;
     }
 
     static ServiceMetrics scrape(Iterable<URI> services) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, Double> samples = new LinkedHashMap<>();
+        Set<URI> answered = new LinkedHashSet<>();
         for (URI service : services) {
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(service.resolve("/q/metrics"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     parse(response.body(), samples);
+                    answered.add(service);
                 }
             } catch (IOException unreachable) {
                 // Reported as missing figures; a load test is not stopped by an unreadable metric.
@@ -45,13 +56,14 @@ final class ServiceMetrics {
                 break;
             }
         }
-        return new ServiceMetrics(samples);
+        return new ServiceMetrics(samples, answered);
     }
 
-    static ServiceMetrics parse(String text) {
+    /** One service's metrics text, as read from {@code service}. */
+    static ServiceMetrics parse(URI service, String text) {
         Map<String, Double> samples = new LinkedHashMap<>();
         parse(text, samples);
-        return new ServiceMetrics(samples);
+        return new ServiceMetrics(samples, Set.of(service));
     }
 
     /** Samples of several services with the same name and labels add up (two merge workers, one topic). */

@@ -40,6 +40,8 @@ class LoadReportTest {
         return card;
     }
 
+    private static final URI REGISTRY = URI.create("http://127.0.0.1:8081");
+
     private static final String METRICS_BEFORE = """
             # TYPE medforge_registry_decisions_total counter
             medforge_registry_decisions_total{decision="published"} 4.0
@@ -71,7 +73,7 @@ class LoadReportTest {
                 new LoadReport.Version("b", card(2, "2026-12-05T10:01:00Z", null, List.of("s1", "s2"), List.of("s2"))));
 
         LoadReport report = new LoadReport(JSON.createObjectNode().put("institutions", 4), sent, versions,
-                ServiceMetrics.parse(METRICS_BEFORE), ServiceMetrics.parse(METRICS_AFTER), List.of(URI.create("http://127.0.0.1:8081")));
+                ServiceMetrics.parse(REGISTRY, METRICS_BEFORE), ServiceMetrics.parse(REGISTRY, METRICS_AFTER));
         JsonNode json = report.json();
 
         assertEquals(4, json.path("submissions").asInt());
@@ -85,6 +87,7 @@ class LoadReportTest {
         assertEquals(2.0, json.path("versionsPerMinute").asDouble(), 1e-9);
         assertEquals(3, json.path("registryDecisions").path("rebase").asInt());
         assertEquals(3, json.path("rebases").asInt());
+        assertEquals("[\"http://127.0.0.1:8081\"]", json.path("metricsFrom").toString());
         assertEquals(1, json.path("splitGroups").asInt());
         // (12 + 2) - 10 waits, taking (6 + 3) - 5 seconds.
         assertEquals(4, json.path("queueWaitSeconds").path("medforge.adapter.validated").path("count").asInt());
@@ -101,6 +104,16 @@ class LoadReportTest {
         assertEquals(json.toString(), JSON.readTree(dir.resolve("report.json").toFile()).toString());
         String svg = Files.readString(dir.resolve("plot.svg"));
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline") && svg.split("<circle", -1).length - 1 >= 3, svg);
+    }
+
+    @Test
+    void aServiceThatDidNotAnswerAfterTheRunGivesNoFiguresRatherThanWrongOnes() {
+        LoadReport report = new LoadReport(JSON.createObjectNode(), List.of(), List.of(), ServiceMetrics.parse(REGISTRY, METRICS_BEFORE),
+                ServiceMetrics.parse(URI.create("http://127.0.0.1:8083"), ""));
+
+        assertEquals("[]", report.json().path("metricsFrom").toString());
+        assertEquals("{}", report.json().path("registryDecisions").toString());
+        assertEquals(0, report.json().path("rebases").asInt());
     }
 
     @Test
