@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -44,6 +45,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** The local realm's subscriber account, who reads what the institutions built. */
     private static final String SUBSCRIBER = "viewer";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Enough test images to show predictions; evaluate then scores the whole suite. */
+    private static final int PREDICTED_IMAGES = 1000;
 
     @Spec
     CommandSpec spec;
@@ -190,10 +193,10 @@ public final class DemoCommand implements Callable<Integer> {
             }
 
             steps.next("a subscriber pulls the head as PEFT, classifies Fashion-MNIST test images and checks the card's numbers");
-            subscriber(cli, scenario);
+            ObjectNode subscriber = subscriber(cli, scenario);
 
             steps.next("collecting versions, model cards and status histories");
-            DemoSummary summary = DemoSummary.collect(cli, actors.operator, branch, submitted);
+            DemoSummary summary = DemoSummary.collect(cli, actors.operator, branch, submitted, subscriber);
             summary.printTable(out, (System.nanoTime() - start) / 1e9);
             if (json != null) {
                 summary.writeJson(json);
@@ -214,8 +217,9 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * The subscriber's path (README, "Using a published version outside MedForge"): pull the head with
      * its base as PEFT, predict, and evaluate each task on its suite, which must give the card's numbers.
+     * Returns, per task, how many images were predicted and what evaluate found, for the summary.
      */
-    private void subscriber(CliRunner cli, Scenario scenario) throws IOException {
+    private ObjectNode subscriber(CliRunner cli, Scenario scenario) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         actors.signIn(cli, SUBSCRIBER);
         int head = 0;
@@ -228,19 +232,28 @@ public final class DemoCommand implements Callable<Integer> {
         Path model = pulled.resolve(branch + "-v" + head + ".safetensors");
         Path images = FashionMnist.directory().resolve("t10k-images-idx3-ubyte.gz");
         JsonNode card = JSON.readTree(pulled.resolve("model-card.json").toFile());
+        ObjectNode results = JSON.createObjectNode().put("version", head);
         for (Scenario.Institution institution : scenario.institutions()) {
             if (!card.path("metrics").has(institution.task())) {
                 continue;
             }
             String predicted = cli.run(SUBSCRIBER, List.of("predict", "--model", model.toString(), "--task", institution.task(),
-                    images.toString()));
+                    "--limit", String.valueOf(PREDICTED_IMAGES), images.toString()));
             err.printf("  %s: predict on %d test images, e.g. %s%n", institution.task(), predicted.lines().count(),
                     predicted.lines().findFirst().orElse("nothing"));
             Path suite = pulled.resolve(institution.task() + "-suite.safetensors");
             cli.run(SUBSCRIBER, List.of("task", "suite", "--scenario", scenarioName, "--institution", institution.id(), "--out", suite.toString()));
-            err.printf("  %s%n", cli.run(SUBSCRIBER, List.of("evaluate", "--model", model.toString(), "--task", institution.task(),
-                    "--suite", suite.toString())).strip().replace("\n", "; "));
+            ObjectNode evaluated = (ObjectNode) JSON.readTree(cli.run(SUBSCRIBER, List.of("evaluate", "--model", model.toString(),
+                    "--task", institution.task(), "--suite", suite.toString(), "--json")));
+            boolean same = evaluated.path("matchesModelCard").asBoolean(false);
+            err.printf(Locale.ROOT, "  %s: accuracy %.4f, AUC %.4f on %d images; the model card's: %s%n", institution.task(),
+                    evaluated.path("accuracy").asDouble(), evaluated.path("auc").asDouble(), evaluated.path("images").asInt(),
+                    same ? "the same" : "DIFFERENT");
+            results.putObject(institution.task()).put("predicted", predicted.lines().count())
+                    .put("accuracy", evaluated.path("accuracy").asDouble()).put("auc", evaluated.path("auc").asDouble())
+                    .put("images", evaluated.path("images").asInt()).put("matchesModelCard", same);
         }
+        return results;
     }
 
     /** A submission made by the demo and the final stage it was meant to reach. */

@@ -42,14 +42,18 @@ final class DemoSummary {
     private final String branch;
     private final List<JsonNode> cards;
     private final Map<DemoCommand.Submitted, JsonNode> statuses;
+    private final JsonNode subscriberChecks;
 
-    private DemoSummary(String branch, List<JsonNode> cards, Map<DemoCommand.Submitted, JsonNode> statuses) {
+    private DemoSummary(String branch, List<JsonNode> cards, Map<DemoCommand.Submitted, JsonNode> statuses, JsonNode subscriberChecks) {
         this.branch = branch;
         this.cards = cards;
         this.statuses = statuses;
+        this.subscriberChecks = subscriberChecks;
     }
 
-    static DemoSummary collect(CliRunner cli, String subscriber, String branch, List<DemoCommand.Submitted> submitted) throws IOException {
+    /** {@code subscriberChecks}: what the subscriber's predict and evaluate found on the head, per task. */
+    static DemoSummary collect(CliRunner cli, String subscriber, String branch, List<DemoCommand.Submitted> submitted,
+                               JsonNode subscriberChecks) throws IOException {
         List<JsonNode> cards = new ArrayList<>();
         for (JsonNode version : JSON.readTree(cli.run(subscriber, List.of("versions", "--profile", subscriber, "--branch", branch, "--json")))) {
             cards.add(JSON.readTree(cli.run(subscriber, List.of("card", "--profile", subscriber, "--branch", branch,
@@ -62,7 +66,7 @@ final class DemoSummary {
                     null, ExitCode.OK, ExitCode.REJECTED).stdout();
             statuses.put(s, JSON.readTree(status));
         }
-        return new DemoSummary(branch, cards, statuses);
+        return new DemoSummary(branch, cards, statuses, subscriberChecks);
     }
 
     void printTable(PrintWriter out, double totalSeconds) {
@@ -139,6 +143,7 @@ final class DemoSummary {
             ObjectNode stages = breakdown.putObject(s.submissionId());
             stageSeconds(status).forEach(stages::put);
         });
+        root.set("subscriber", subscriberChecks);
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, "demo", ".json");

@@ -227,10 +227,11 @@ final class LoadReport {
         write(file, svg.toString());
     }
 
+    /** Whole or not at all, and readable as any file the user writes (a temporary file would be owner-only). */
     private static void write(Path file, String text) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "loadtest", ".tmp");
+        Path absolute = file.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
         Files.writeString(tmp, text);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -238,9 +238,10 @@ public final class LoadtestCommand implements Callable<Integer> {
      * for the same base, institution, data and settings: the cache directory is named by their digest.
      */
     private Path adapter(CliRunner cli, PrintWriter err, Path scenarioFile, Scenario.Institution institution, Path base) throws IOException {
-        String key = Digests.sha256(base.resolve(BaseModel.WEIGHTS_FILE)).substring(0, 16) + "-"
-                + Integer.toHexString(Arrays.asList(JSON.writeValueAsString(institution), quick, seed).hashCode());
-        Path dir = work.resolve("adapters").resolve(key).resolve(institution.id());
+        String baseDigest = Digests.sha256(base.resolve(BaseModel.WEIGHTS_FILE));
+        String settings = Integer.toHexString(Arrays.asList(JSON.writeValueAsString(institution), quick, seed).hashCode());
+        Path dir = work.resolve("adapters").resolve(baseDigest.substring(baseDigest.indexOf(':') + 1, baseDigest.indexOf(':') + 13))
+                .resolve(institution.id() + "-" + settings);
         if (Files.isRegularFile(dir.resolve("manifest.json"))) {
             return dir;
         }

@@ -50,6 +50,9 @@ public final class PredictCommand extends GatewayVerb {
     @Option(names = "--top", defaultValue = "3", description = "classes shown per image (default ${DEFAULT-VALUE})")
     int top;
 
+    @Option(names = "--limit", paramLabel = "N", description = "classify only the first N images, in the order given (default: all)")
+    Integer limit;
+
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG or IDX files")
     List<Path> images;
 
@@ -60,6 +63,12 @@ public final class PredictCommand extends GatewayVerb {
         ImageFiles files;
         try {
             files = ImageFiles.read(images, pulled.base().config());
+            if (limit != null) {
+                if (limit < 1) {
+                    throw CliException.usage("--limit must be at least 1, got " + limit);
+                }
+                files = files.first(limit);
+            }
         } catch (DatasetFormatException e) {
             throw CliException.usage(e.getMessage());
         }

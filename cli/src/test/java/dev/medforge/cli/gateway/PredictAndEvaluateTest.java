@@ -132,6 +132,18 @@ class PredictAndEvaluateTest extends BranchWithTopsTest {
         assertTrue(predicted.line().startsWith("shirt.png\t"), predicted.toString());
         assertTrue(PipelineFixtures.TOPS.contains(predicted.line().split("\t")[1]), "a class name, not an index: " + predicted);
 
+        Path idx = dir.resolve("some-idx3-ubyte");
+        TestImages.writeFashionMnistIdx(idx, IMAGES);
+        Cli.Result firstTwo = cli.run("hospital-a", "predict", "--model", model.toString(), "--task", "tops", "--limit", "2",
+                png.toString(), idx.toString());
+        assertEquals(0, firstTwo.exit(), firstTwo.toString());
+        List<String> lines = firstTwo.out().lines().toList();
+        assertEquals(2, lines.size(), "--limit 2 classifies the first two images given: " + firstTwo);
+        assertTrue(lines.get(0).startsWith("shirt.png\t") && lines.get(1).startsWith("some-idx3-ubyte#0\t"), firstTwo.toString());
+        Cli.Result noImages = cli.run("hospital-a", "predict", "--model", model.toString(), "--task", "tops", "--limit", "0", png.toString());
+        assertEquals(2, noImages.exit(), noImages.toString());
+        assertTrue(noImages.err().contains("--limit must be at least 1, got 0"), noImages.toString());
+
         Path large = dir.resolve("large.png");
         ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY), "png", large.toFile());
         Cli.Result wrongSize = cli.run("hospital-a", "predict", "--model", model.toString(), "--task", "tops", large.toString());
