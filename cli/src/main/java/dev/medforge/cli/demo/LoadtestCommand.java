@@ -3,6 +3,7 @@ package dev.medforge.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.cli.CliException;
 import dev.medforge.cli.ExitCode;
 import dev.medforge.cli.gateway.Digests;
 import dev.medforge.cli.gateway.GatewayClient;
@@ -30,6 +31,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -171,7 +173,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 actors.signIn(cli, institution.id());
                 cli.run(institution.id(), List.of("task", "register", "--profile", institution.id(), "--branch", branch,
                         "--scenario", scenarioFile.toString(), "--institution", institution.id()));
-                adapters.put(institution.id(), adapter(cli, err, scenarioFile, institution, base));
+                adapters.put(institution.id(), adapter(cli, scenarioFile, institution, base));
             }
 
             ServiceMetrics before = ServiceMetrics.scrape(metrics);
@@ -237,7 +239,7 @@ public final class LoadtestCommand implements Callable<Integer> {
      * The institution's adapter, distilled set and manifest, trained unless an earlier run left them
      * for the same base, institution, data and settings: the cache directory is named by their digest.
      */
-    private Path adapter(CliRunner cli, PrintWriter err, Path scenarioFile, Scenario.Institution institution, Path base) throws IOException {
+    private Path adapter(CliRunner cli, Path scenarioFile, Scenario.Institution institution, Path base) throws IOException {
         String baseDigest = Digests.sha256(base.resolve(BaseModel.WEIGHTS_FILE));
         String settings = Integer.toHexString(Arrays.asList(JSON.writeValueAsString(institution), quick, seed).hashCode());
         Path dir = work.resolve("adapters").resolve(baseDigest.substring(baseDigest.indexOf(':') + 1, baseDigest.indexOf(':') + 13))
@@ -288,7 +290,12 @@ public final class LoadtestCommand implements Callable<Integer> {
             }
             List<LoadReport.Sent> sent = new ArrayList<>();
             for (Future<LoadReport.Sent> f : pending) {
-                sent.add(f.get());
+                try {
+                    sent.add(f.get());
+                } catch (ExecutionException e) {
+                    // A refused upload is the gateway's answer, said in one line as every verb says it.
+                    throw e.getCause() instanceof CliException refused ? refused : e;
+                }
             }
             return sent;
         } finally {
@@ -306,8 +313,15 @@ public final class LoadtestCommand implements Callable<Integer> {
             for (LoadReport.Sent s : sent) {
                 LoadReport.Sent current = latest.getOrDefault(s.submissionId(), s);
                 if (!LoadReport.isFinal(current.stage())) {
-                    JsonNode status = sessions.get(s.institution()).client(gatewayUri).get("/api/v1/submissions/" + s.submissionId());
-                    latest.put(s.submissionId(), new LoadReport.Sent(s.institution(), s.branch(), s.submissionId(), s.arrivalSeconds(), status));
+                    try {
+                        JsonNode status = sessions.get(s.institution()).client(gatewayUri).get("/api/v1/submissions/" + s.submissionId());
+                        latest.put(s.submissionId(), new LoadReport.Sent(s.institution(), s.branch(), s.submissionId(), s.arrivalSeconds(), status));
+                    } catch (CliException unanswered) {
+                        // One failed read does not end a run of many minutes: the next round asks again, and
+                        // a gateway that stays away leaves the submissions unfinished at the timeout.
+                        latest.putIfAbsent(s.submissionId(), current);
+                        progress(err, "reading " + s.submissionId() + " failed, asking again: " + unanswered.getMessage());
+                    }
                 }
             }
             for (int k = 0; k < sent.size(); k++) {
