@@ -2,6 +2,7 @@ package dev.medforge.contracts.artifacts;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
  * Content-addressed storage for everything too large for an event: adapters, distilled sets,
@@ -23,6 +24,16 @@ public interface ArtifactStore {
 
     /** Size in bytes; {@link ArtifactNotFoundException} when absent. */
     long size(ArtifactDigest digest) throws IOException;
+
+    /**
+     * Points {@code name} at an artifact, replacing whatever it pointed at: for content found by what
+     * it was made from (a cache key) rather than by its bytes. Last writer wins; the target is still
+     * checked against its digest when read, so a wrong or damaged pointer can only cost a recompute.
+     */
+    void putRef(String name, ArtifactDigest digest) throws IOException;
+
+    /** The artifact {@code name} points at; empty when it points nowhere or its pointer is unreadable. */
+    Optional<ArtifactDigest> ref(String name) throws IOException;
 
     default ArtifactDigest put(byte[] content) throws IOException {
         return put(new java.io.ByteArrayInputStream(content));

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +16,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Stores each artifact at {@code <root>/sha256/<first two hex>/<hex>}. Writers stream into a private
@@ -92,6 +95,38 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         } catch (NoSuchFileException e) {
             throw new ArtifactNotFoundException(digest);
         }
+    }
+
+    @Override
+    public void putRef(String name, ArtifactDigest digest) throws IOException {
+        Path temp = Files.createTempFile(tmp, "ref-", ".part");
+        try {
+            Files.writeString(temp, digest.toString());
+            Path target = refPath(name);
+            Files.createDirectories(target.getParent());
+            moveIntoPlace(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public Optional<ArtifactDigest> ref(String name) throws IOException {
+        Path path = refPath(name);
+        if (!Files.isRegularFile(path)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ArtifactDigest.parse(Files.readString(path).strip()));
+        } catch (InvalidDigestException | CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A ref's file is named by the hash of its name, so any name maps to one safe path under the root. */
+    private Path refPath(String name) {
+        String hex = HexFormat.of().formatHex(sha256().digest(name.getBytes(StandardCharsets.UTF_8)));
+        return root.resolve("refs").resolve(hex.substring(0, 2)).resolve(hex);
     }
 
     /** Where the artifact lives. Only a validated digest gets here, so the path cannot leave the root. */

@@ -94,6 +94,28 @@ class FileSystemArtifactStoreTest {
     }
 
     @Test
+    void aRefPointsAtTheLastArtifactPutUnderItsNameAndAnUnreadablePointerIsNoRef() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        ArtifactDigest first = store.put("first".getBytes(StandardCharsets.UTF_8));
+        ArtifactDigest second = store.put("second".getBytes(StandardCharsets.UTF_8));
+        String name = "member-outputs|base|adapter|../../etc/passwd";
+
+        assertTrue(store.ref(name).isEmpty());
+        store.putRef(name, first);
+        assertEquals(first, store.ref(name).orElseThrow());
+        store.putRef(name, second);
+        assertEquals(second, store.ref(name).orElseThrow());
+        assertTrue(store.ref("another name").isEmpty());
+
+        try (Stream<Path> refs = Files.walk(root.resolve("refs"))) {
+            List<Path> files = refs.filter(Files::isRegularFile).toList();
+            assertEquals(1, files.size(), "one pointer file, named by the hash of the name, inside the root: " + files);
+            Files.writeString(files.get(0), "sha256:not-a-digest");
+        }
+        assertTrue(store.ref(name).isEmpty(), "a damaged pointer reads as no ref, so the caller recomputes");
+    }
+
+    @Test
     void getOfAnUnknownDigestSaysNotFound() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         ArtifactDigest absent = ArtifactDigest.parse("sha256:" + "ab".repeat(32));

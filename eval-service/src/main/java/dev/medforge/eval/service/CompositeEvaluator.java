@@ -12,20 +12,25 @@ import dev.medforge.eval.GatePolicy;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.AdapterValidationException;
+import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
+import dev.medforge.ml.model.TaskHead;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
 import dev.medforge.ml.store.ArtifactModels;
+import dev.medforge.ml.store.MemberOutputCache;
+import dev.medforge.ml.store.MemberOutputCache.Outputs;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -37,24 +42,18 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class CompositeEvaluator {
 
+    private static final Logger LOG = Logger.getLogger(CompositeEvaluator.class);
+
     private final RegistryClient registry;
     private final ArtifactModels models;
     private final MeterRegistry meters;
-    /**
-     * A new adapter's own score on its task's suite, by (adapter, suite, base): a fallback mixture, a
-     * split half or a rebase brings the same adapter again, and its own score cannot have changed.
-     */
-    private final Map<String, TaskMetrics> standaloneScores = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TaskMetrics> eldest) {
-            return size() > 512;
-        }
-    });
+    private final MemberOutputCache memberOutputs;
 
     CompositeEvaluator(@RestClient RegistryClient registry, ArtifactModels models, MeterRegistry meters) {
         this.registry = registry;
         this.models = models;
         this.meters = meters;
+        this.memberOutputs = new MemberOutputCache(models.store());
     }
 
     /**
@@ -82,22 +81,16 @@ public class CompositeEvaluator {
         Scoring scoring = new Scoring();
         try (ModelSession session = ModelSession.open(base)) {
             for (String task : composite.heads().keySet()) {
-                LabeledImages suite = suite(tasks, task, composite.head(task).classes(), base);
-                metrics.put(task, scoring.score(composite, session, task, suite));
+                Suite suite = new Suite(tasks, task, composite.head(task).classes(), base);
+                metrics.put(task, composite instanceof Composite.Mixture mixture
+                        ? scoring.score(mixture, session, task, suite)
+                        : scoring.score(composite, session, task, suite.images()));
             }
             for (AdapterRef adapter : created.adapters()) {
-                String suiteDigest = tasks.containsKey(adapter.task()) ? tasks.get(adapter.task()).evaluationSuite() : null;
-                String key = String.join("|", adapter.adapterModel(), adapter.adapterConfig(), String.valueOf(suiteDigest),
-                        branch.baseModelDigest());
-                TaskMetrics known = standaloneScores.get(key);
-                meters.counter("medforge.eval.standalone", "result", known == null ? "scored" : "cached").increment();
-                if (known == null) {
-                    Adapter alone = adapter(adapter, base);
-                    Composite single = new Composite.Merged(alone.modules(), Map.of(adapter.task(), alone.head()), new double[] {1});
-                    known = scoring.score(single, session, adapter.task(), suite(tasks, adapter.task(), alone.head().classes(), base));
-                    standaloneScores.put(key, known);
-                }
-                standalone.put(adapter.task(), known);
+                Adapter alone = adapter(adapter, base);
+                Suite suite = new Suite(tasks, adapter.task(), alone.head().classes(), base);
+                Outputs outputs = scoring.member(session, alone.modules(), alone.head(), suite);
+                standalone.put(adapter.task(), metricsOf(outputs.probabilities(), outputs.labels()));
             }
         }
         Map<String, TaskMetrics> parent = withoutWithdrawnTasks(created.parentVersion() == 0 ? Map.of()
@@ -133,18 +126,90 @@ public class CompositeEvaluator {
     public record Evaluation(CompositeEvaluated event, boolean scored, int images, long forwardMillis) {
     }
 
-    /** Counts what scoring costs, so that the log can say where an evaluation's time went (issue 12). */
-    private static final class Scoring {
+    /**
+     * Scores and counts what scoring costs, so that the log can say where an evaluation's time went
+     * (issue 12). A mixture's members, and each new adapter alone, are scored through the member
+     * output cache: a member seen on a suite before costs no forward pass, so a mixture version costs
+     * the forward passes of its new members only, however long the lineage.
+     */
+    private final class Scoring {
         private long nanos;
         private int images;
 
         TaskMetrics score(Composite composite, ModelSession session, String task, LabeledImages suite) {
             long start = System.nanoTime();
             float[][] scores = composite.scores(session, task, suite.pixels(), suite.size());
-            dev.medforge.ml.metrics.TaskMetrics m = dev.medforge.ml.metrics.TaskMetrics.of(scores, suite.labels());
             nanos += System.nanoTime() - start;
             images += suite.size();
-            return new TaskMetrics(m.accuracy(), m.auc(), m.n());
+            return metricsOf(scores, suite.labels());
+        }
+
+        TaskMetrics score(Composite.Mixture mixture, ModelSession session, String task, Suite suite) {
+            int[][] labels = new int[1][];
+            float[][] scores = mixture.scores(task, m -> {
+                Outputs outputs = member(session, mixture.members().get(m).modules(), mixture.head(task), suite);
+                labels[0] = outputs.labels();
+                return outputs.probabilities();
+            });
+            return metricsOf(scores, labels[0]);
+        }
+
+        /** One member alone (base + its LoRA) under {@code head} on the suite, from the cache or a forward pass. */
+        Outputs member(ModelSession session, Map<String, LoraModule> modules, TaskHead head, Suite suite) {
+            String key = MemberOutputCache.key(suite.base.digest(), modules, head, suite.digest());
+            MemberOutputCache.Lookup lookup = memberOutputs.outputs(key, () -> {
+                LabeledImages images = suite.images();
+                long start = System.nanoTime();
+                float[][] p = session.probabilities(images.pixels(), images.size(), modules, head);
+                nanos += System.nanoTime() - start;
+                this.images += images.size();
+                return new Outputs(p, images.labels());
+            });
+            meters.counter("medforge.eval.member.outputs", "result", lookup.source().name().toLowerCase(Locale.ROOT)).increment();
+            if (lookup.problem() != null) {
+                LOG.warnf("member outputs on the suite of '%s' recomputed: %s", suite.task, lookup.problem());
+            }
+            return lookup.outputs();
+        }
+    }
+
+    private static TaskMetrics metricsOf(float[][] scores, int[] labels) {
+        dev.medforge.ml.metrics.TaskMetrics m = dev.medforge.ml.metrics.TaskMetrics.of(scores, labels);
+        return new TaskMetrics(m.accuracy(), m.auc(), m.n());
+    }
+
+    /** A task's evaluation suite, read from the store only when something must run on its images. */
+    private final class Suite {
+        private final String task;
+        private final String digest;
+        private final int classes;
+        private final BaseModel base;
+        private LabeledImages images;
+
+        Suite(Map<String, TaskInfo> tasks, String task, int classes, BaseModel base) {
+            TaskInfo info = tasks.get(task);
+            if (info == null) {
+                throw new IllegalStateException("task '" + task + "' has no registered evaluation suite");
+            }
+            this.task = task;
+            this.digest = info.evaluationSuite();
+            this.classes = classes;
+            this.base = base;
+        }
+
+        String digest() {
+            return digest;
+        }
+
+        LabeledImages images() {
+            if (images == null) {
+                try {
+                    images = models.labeledImages(digest, classes, base);
+                } catch (IOException | SafetensorsFormatException e) {
+                    throw new IllegalStateException("evaluation suite of '" + task + "' is unreadable: " + e.getMessage(), e);
+                }
+            }
+            return images;
         }
     }
 
@@ -161,18 +226,6 @@ public class CompositeEvaluator {
             }
         });
         return kept;
-    }
-
-    private LabeledImages suite(Map<String, TaskInfo> tasks, String task, int classes, BaseModel base) {
-        TaskInfo info = tasks.get(task);
-        if (info == null) {
-            throw new IllegalStateException("task '" + task + "' has no registered evaluation suite");
-        }
-        try {
-            return models.labeledImages(info.evaluationSuite(), classes, base);
-        } catch (IOException | SafetensorsFormatException e) {
-            throw new IllegalStateException("evaluation suite of '" + task + "' is unreadable: " + e.getMessage(), e);
-        }
     }
 
     private Composite load(String artifact) {

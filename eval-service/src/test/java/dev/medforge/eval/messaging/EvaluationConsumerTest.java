@@ -14,8 +14,10 @@ import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.ml.lora.Adapter;
+import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.merge.CompositeIO;
+import dev.medforge.ml.model.TaskHead;
 import dev.medforge.ml.store.PipelineFixtures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -26,6 +28,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -134,15 +137,66 @@ class EvaluationConsumerTest {
             CompositeEvaluated scored = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(first.compositeId()),
                     WAIT).data();
             awaitHead(branch, 1);
-            double cached = meters.counter("medforge.eval.standalone", "result", "cached").count();
+            double cached = memberOutputs("cached");
 
             TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", again));
             CompositeEvaluated second = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(again.compositeId()),
                     WAIT).data();
             assertEquals(scored.standalone(), second.standalone());
-            assertEquals(cached + 1, meters.counter("medforge.eval.standalone", "result", "cached").count());
+            assertEquals(cached + 1, memberOutputs("cached"), "the adapter alone on its suite is read from the member output cache");
             assertEquals(scored.metrics(), second.metrics(), "the composite itself is scored again, on the head it names");
         }
+    }
+
+    /**
+     * Issue 12 item 1: a mixture version is scored with forward passes for its new members only. Version
+     * 1 routes tops to A; version 2 adds B for shoes. A's outputs on the tops suite come from the
+     * artifact store, so version 2 runs B alone, once, for its row and its own score together.
+     */
+    @Test
+    void aMixtureVersionRunsOnlyItsNewMemberAndReadsTheOthersOutputsFromTheCache() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        PipelineFixtures.registerTask(registryUrl, branch, "shoes", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 10, 48));
+        Adapter tops = PipelineFixtures.adapter(47);
+        Adapter shoes = TestAdapters.random(PipelineFixtures.BASE, "shoes", 3, 8, 8f, 49);
+        AdapterRef topsRef = ref(PipelineFixtures.submission(store, branch, tops));
+        AdapterSubmitted shoesSubmitted = PipelineFixtures.submission(store, branch, shoes);
+        AdapterRef shoesRef = new AdapterRef(shoesSubmitted.submissionId(), "hospital-b", "shoes",
+                shoesSubmitted.artifacts().adapterModel(), shoesSubmitted.artifacts().adapterConfig(), shoesSubmitted.artifacts().distilled());
+        CompositeCreated first = mixtureCreated(branch, 0, topsRef, List.of(tops));
+        CompositeCreated second = mixtureCreated(branch, 1, shoesRef, List.of(tops, shoes));
+
+        try (TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED)) {
+            TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", first));
+            CompositeEvaluated v1 = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(first.compositeId()),
+                    WAIT).data();
+            assertTrue(v1.decision().passed(), v1.decision().reasons().toString());
+            awaitHead(branch, 1);
+            double computed = memberOutputs("computed");
+            double cached = memberOutputs("cached");
+
+            TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", second));
+            CompositeEvaluated v2 = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(second.compositeId()),
+                    WAIT).data();
+            assertEquals(v1.metrics().get("tops"), v2.metrics().get("tops"), "tops is still A alone, read from the cache");
+            assertEquals(30, v2.metrics().get("shoes").n());
+            assertEquals(v2.metrics().get("shoes"), v2.standalone().get("shoes"), "B's row is B alone: the same outputs");
+            assertEquals(computed + 1, memberOutputs("computed"), "one forward pass: B on the shoes suite");
+            assertEquals(cached + 2, memberOutputs("cached"), "A on tops, and B alone for its own score");
+        }
+    }
+
+    private CompositeCreated mixtureCreated(String branch, int parentVersion, AdapterRef arriving, List<Adapter> members) throws Exception {
+        Map<String, TaskHead> heads = new LinkedHashMap<>();
+        members.forEach(m -> heads.put(m.task(), m.head()));
+        String artifact = store.put(CompositeIO.write(Composite.Mixture.routed(members, heads), PipelineFixtures.BASE,
+                "{\"members\":[]}", Map.of())).toString();
+        return new CompositeCreated("sha256:" + UUID.randomUUID().toString().replace("-", ""), branch, parentVersion,
+                null, List.of(arriving), "mixture", Map.of(arriving.submissionId(), 1.0), List.of(), artifact, 10);
+    }
+
+    private double memberOutputs(String result) {
+        return meters.counter("medforge.eval.member.outputs", "result", result).count();
     }
 
     private void awaitHead(String branch, int version) throws InterruptedException {

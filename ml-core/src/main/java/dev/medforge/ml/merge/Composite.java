@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The result of a merge: something that maps images of any merged task to class scores. Each task
@@ -185,28 +186,44 @@ public sealed interface Composite permits Composite.Merged, Composite.Mixture {
 
         @Override
         public float[][] scores(ModelSession session, String task, float[] pixels, int n) {
-            double[] row = weights.get(task);
-            if (row == null) {
-                throw new NoSuchElementException("mixture has no weights for task " + task + " (tasks: " + weights.keySet() + ")");
-            }
+            return scores(task, m -> session.probabilities(pixels, n, members.get(m).modules(), head(task)));
+        }
+
+        /**
+         * The row's mixture of member outputs, asking {@code memberOutputs} only for the members the row
+         * runs: a caller that kept each member's outputs on these images (the evaluation's cache) scores
+         * a version without a forward pass for the members it has seen before.
+         *
+         * @param memberOutputs member position to its class probabilities [n, classes] under {@code task}'s head
+         */
+        public float[][] scores(String task, IntFunction<float[][]> memberOutputs) {
+            double[] row = row(task);
             double total = Arrays.stream(row).sum();
             float[][] sum = null;
             for (int m = 0; m < members.size(); m++) {
                 if (row[m] == 0) {
                     continue;
                 }
-                float[][] p = session.probabilities(pixels, n, members.get(m).modules(), head(task));
+                float[][] p = memberOutputs.apply(m);
                 if (sum == null) {
-                    sum = new float[n][p[0].length];
+                    sum = new float[p.length][p[0].length];
                 }
                 float w = (float) (row[m] / total);
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < p.length; i++) {
                     for (int c = 0; c < p[i].length; c++) {
                         sum[i][c] += w * p[i][c];
                     }
                 }
             }
             return sum;
+        }
+
+        private double[] row(String task) {
+            double[] row = weights.get(task);
+            if (row == null) {
+                throw new NoSuchElementException("mixture has no weights for task " + task + " (tasks: " + weights.keySet() + ")");
+            }
+            return row;
         }
     }
 }

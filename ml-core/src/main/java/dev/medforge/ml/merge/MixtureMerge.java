@@ -47,11 +47,12 @@ final class MixtureMerge implements MergeStrategy {
         Map<String, double[]> rows = new LinkedHashMap<>();
         List<SearchStep> trace = new ArrayList<>();
         for (Map.Entry<String, TaskHead> task : request.heads().entrySet()) {
-            List<double[][]> search = List.<double[][]>of(MixtureWeights.likelihoods(halves.search(), members, task.getKey(), task.getValue()));
-            List<double[][]> confirm = List.<double[][]>of(MixtureWeights.likelihoods(halves.confirm(), members, task.getKey(), task.getValue()));
             double[] own = new double[members.size()];
             own[Composite.Mixture.ownMember(members, task.getKey())] = 1;
-            double[] optimum = MixtureWeights.solve(search, eligible(request, task.getKey(), own));
+            double[] eligible = eligible(request, task.getKey(), own);
+            List<double[][]> search = List.<double[][]>of(MixtureWeights.likelihoods(halves.search(), members, task.getKey(), task.getValue(), eligible));
+            List<double[][]> confirm = List.<double[][]>of(MixtureWeights.likelihoods(halves.confirm(), members, task.getKey(), task.getValue(), eligible));
+            double[] optimum = MixtureWeights.solve(search, eligible);
             double chance = Math.log(task.getValue().classes());
             boolean credible = (MixtureWeights.loss(search, own) + MixtureWeights.loss(confirm, own)) / 2 < chance;
             double[] row = confirmedRow(own, optimum, search, confirm, trace);

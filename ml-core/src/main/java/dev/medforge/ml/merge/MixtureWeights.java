@@ -24,10 +24,31 @@ final class MixtureWeights {
 
     /** p[m][i]: member m alone (base + its LoRA) under {@code head}, on image i of {@code task}. */
     static double[][] likelihoods(CompositeLoss data, List<Adapter> members, String task, TaskHead head) {
+        double[] every = new double[members.size()];
+        Arrays.fill(every, 1);
+        return likelihoods(data, members, task, head, every);
+    }
+
+    /**
+     * As above, run only for the members with a positive weight in {@code start}; the others get a row
+     * of zeros. EM keeps a weight that starts at 0 at 0, so running those members would only cost: a
+     * row of a task-conditioned mixture with T tasks would otherwise run all M members, T x M forward
+     * passes per version, where only the few that share a class with the task may join (issue 12).
+     */
+    static double[][] likelihoods(CompositeLoss data, List<Adapter> members, String task, TaskHead head, double[] start) {
         double[][] p = new double[members.size()][];
+        int n = 0;
         for (int m = 0; m < members.size(); m++) {
-            Composite alone = new Composite.Merged(members.get(m).modules(), Map.of(task, head), new double[] {1});
-            p[m] = data.trueClassProbabilities(alone, task);
+            if (start[m] > 0) {
+                Composite alone = new Composite.Merged(members.get(m).modules(), Map.of(task, head), new double[] {1});
+                p[m] = data.trueClassProbabilities(alone, task);
+                n = p[m].length;
+            }
+        }
+        for (int m = 0; m < members.size(); m++) {
+            if (p[m] == null) {
+                p[m] = new double[n];
+            }
         }
         return p;
     }
@@ -91,6 +112,9 @@ final class MixtureWeights {
     private static double[] mixed(double[][] p, double[] w) {
         double[] mix = new double[p[0].length];
         for (int m = 0; m < w.length; m++) {
+            if (w[m] == 0) {
+                continue;
+            }
             for (int i = 0; i < mix.length; i++) {
                 mix[i] += w[m] * floor(p[m][i]);
             }
