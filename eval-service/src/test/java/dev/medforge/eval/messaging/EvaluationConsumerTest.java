@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,7 +157,9 @@ class EvaluationConsumerTest {
     @Test
     void aMixtureVersionRunsOnlyItsNewMemberAndReadsTheOthersOutputsFromTheCache() throws Exception {
         String branch = PipelineFixtures.newBranch(store, registryUrl);
-        PipelineFixtures.registerTask(registryUrl, branch, "shoes", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 10, 48));
+        // A suite of its own: entries outlive a test run in the store, and B must be new to it.
+        long suiteSeed = ThreadLocalRandom.current().nextLong();
+        PipelineFixtures.registerTask(registryUrl, branch, "shoes", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 10, suiteSeed));
         Adapter tops = PipelineFixtures.adapter(47);
         Adapter shoes = TestAdapters.random(PipelineFixtures.BASE, "shoes", 3, 8, 8f, 49);
         AdapterRef topsRef = ref(PipelineFixtures.submission(store, branch, tops));

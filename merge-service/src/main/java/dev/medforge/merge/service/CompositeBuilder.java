@@ -85,8 +85,9 @@ public class CompositeBuilder {
                                             BiConsumer<AdapterRef, String> refused) {
         long start = System.nanoTime();
         BranchInfo branch = registry.branch(branchId);
-        Lineage head = branch.headVersion() == 0 ? Lineage.EMPTY
+        HeadLineages.Head headComposite = branch.headVersion() == 0 ? HeadLineages.Head.EMPTY
                 : lineages.of(branch.headCompositeId(), () -> registry.version(branchId, branch.headVersion()).artifact());
+        Lineage head = headComposite.lineage();
         Set<String> leaving = withdrawn.stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
         List<AdapterRef> removed = head.members().stream().filter(m -> leaving.contains(m.submissionId())).toList();
         Lineage parent = new Lineage(head.members().stream().filter(m -> !leaving.contains(m.submissionId())).toList());
@@ -123,12 +124,15 @@ public class CompositeBuilder {
             distilled.put(member.task(), distilledSet(member, adapter, base));
         }
         Map<String, List<String>> classNames = classNames(branchId);
+        long loaded = System.nanoTime();
         Composite composite;
         try (ModelSession session = ModelSession.open(base)) {
             MergeRequest request = new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled), classNames);
-            // After a withdrawal the parent's steps took in a member that is gone: every step runs again.
-            composite = MergeStrategies.get(strategy).merge(removed.isEmpty() ? request.resumingFrom(progress(head)) : request);
+            // After a withdrawal the parent's steps and rows took in a member that is gone: everything runs again.
+            composite = MergeStrategies.get(strategy).merge(removed.isEmpty()
+                    ? request.resumingFrom(progress(head)).keepingRowsOf(headComposite.mixtureRows()) : request);
         }
+        long strategyDone = System.nanoTime();
         String artifact;
         try {
             artifact = models.store().put(CompositeIO.write(composite, base, new Lineage(members, storeProgress(composite)).toJson(),
@@ -140,8 +144,10 @@ public class CompositeBuilder {
         meters.timer("medforge.merge.duration", "strategy", strategy).record(took);
         meters.counter("medforge.merge.evaluations", "strategy", strategy).increment(options.budget() * Math.max(1, members.size() - 1));
         String id = compositeId(branchId, branch.headCompositeId(), fresh, removed, strategy, options);
-        LOG.infof("branch %s: composite %s of %d adapters (%s)%s in %d ms", branchId, id, members.size(), strategy,
-                removed.isEmpty() ? "" : ", withdrawing " + leaving, took.toMillis());
+        // The phases say which part grows with the lineage (issue 12): reading the head, members and sets; the strategy; storing.
+        LOG.infof("branch %s: composite %s of %d adapters (%s)%s in %d ms: %d reading, %d merging, %d storing", branchId, id,
+                members.size(), strategy, removed.isEmpty() ? "" : ", withdrawing " + leaving, took.toMillis(),
+                (loaded - start) / 1_000_000, (strategyDone - loaded) / 1_000_000, (System.nanoTime() - strategyDone) / 1_000_000);
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
                 weightsBySubmission(members, composite), rowsBySubmission(members, composite), trace(composite), artifact,
                 took.toMillis(), removed));

@@ -1,6 +1,8 @@
 package dev.medforge.merge.service;
 
 import dev.medforge.merge.Lineage;
+import dev.medforge.ml.merge.Composite;
+import dev.medforge.ml.merge.CompositeIO;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
 import dev.medforge.ml.store.ArtifactModels;
 import io.micrometer.core.instrument.Counter;
@@ -15,7 +17,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The lineage of each branch head, by composite id. A composite never changes, so an entry never
+ * The lineage of each branch head, and a mixture head's rows, by composite id. A composite never changes, so an entry never
  * goes stale and needs no expiry, only a size bound. {@code medforge.model.published} fills it as a
  * version is published, so the next merge on that branch starts without reading and parsing the
  * head composite from the artifact store.
@@ -33,12 +35,22 @@ public class HeadLineages {
     private final ArtifactModels models;
     private final Counter hits;
     private final Counter misses;
-    private final Map<String, Lineage> byComposite = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, Head> byComposite = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Lineage> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Head> eldest) {
             return size() > CAPACITY;
         }
     });
+
+    /**
+     * A head composite's lineage, and its rows when it is a task-conditioned mixture: the next mixture
+     * keeps the rows its new members cannot join instead of searching every row again (issue 12).
+     *
+     * @param mixtureRows task to weights over the lineage's members; empty for a fused composite
+     */
+    public record Head(Lineage lineage, Map<String, double[]> mixtureRows) {
+        static final Head EMPTY = new Head(Lineage.EMPTY, Map.of());
+    }
 
     HeadLineages(ArtifactModels models, MeterRegistry meters) {
         this.models = models;
@@ -46,17 +58,17 @@ public class HeadLineages {
         this.misses = meters.counter("medforge.merge.head.lineage", "result", "miss");
     }
 
-    /** The lineage of composite {@code compositeId}; {@code artifact} is asked only on a miss. */
-    Lineage of(String compositeId, Supplier<String> artifact) {
-        Lineage cached = byComposite.get(compositeId);
+    /** The head composite {@code compositeId}; {@code artifact} is asked only on a miss. */
+    Head of(String compositeId, Supplier<String> artifact) {
+        Head cached = byComposite.get(compositeId);
         if (cached != null) {
             hits.increment();
             return cached;
         }
         misses.increment();
-        Lineage lineage = read(compositeId, artifact.get());
-        byComposite.put(compositeId, lineage);
-        return lineage;
+        Head head = read(compositeId, artifact.get());
+        byComposite.put(compositeId, head);
+        return head;
     }
 
     /** A version was published: read its lineage now, while no merge waits for it. */
@@ -67,12 +79,14 @@ public class HeadLineages {
     }
 
     public Optional<Lineage> cached(String compositeId) {
-        return Optional.ofNullable(byComposite.get(compositeId));
+        return Optional.ofNullable(byComposite.get(compositeId)).map(Head::lineage);
     }
 
-    private Lineage read(String compositeId, String artifact) {
+    private Head read(String compositeId, String artifact) {
         try {
-            return Lineage.fromJson(models.composite(artifact).lineage());
+            CompositeIO.Loaded loaded = models.composite(artifact);
+            Map<String, double[]> rows = loaded.composite() instanceof Composite.Mixture mixture ? mixture.weights() : Map.of();
+            return new Head(Lineage.fromJson(loaded.lineage()), rows);
         } catch (IOException | SafetensorsFormatException e) {
             throw new IllegalStateException("composite " + compositeId + " (" + artifact + ") is unreadable", e);
         }

@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,6 +169,33 @@ class MergeWorkerTest {
             assertEquals(unusable + 1, progressCount("unusable"), "the damaged file was refused, not trusted");
             assertEquals(List.of(tops.submissionId(), footwear.submissionId(), again.submissionId()),
                     Lineage.fromJson(models.composite(recomputed.artifact()).lineage()).members().stream().map(AdapterRef::submissionId).toList());
+        }
+    }
+
+    /**
+     * Issue 12, incremental mixtures: on a mixture branch, version 2 adds footwear, whose classes tops
+     * does not name. Its merge keeps version 1's tops row and searches footwear's row only: eleven
+     * points in the trace (the own member and ten towards the optimum), not eleven per task.
+     */
+    @Test
+    void aMixtureOnTheHeadSearchesOnlyTheRowsItsNewMemberMayJoin() throws Exception {
+        String branch = PipelineFixtures.newBranch(store, registryUrl, Map.of("strategy", "mixture"));
+        PipelineFixtures.registerTask(registryUrl, branch, "footwear", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 5, 9));
+        AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(37));
+        AdapterSubmitted footwear = footwear(branch, 38);
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            publishAsVersionOne(tops, created, published);
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
+            CompositeCreated second = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch) && c.parentVersion() == 1,
+                    WAIT).data();
+
+            assertEquals("mixture", second.strategy());
+            assertEquals(11, second.searchTrace().size(), "only footwear's row was searched");
+            Composite.Mixture mixture = (Composite.Mixture) models.composite(second.artifact()).composite();
+            assertArrayEquals(new double[] {1, 0}, mixture.weights().get("tops"), "tops keeps version 1's row, widened");
+            assertArrayEquals(new double[] {0, 1}, mixture.weights().get("footwear"));
         }
     }
 

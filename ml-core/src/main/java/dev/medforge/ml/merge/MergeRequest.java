@@ -14,24 +14,34 @@ import java.util.Map;
  * @param classNames each task's class names, where known: the mixture lets a member into another
  *     task's row only where the two tasks name a class in common
  * @param resumeFrom null, or where an earlier sequential fusion of the first of these adapters stood
+ * @param parentRows the rows of a task-conditioned mixture of the first of these adapters (each row
+ *     as long as that mixture had members), for a mixture to keep the rows its new members cannot
+ *     change; empty to compute every row
  */
 public record MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective,
-                           Map<String, List<String>> classNames, FusionProgress resumeFrom) {
+                           Map<String, List<String>> classNames, FusionProgress resumeFrom, Map<String, double[]> parentRows) {
 
     public MergeRequest {
         classNames = Map.copyOf(classNames);
         adapters = List.copyOf(adapters);
+        parentRows = Map.copyOf(parentRows);
         if (adapters.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge");
         }
         if (adapters.stream().map(Adapter::baseReference).distinct().count() > 1) {
             throw new IllegalArgumentException("adapters were trained on different bases");
         }
+        for (Map.Entry<String, double[]> row : parentRows.entrySet()) {
+            if (row.getValue().length > adapters.size()) {
+                throw new IllegalArgumentException("the parent's row for " + row.getKey() + " has " + row.getValue().length
+                        + " weights, more than the " + adapters.size() + " adapters to merge");
+            }
+        }
     }
 
     public MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective,
                         Map<String, List<String>> classNames) {
-        this(adapters, options, objective, classNames, null);
+        this(adapters, options, objective, classNames, null, Map.of());
     }
 
     public MergeRequest(List<Adapter> adapters, MergeOptions options, CompositeLoss objective) {
@@ -43,7 +53,15 @@ public record MergeRequest(List<Adapter> adapters, MergeOptions options, Composi
      * first of these adapters under these options (and to start from the first adapter otherwise).
      */
     public MergeRequest resumingFrom(FusionProgress progress) {
-        return new MergeRequest(adapters, options, objective, classNames, progress);
+        return new MergeRequest(adapters, options, objective, classNames, progress, parentRows);
+    }
+
+    /**
+     * The same request, for a mixture to keep the rows that its new members cannot change of the
+     * parent mixture, whose rows ({@link Composite.Mixture#weights()}) cover the first of these adapters.
+     */
+    public MergeRequest keepingRowsOf(Map<String, double[]> parentRows) {
+        return new MergeRequest(adapters, options, objective, classNames, resumeFrom, parentRows);
     }
 
     public MergeRequest(List<Adapter> adapters, MergeOptions options) {

@@ -3,6 +3,7 @@ package dev.medforge.ml.merge;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.model.TaskHead;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,11 @@ final class MixtureMerge implements MergeStrategy {
             double[] own = new double[members.size()];
             own[Composite.Mixture.ownMember(members, task.getKey())] = 1;
             double[] eligible = eligible(request, task.getKey(), own);
+            double[] kept = parentRow(request, task.getKey(), eligible);
+            if (kept != null) {
+                rows.put(task.getKey(), kept);
+                continue;
+            }
             List<double[][]> search = List.<double[][]>of(MixtureWeights.likelihoods(halves.search(), members, task.getKey(), task.getValue(), eligible));
             List<double[][]> confirm = List.<double[][]>of(MixtureWeights.likelihoods(halves.confirm(), members, task.getKey(), task.getValue(), eligible));
             double[] optimum = MixtureWeights.solve(search, eligible);
@@ -59,6 +65,25 @@ final class MixtureMerge implements MergeStrategy {
             rows.put(task.getKey(), credible ? row : own);
         }
         return new Composite.Mixture(members, rows, request.heads(), trace);
+    }
+
+    /**
+     * The parent's row for the task, widened with zeros for the new members, when none of them may join
+     * the row: a row depends only on its eligible members and their outputs on the task's distilled
+     * set, so it would come out the same, and a version then costs the rows its new members touch
+     * rather than every row (issue 12). Null when the row must be computed.
+     */
+    private static double[] parentRow(MergeRequest request, String task, double[] eligible) {
+        double[] parent = request.parentRows().get(task);
+        if (parent == null) {
+            return null;
+        }
+        for (int m = parent.length; m < eligible.length; m++) {
+            if (eligible[m] > 0) {
+                return null;
+            }
+        }
+        return Arrays.copyOf(parent, eligible.length);
     }
 
     /** Uniform over the own member and the members that share a class with the task; EM keeps the others at zero. */

@@ -17,20 +17,38 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * Models and data sets by digest from the artifact store: what the pipeline services load. Bases
- * are kept once loaded (a branch's base never changes, and one is a few hundred kilobytes); the
- * rest is read on demand, since adapters and sets are only looked at once or twice.
+ * are kept once loaded (a branch's base never changes, and one is a few hundred kilobytes).
+ * Adapters and image sets are kept too, within bounds: a merge takes in every member of the head
+ * and its distilled set again for each version, and reading and validating them from the store
+ * made every version cost more than the last (issue 12). Their digests fix their bytes, so an entry
+ * never goes stale. Callers must not write into what they get back; nothing in the pipeline does.
  */
 public final class ArtifactModels {
 
+    /** Adapters are tens of kilobytes each. */
+    private static final int ADAPTERS_KEPT = 256;
+    /** Pixels kept over all image sets: 32 M floats (128 MB), about 80 evaluation suites of 500 images. */
+    private static final long PIXELS_KEPT = 32L << 20;
+
     private final ArtifactStore store;
     private final Map<String, BaseModel> bases = new ConcurrentHashMap<>();
+    private final Map<String, Adapter> adapters = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Adapter> eldest) {
+            return size() > ADAPTERS_KEPT;
+        }
+    });
+    private final LinkedHashMap<String, LabeledImages> imageSets = new LinkedHashMap<>(16, 0.75f, true);
+    private long pixelsKept;
 
     public ArtifactModels(ArtifactStore store) {
         this.store = store;
@@ -59,15 +77,22 @@ public final class ArtifactModels {
         });
     }
 
-    /** A PEFT adapter from its two stored files, validated against {@code base}. */
+    /** A PEFT adapter from its two stored files, validated against {@code base}; a refused one is not kept. */
     public Adapter adapter(String configDigest, String weightsDigest, BaseModel base, String task)
             throws AdapterValidationException {
+        String key = String.join("|", configDigest, weightsDigest, base.digest(), task);
+        Adapter kept = adapters.get(key);
+        if (kept != null) {
+            return kept;
+        }
         try {
-            return inScratch(dir -> {
+            Adapter adapter = inScratch(dir -> {
                 copy(configDigest, dir.resolve(PeftAdapterIO.CONFIG_FILE));
                 copy(weightsDigest, dir.resolve(PeftAdapterIO.WEIGHTS_FILE));
                 return PeftAdapterIO.read(dir, base, task);
             });
+            adapters.put(key, adapter);
+            return adapter;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read adapter " + weightsDigest + " from the artifact store", e);
         }
@@ -75,11 +100,34 @@ public final class ArtifactModels {
 
     /** Images and labels (a distilled set or an evaluation suite) for a task with {@code classes} classes. */
     public LabeledImages labeledImages(String digest, int classes, BaseModel base) throws SafetensorsFormatException, IOException {
-        return inScratch(dir -> {
+        int side = base.config().imageSize();
+        String key = String.join("|", digest, String.valueOf(classes), String.valueOf(side));
+        synchronized (imageSets) {
+            LabeledImages kept = imageSets.get(key);
+            if (kept != null) {
+                return kept;
+            }
+        }
+        LabeledImages images = inScratch(dir -> {
             Path file = dir.resolve(DistilledSetIO.FILE);
             copy(digest, file);
-            return DistilledSetIO.read(file, classes, base.config().imageSize(), base.config().imageSize());
+            return DistilledSetIO.read(file, classes, side, side);
         });
+        keep(key, images);
+        return images;
+    }
+
+    private void keep(String key, LabeledImages images) {
+        synchronized (imageSets) {
+            if (imageSets.putIfAbsent(key, images) == null) {
+                pixelsKept += images.pixels().length;
+            }
+            var eldest = imageSets.entrySet().iterator();
+            while (pixelsKept > PIXELS_KEPT && eldest.hasNext()) {
+                pixelsKept -= eldest.next().getValue().pixels().length;
+                eldest.remove();
+            }
+        }
     }
 
     public CompositeIO.Loaded composite(String digest) throws SafetensorsFormatException, IOException {

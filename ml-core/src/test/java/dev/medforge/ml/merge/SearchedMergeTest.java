@@ -336,6 +336,44 @@ class SearchedMergeTest {
         assertArrayEquals(new double[] {1, 0}, kept.weights().get("tops"), "the confirming half refutes B: tops stays with A");
     }
 
+    /**
+     * Issue 12: a mixture version computes only the rows its new members may join. Here the parent's
+     * tops row sits on B; the child's objective would keep tops on A, so a kept row shows that it was
+     * not computed again. C shares no class with tops: tops keeps the parent's row and only garments
+     * (C's own row) is searched. When C shares a class with tops, the tops row is searched again.
+     */
+    @Test
+    void aMixtureKeepsTheParentsRowsItsNewMemberCannotJoinAndSearchesTheRest() {
+        Map<String, List<String>> names = Map.of("tops", List.of("shirt", "bag"), "footwear", List.of("sandal", "bag"),
+                "garments", List.of("trouser", "dress"));
+        Composite parent = MergeStrategies.get("mixture").merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), scripted(0.9), names));
+        assertArrayEquals(new double[] {0, 1}, ((Composite.Mixture) parent).weights().get("tops"));
+
+        Composite.Mixture child = (Composite.Mixture) MergeStrategies.get("mixture").merge(
+                new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), scripted(0.3), names).keepingRowsOf(((Composite.Mixture) parent).weights()));
+        assertArrayEquals(new double[] {0, 1, 0}, child.weights().get("tops"), "kept from the parent, widened for C");
+        assertArrayEquals(new double[] {0, 1, 0}, child.weights().get("footwear"));
+        assertArrayEquals(new double[] {0, 0, 1}, child.weights().get("garments"));
+        assertEquals(11, child.searchTrace().size(), "one row searched: garments");
+
+        Map<String, List<String>> sharing = Map.of("tops", List.of("shirt", "bag"), "footwear", List.of("sandal", "bag"),
+                "garments", List.of("shirt", "dress"));
+        Composite.Mixture joined = (Composite.Mixture) MergeStrategies.get("mixture").merge(
+                new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), scripted(0.3), sharing).keepingRowsOf(((Composite.Mixture) parent).weights()));
+        assertArrayEquals(new double[] {1, 0, 0}, joined.weights().get("tops"), "C may join tops, so tops is searched again");
+
+        Map<String, List<String>> real = Map.of("tops", List.of("shirt", "bag"), "footwear", List.of("sandal", "bag"),
+                "garments", List.of("trouser", "dress"));
+        Composite realParent = MergeStrategies.get("mixture").merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), objective, real));
+        Composite.Mixture resumed = (Composite.Mixture) MergeStrategies.get("mixture").merge(
+                new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), objective, real).keepingRowsOf(((Composite.Mixture) realParent).weights()));
+        Composite.Mixture full = (Composite.Mixture) MergeStrategies.get("mixture").merge(
+                new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), objective, real));
+        for (String task : TASKS) {
+            assertArrayEquals(full.weights().get(task), resumed.weights().get(task), 1e-12, "on real likelihoods, resuming changes no row: " + task);
+        }
+    }
+
     @Test
     void aMemberWhoseTaskSharesNoClassNeverJoinsTheRowWhateverTheDistilledSetsSay() {
         Map<String, List<String>> disjoint = Map.of("tops", List.of("shirt", "coat"), "footwear", List.of("sandal", "boot"));
