@@ -142,10 +142,7 @@ class MergeWorkerTest {
 
         try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
              TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
-            publishAsVersionOne(tops, created, published);
-            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
-            CompositeCreated second = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch) && c.parentVersion() == 1,
-                    WAIT).data();
+            CompositeCreated second = mergedOnVersionOne(tops, footwear, created, published);
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(second)));
             published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 2, WAIT);
             String progress = Lineage.fromJson(models.composite(second.artifact()).lineage()).fusionProgress();
@@ -186,10 +183,7 @@ class MergeWorkerTest {
 
         try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
              TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
-            publishAsVersionOne(tops, created, published);
-            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
-            CompositeCreated second = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch) && c.parentVersion() == 1,
-                    WAIT).data();
+            CompositeCreated second = mergedOnVersionOne(tops, footwear, created, published);
 
             assertEquals("mixture", second.strategy());
             assertEquals(11, second.searchTrace().size(), "only footwear's row was searched");
@@ -366,6 +360,14 @@ class MergeWorkerTest {
         CompositeCreated first = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(submitted.branch()), WAIT).data();
         TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(first)));
         published.awaitEvent(ModelPublished.class, p -> p.branch().equals(submitted.branch()) && p.version() == 1, WAIT);
+    }
+
+    /** Publishes {@code first} as version 1, then merges {@code next} onto it: the composite that would be version 2. */
+    private static CompositeCreated mergedOnVersionOne(AdapterSubmitted first, AdapterSubmitted next, TopicProbe created,
+                                                       TopicProbe published) {
+        publishAsVersionOne(first, created, published);
+        TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(next)));
+        return created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(first.branch()) && c.parentVersion() == 1, WAIT).data();
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
