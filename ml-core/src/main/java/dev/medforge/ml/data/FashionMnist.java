@@ -72,10 +72,23 @@ public final class FashionMnist {
 
     /** The images of one IDX image file ({@code idx3-ubyte}, gzipped or not): pixels [n, rows * cols] as bytes. */
     public static Split readImages(Path imageFile) throws IOException {
+        return readImages(imageFile, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The first {@code limit} images of one IDX image file, or all when it holds no more. Only those are
+     * read: a file cut short after them, or with bytes after its last image, goes unnoticed.
+     */
+    public static Split readImages(Path imageFile, int limit) throws IOException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
         try (DataInputStream in = open(imageFile)) {
             int[] dims = header(imageFile, in, IMAGE_MAGIC, 3);
-            byte[] pixels = body(imageFile, in, (long) dims[0] * dims[1] * dims[2]);
-            return new Split(pixels, new byte[dims[0]], dims[1], dims[2]);
+            long declared = (long) dims[0] * dims[1] * dims[2];
+            int n = Math.min(dims[0], limit);
+            byte[] pixels = n == dims[0] ? body(imageFile, in, declared) : prefix(imageFile, in, (long) n * dims[1] * dims[2], declared);
+            return new Split(pixels, new byte[n], dims[1], dims[2]);
         }
     }
 
@@ -152,23 +165,29 @@ public final class FashionMnist {
     }
 
     private static byte[] body(Path file, DataInputStream in, long length) throws IOException {
-        if (length > Integer.MAX_VALUE - 8) {
-            throw new DatasetFormatException(file, "declares " + length + " bytes, too many");
-        }
-        byte[] out = new byte[(int) length];
-        try {
-            in.readFully(out);
-        } catch (EOFException e) {
-            throw new DatasetFormatException(file, "truncated: header declares " + length + " data bytes", e);
-        } catch (ZipException e) {
-            throw new DatasetFormatException(file, "corrupt gzip stream (" + e.getMessage() + ")", e);
-        }
+        byte[] out = prefix(file, in, length, length);
         try {
             if (in.read() != -1) {
                 throw new DatasetFormatException(file, "has bytes after the " + length + " declared by its header");
             }
         } catch (EOFException | ZipException e) {
             throw new DatasetFormatException(file, "corrupt gzip trailer (" + e.getMessage() + ")", e);
+        }
+        return out;
+    }
+
+    /** The first {@code length} of the {@code declared} data bytes that follow the header. */
+    private static byte[] prefix(Path file, DataInputStream in, long length, long declared) throws IOException {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new DatasetFormatException(file, "declares " + declared + " bytes, too many");
+        }
+        byte[] out = new byte[(int) length];
+        try {
+            in.readFully(out);
+        } catch (EOFException e) {
+            throw new DatasetFormatException(file, "truncated: header declares " + declared + " data bytes", e);
+        } catch (ZipException e) {
+            throw new DatasetFormatException(file, "corrupt gzip stream (" + e.getMessage() + ")", e);
         }
         return out;
     }

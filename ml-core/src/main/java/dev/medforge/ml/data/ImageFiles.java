@@ -37,6 +37,17 @@ public record ImageFiles(List<String> names, float[] pixels) {
 
     /** Reads every file in order; each image must be grayscale-convertible and exactly the base's size. */
     public static ImageFiles read(List<Path> files, VitConfig config) throws IOException {
+        return read(files, config, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The first {@code limit} images of the files in order, as {@link #read(List, VitConfig)} reads
+     * them; files and IDX records after those are not read, nor checked.
+     */
+    public static ImageFiles read(List<Path> files, VitConfig config, int limit) throws IOException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
         if (config.channels() != 1) {
             throw new IllegalArgumentException("image files are read as grayscale; " + config.id() + " has " + config.channels() + " channels");
         }
@@ -44,11 +55,14 @@ public record ImageFiles(List<String> names, float[] pixels) {
         List<String> names = new ArrayList<>();
         List<byte[]> images = new ArrayList<>();
         for (Path file : files) {
+            if (images.size() == limit) {
+                break;
+            }
             if (isPng(file)) {
                 images.add(png(file, config.imageSize()));
                 names.add(file.getFileName().toString());
             } else {
-                FashionMnist.Split idx = FashionMnist.readImages(file);
+                FashionMnist.Split idx = FashionMnist.readImages(file, limit - images.size());
                 if (idx.rows() != config.imageSize() || idx.cols() != config.imageSize()) {
                     throw new DatasetFormatException(file, "images are " + idx.rows() + "x" + idx.cols() + ", the model takes "
                             + config.imageSize() + "x" + config.imageSize());
