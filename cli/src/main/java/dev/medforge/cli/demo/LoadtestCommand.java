@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -303,29 +302,27 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
     }
 
-    /** Polls every submission's status until each is final or the timeout passes; a line of progress every 15 s. */
+    /**
+     * Polls each submission not yet final and keeps its latest status in {@code sent}, until all are
+     * final or the timeout passes; a line of progress every 15 s.
+     */
     private boolean awaitFinal(PrintWriter err, URI gatewayUri, Map<String, PasswordSession> sessions, List<LoadReport.Sent> sent, long start)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long nextLine = 0;
-        Map<String, LoadReport.Sent> latest = new ConcurrentHashMap<>();
         while (true) {
-            for (LoadReport.Sent s : sent) {
-                LoadReport.Sent current = latest.getOrDefault(s.submissionId(), s);
-                if (!LoadReport.isFinal(current.stage())) {
+            for (int k = 0; k < sent.size(); k++) {
+                LoadReport.Sent s = sent.get(k);
+                if (!LoadReport.isFinal(s.stage())) {
                     try {
                         JsonNode status = sessions.get(s.institution()).client(gatewayUri).get("/api/v1/submissions/" + s.submissionId());
-                        latest.put(s.submissionId(), new LoadReport.Sent(s.institution(), s.branch(), s.submissionId(), s.arrivalSeconds(), status));
+                        sent.set(k, new LoadReport.Sent(s.institution(), s.branch(), s.submissionId(), s.arrivalSeconds(), status));
                     } catch (CliException unanswered) {
                         // One failed read does not end a run of many minutes: the next round asks again, and
                         // a gateway that stays away leaves the submissions unfinished at the timeout.
-                        latest.putIfAbsent(s.submissionId(), current);
                         progress(err, "reading " + s.submissionId() + " failed, asking again: " + unanswered.getMessage());
                     }
                 }
-            }
-            for (int k = 0; k < sent.size(); k++) {
-                sent.set(k, latest.get(sent.get(k).submissionId()));
             }
             long done = sent.stream().filter(s -> LoadReport.isFinal(s.stage())).count();
             if (done == sent.size() || System.nanoTime() > deadline) {
