@@ -59,13 +59,6 @@ final class ServiceMetrics {
         return new ServiceMetrics(samples, answered);
     }
 
-    /** One service's metrics text, as read from {@code service}. */
-    static ServiceMetrics parse(URI service, String text) {
-        Map<String, Double> samples = new LinkedHashMap<>();
-        parse(text, samples);
-        return new ServiceMetrics(samples, Set.of(service));
-    }
-
     /** Samples of several services with the same name and labels add up (two merge workers, one topic). */
     private static void parse(String text, Map<String, Double> samples) {
         for (String line : text.split("\n")) {

@@ -3,13 +3,21 @@ package dev.medforge.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.medforge.ml.data.Scenario;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +48,27 @@ class LoadReportTest {
         return card;
     }
 
-    private static final URI REGISTRY = URI.create("http://127.0.0.1:8081");
+    private final List<HttpServer> services = new ArrayList<>();
+
+    /** A stand-in service: its {@code /q/metrics} answers with the text {@code metrics} holds at the time, or 503 while that is null. */
+    private URI service(AtomicReference<String> metrics) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/q/metrics", exchange -> {
+            String text = metrics.get();
+            byte[] body = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(text == null ? 503 : 200, body.length == 0 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        services.add(server);
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stopServices() {
+        services.forEach(server -> server.stop(0));
+    }
 
     private static final String METRICS_BEFORE = """
             # TYPE medforge_registry_decisions_total counter
@@ -72,8 +100,12 @@ class LoadReportTest {
                 new LoadReport.Version("b", card(1, "2026-12-05T10:00:10Z", 1000L, List.of("s1"), List.of("s1"))),
                 new LoadReport.Version("b", card(2, "2026-12-05T10:01:00Z", null, List.of("s1", "s2"), List.of("s2"))));
 
+        AtomicReference<String> metrics = new AtomicReference<>(METRICS_BEFORE);
+        URI registry = service(metrics);
+        ServiceMetrics before = ServiceMetrics.scrape(List.of(registry));
+        metrics.set(METRICS_AFTER);
         LoadReport report = new LoadReport(JSON.createObjectNode().put("institutions", 4), sent, versions,
-                ServiceMetrics.parse(REGISTRY, METRICS_BEFORE), ServiceMetrics.parse(REGISTRY, METRICS_AFTER));
+                before, ServiceMetrics.scrape(List.of(registry)));
         JsonNode json = report.json();
 
         assertEquals(4, json.path("submissions").asInt());
@@ -87,7 +119,7 @@ class LoadReportTest {
         assertEquals(2.0, json.path("versionsPerMinute").asDouble(), 1e-9);
         assertEquals(3, json.path("registryDecisions").path("rebase").asInt());
         assertEquals(3, json.path("rebases").asInt());
-        assertEquals("[\"http://127.0.0.1:8081\"]", json.path("metricsFrom").toString());
+        assertEquals("[\"" + registry + "\"]", json.path("metricsFrom").toString());
         assertEquals(1, json.path("splitGroups").asInt());
         // (12 + 2) - 10 waits, taking (6 + 3) - 5 seconds.
         assertEquals(4, json.path("queueWaitSeconds").path("medforge.adapter.validated").path("count").asInt());
@@ -107,10 +139,19 @@ class LoadReportTest {
     }
 
     @Test
-    void aServiceThatDidNotAnswerAfterTheRunGivesNoFiguresRatherThanWrongOnes() {
-        LoadReport report = new LoadReport(JSON.createObjectNode(), List.of(), List.of(), ServiceMetrics.parse(REGISTRY, METRICS_BEFORE),
-                ServiceMetrics.parse(URI.create("http://127.0.0.1:8083"), ""));
+    void aServiceThatDidNotAnswerAfterTheRunGivesNoFiguresRatherThanWrongOnes() throws IOException {
+        AtomicReference<String> registryMetrics = new AtomicReference<>(METRICS_BEFORE);
+        URI registry = service(registryMetrics);
+        URI merge = service(new AtomicReference<>(METRICS_BEFORE));
+        ServiceMetrics before = ServiceMetrics.scrape(List.of(registry, merge));
+        assertEquals(Set.of(registry, merge), before.answered());
+        registryMetrics.set(null);
+        services.get(1).stop(0);
 
+        ServiceMetrics after = ServiceMetrics.scrape(List.of(registry, merge));
+        LoadReport report = new LoadReport(JSON.createObjectNode(), List.of(), List.of(), before, after);
+
+        assertEquals(Set.of(), after.answered(), "a 503 and a refused connection are both no answer");
         assertEquals("[]", report.json().path("metricsFrom").toString());
         assertEquals("{}", report.json().path("registryDecisions").toString());
         assertEquals(0, report.json().path("rebases").asInt());
