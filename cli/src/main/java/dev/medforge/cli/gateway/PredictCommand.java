@@ -50,7 +50,7 @@ public final class PredictCommand extends GatewayVerb {
     @Option(names = "--top", defaultValue = "3", description = "classes shown per image (default ${DEFAULT-VALUE})")
     int top;
 
-    @Option(names = "--limit", paramLabel = "N", description = "classify only the first N images, in the order given (default: all)")
+    @Option(names = "--limit", paramLabel = "N", description = "classify only the first N images, in the order given; images after them are not read (default: all)")
     Integer limit;
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG or IDX files")
@@ -60,15 +60,12 @@ public final class PredictCommand extends GatewayVerb {
     public Integer call() throws IOException {
         PulledModel pulled = PulledModel.load(modelFile(), base);
         pulled.requireTask(task);
+        if (limit != null && limit < 1) {
+            throw CliException.usage("--limit must be at least 1, got " + limit);
+        }
         ImageFiles files;
         try {
-            files = ImageFiles.read(images, pulled.base().config());
-            if (limit != null) {
-                if (limit < 1) {
-                    throw CliException.usage("--limit must be at least 1, got " + limit);
-                }
-                files = files.first(limit);
-            }
+            files = ImageFiles.read(images, pulled.base().config(), limit == null ? Integer.MAX_VALUE : limit);
         } catch (DatasetFormatException e) {
             throw CliException.usage(e.getMessage());
         }

@@ -27,14 +27,6 @@ public record ImageFiles(List<String> names, float[] pixels) {
         return names.size();
     }
 
-    /** The first {@code n} images (all of them when there are fewer). */
-    public ImageFiles first(int n) {
-        if (n >= size()) {
-            return this;
-        }
-        return new ImageFiles(names.subList(0, n), Arrays.copyOf(pixels, n * (pixels.length / size())));
-    }
-
     /** Reads every file in order; each image must be grayscale-convertible and exactly the base's size. */
     public static ImageFiles read(List<Path> files, VitConfig config) throws IOException {
         return read(files, config, Integer.MAX_VALUE);
