@@ -14,6 +14,7 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.AdapterValidationException;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.merge.Composite;
+import dev.medforge.ml.merge.MemberKey;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
@@ -156,7 +157,7 @@ public class CompositeEvaluator {
 
         /** One member alone (base + its LoRA) under {@code head} on the suite, from the cache or a forward pass. */
         Outputs member(ModelSession session, Map<String, LoraModule> modules, TaskHead head, Suite suite) {
-            String key = MemberOutputCache.key(suite.base.digest(), modules, head, suite.digest());
+            String key = MemberKey.of(suite.base.digest(), modules, head, suite.digest());
             MemberOutputCache.Lookup lookup = memberOutputs.outputs(key, () -> {
                 LabeledImages images = suite.images();
                 long start = System.nanoTime();

@@ -17,11 +17,13 @@ import dev.medforge.ml.merge.DistilledSetLoss;
 import dev.medforge.ml.merge.FusionProgress;
 import dev.medforge.ml.merge.MergeOptions;
 import dev.medforge.ml.merge.MergeRequest;
+import dev.medforge.ml.merge.MemberOutputMemo;
 import dev.medforge.ml.merge.MergeStrategies;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
 import dev.medforge.ml.store.ArtifactModels;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -60,6 +63,7 @@ public class CompositeBuilder {
     private final MergeConfig config;
     private final MeterRegistry meters;
     private final HeadLineages lineages;
+    private final Map<String, MemberOutputMemo> memos = new ConcurrentHashMap<>();
 
     CompositeBuilder(@RestClient RegistryClient registry, ArtifactModels models, MergeConfig config, MeterRegistry meters,
                      HeadLineages lineages) {
@@ -127,7 +131,7 @@ public class CompositeBuilder {
         long loaded = System.nanoTime();
         Composite composite;
         try (ModelSession session = ModelSession.open(base)) {
-            MergeRequest request = new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled), classNames);
+            MergeRequest request = new MergeRequest(adapters, options, new DistilledSetLoss(session, distilled, memo(base)), classNames);
             // After a withdrawal the parent's steps and rows took in a member that is gone: everything runs again.
             composite = MergeStrategies.get(strategy).merge(removed.isEmpty()
                     ? request.resumingFrom(progress(head)).keepingRowsOf(headComposite.mixtureRows()) : request);
@@ -151,6 +155,19 @@ public class CompositeBuilder {
         return Optional.of(new CompositeCreated(id, branchId, branch.headVersion(), branch.headCompositeId(), fresh, strategy,
                 weightsBySubmission(members, composite), rowsBySubmission(members, composite), trace(composite), artifact,
                 took.toMillis(), removed));
+    }
+
+    /** The members' outputs remembered between merges on {@code base}, with their use counted. */
+    private MemberOutputMemo memo(BaseModel base) {
+        return memos.computeIfAbsent(base.digest(), digest -> {
+            MemberOutputMemo memo = new MemberOutputMemo(digest);
+            String tag = digest.substring(0, 12);
+            FunctionCounter.builder("medforge.merge.member.outputs", memo, MemberOutputMemo::remembered)
+                    .tag("result", "remembered").tag("base", tag).register(meters);
+            FunctionCounter.builder("medforge.merge.member.outputs", memo, MemberOutputMemo::computed)
+                    .tag("result", "computed").tag("base", tag).register(meters);
+            return memo;
+        });
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.medforge.ml.merge;
 
+import dev.medforge.ml.lora.LoraModule;
+import dev.medforge.ml.model.TaskHead;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the searched strategies optimise: how well a composite predicts labelled data of each task.
@@ -15,6 +18,15 @@ public interface CompositeLoss {
 
     /** The probability the composite gives each image of {@code task} for its true class. */
     double[] trueClassProbabilities(Composite composite, String task);
+
+    /**
+     * {@link #trueClassProbabilities} of one member alone (base + its LoRA) under {@code head}: what a
+     * mixture's weights are solved from. A loss that remembers member outputs answers a member it has
+     * seen on these images without a forward pass.
+     */
+    default double[] memberTrueClassProbabilities(Map<String, LoraModule> member, TaskHead head, String task) {
+        return trueClassProbabilities(new Composite.Merged(member, Map.of(task, head), new double[] {1}), task);
+    }
 
     /** The composite's class probabilities [n, classes] for each image of {@code task}. */
     float[][] probabilities(Composite composite, String task);

@@ -1,7 +1,9 @@
 package dev.medforge.ml.merge;
 
 import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.ModelSession;
+import dev.medforge.ml.model.TaskHead;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,15 +16,31 @@ import java.util.Map;
 public final class DistilledSetLoss implements CompositeLoss {
     private final ModelSession session;
     private final Map<String, LabeledImages> distilled;
+    private final MemberOutputMemo memo;
 
     public DistilledSetLoss(ModelSession session, Map<String, LabeledImages> distilledByTask) {
+        this(session, distilledByTask, null);
+    }
+
+    /** @param memo remembers members' outputs between merges; null to run every member asked about */
+    public DistilledSetLoss(ModelSession session, Map<String, LabeledImages> distilledByTask, MemberOutputMemo memo) {
         this.session = session;
         this.distilled = Map.copyOf(distilledByTask);
+        this.memo = memo;
     }
 
     @Override
     public double[] trueClassProbabilities(Composite composite, String task) {
         return CompositeLoss.trueClass(probabilities(composite, task), set(task).labels());
+    }
+
+    @Override
+    public double[] memberTrueClassProbabilities(Map<String, LoraModule> member, TaskHead head, String task) {
+        if (memo == null) {
+            return CompositeLoss.super.memberTrueClassProbabilities(member, head, task);
+        }
+        return memo.trueClassProbabilities(member, head, set(task),
+                () -> CompositeLoss.super.memberTrueClassProbabilities(member, head, task));
     }
 
     @Override
@@ -58,7 +76,7 @@ public final class DistilledSetLoss implements CompositeLoss {
             search.put(task, everyClassTwice ? set.select(positions(first)) : set);
             confirm.put(task, everyClassTwice ? set.select(positions(second)) : set);
         });
-        return new Split(new DistilledSetLoss(session, search), new DistilledSetLoss(session, confirm));
+        return new Split(new DistilledSetLoss(session, search, memo), new DistilledSetLoss(session, confirm, memo));
     }
 
     private static int[] positions(List<Integer> list) {

@@ -4,7 +4,6 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.model.TaskHead;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The mixture weights problem, solved exactly. With each member's true-class probabilities cached
@@ -40,8 +39,7 @@ final class MixtureWeights {
         int n = 0;
         for (int m = 0; m < members.size(); m++) {
             if (start[m] > 0) {
-                Composite alone = new Composite.Merged(members.get(m).modules(), Map.of(task, head), new double[] {1});
-                p[m] = data.trueClassProbabilities(alone, task);
+                p[m] = data.memberTrueClassProbabilities(members.get(m).modules(), head, task);
                 n = p[m].length;
             }
         }

@@ -2,8 +2,7 @@ package dev.medforge.ml.store;
 
 import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.artifacts.ArtifactStore;
-import dev.medforge.ml.lora.LoraModule;
-import dev.medforge.ml.model.TaskHead;
+import dev.medforge.ml.merge.MemberKey;
 import dev.medforge.ml.safetensors.SafetensorsFile;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
 import dev.medforge.ml.safetensors.SafetensorsReader;
@@ -12,23 +11,16 @@ import dev.medforge.ml.safetensors.TensorEntry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
  * One member's class probabilities on one image set (an evaluation suite), kept as an artifact, so
  * that a mixture version is scored with forward passes for its new members only (issue 12 item 1).
  * A member of a mixture runs alone (base + its LoRA) under a task's head, so its outputs on a suite
- * depend on four things only: the base, its LoRA modules, the head and the images. The key is made of
- * exactly those, by content, and an entry is found through a ref of the store named by the key.
+ * depend on four things only: the base, its LoRA modules, the head and the images ({@link MemberKey}),
+ * and an entry is found through a ref of the store named by that key.
  * <p>
  * Entries are never trusted: the store checks the bytes against their digest, and the entry names
  * its key, so a damaged entry or a pointer to the wrong one is computed again and replaced.
@@ -64,27 +56,6 @@ public final class MemberOutputCache {
 
     public MemberOutputCache(ArtifactStore store) {
         this.store = store;
-    }
-
-    /**
-     * The key of a member's outputs: the base's digest, the member's LoRA modules and the head by their
-     * content (scale folded into B, modules in name order, as {@code CompositeIO} stores them, so a
-     * member read back from a composite keys as it did from its PEFT files), and the images' digest.
-     */
-    public static String key(String baseDigest, Map<String, LoraModule> member, TaskHead head, String imagesDigest) {
-        MessageDigest modules = sha256();
-        new TreeMap<>(member).forEach((name, module) -> {
-            LoraModule m = module.withUnitScale();
-            modules.update(name.getBytes(StandardCharsets.UTF_8));
-            modules.update(ints(m.rank(), m.in(), m.out()));
-            modules.update(floats(m.a()));
-            modules.update(floats(m.b()));
-        });
-        MessageDigest headDigest = sha256();
-        headDigest.update(ints(head.classes(), head.width()));
-        headDigest.update(floats(head.classEmbeddings()));
-        headDigest.update(floats(new float[] {head.logitScale()}));
-        return String.join("|", FORMAT, "base=" + baseDigest, "lora=" + hex(modules), "head=" + hex(headDigest), "images=" + imagesDigest);
     }
 
     /** The outputs under {@code key}, from the store when a sound entry is there, else from {@code compute}, then kept. */
@@ -143,31 +114,5 @@ public final class MemberOutputCache {
         }
         int[] labels = Arrays.stream(y.longs()).mapToInt(Math::toIntExact).toArray();
         return new Outputs(probabilities, labels);
-    }
-
-    private static byte[] ints(int... values) {
-        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length);
-        for (int v : values) {
-            buffer.putInt(v);
-        }
-        return buffer.array();
-    }
-
-    private static byte[] floats(float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length);
-        buffer.asFloatBuffer().put(values);
-        return buffer.array();
-    }
-
-    private static String hex(MessageDigest digest) {
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
     }
 }

@@ -374,6 +374,31 @@ class SearchedMergeTest {
         }
     }
 
+    /**
+     * Issue 12: a row searched again in a later version runs only the members the memo has not seen
+     * on that task's halves. The second merge, with C added, runs C alone (on each row C may join,
+     * on both halves) and remembers A and B; its rows equal those of a merge without a memo.
+     */
+    @Test
+    void aMemoRunsEachMemberOnceOnATasksHalvesAcrossMergesAndChangesNoRow() {
+        MemberOutputMemo memo = new MemberOutputMemo(BASE.digest());
+        DistilledSetLoss remembering = new DistilledSetLoss(session, Map.of("tops", noise(4, 1), "footwear", noise(3, 2),
+                "garments", noise(3, 3)), memo);
+        MergeStrategies.get("mixture").merge(new MergeRequest(List.of(A, B), MergeOptions.defaults(), remembering, OVERLAPPING));
+        assertEquals(2 * 2 * 2, memo.computed(), "A and B, on the tops and footwear rows, on both halves");
+
+        Composite.Mixture withMemo = (Composite.Mixture) MergeStrategies.get("mixture")
+                .merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), remembering, OVERLAPPING));
+        assertEquals(8 + 3 * 2 + 2 * 2, memo.computed(), "C on all three rows, and A and B on the new garments row, each on both halves");
+        assertEquals(8, memo.remembered(), "A and B on tops and footwear came from memory");
+        Composite.Mixture without = (Composite.Mixture) MergeStrategies.get("mixture")
+                .merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults(), objective, OVERLAPPING));
+        for (String task : TASKS) {
+            assertArrayEquals(without.weights().get(task), withMemo.weights().get(task), 1e-12, task);
+        }
+        assertNotEquals(MemberKey.of(noise(4, 1)), MemberKey.of(noise(4, 2)), "another set is another key");
+    }
+
     @Test
     void aMemberWhoseTaskSharesNoClassNeverJoinsTheRowWhateverTheDistilledSetsSay() {
         Map<String, List<String>> disjoint = Map.of("tops", List.of("shirt", "coat"), "footwear", List.of("sandal", "boot"));

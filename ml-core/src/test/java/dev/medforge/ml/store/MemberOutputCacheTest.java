@@ -8,6 +8,7 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.merge.Composite;
+import dev.medforge.ml.merge.MemberKey;
 import dev.medforge.ml.merge.CompositeIO;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
@@ -43,16 +44,16 @@ class MemberOutputCacheTest {
     void theKeyChangesWhenAnyInputChangesAndOnlyThen() {
         Adapter member = TestAdapters.random(BASE, "tops", 3, 4, 4f, 1);
         Adapter other = TestAdapters.random(BASE, "tops", 3, 4, 4f, 2);
-        String key = MemberOutputCache.key(BASE.digest(), member.modules(), member.head(), SUITE);
+        String key = MemberKey.of(BASE.digest(), member.modules(), member.head(), SUITE);
 
-        assertEquals(key, MemberOutputCache.key(BASE.digest(), member.modules(), member.head(), SUITE));
+        assertEquals(key, MemberKey.of(BASE.digest(), member.modules(), member.head(), SUITE));
         Set<String> changed = Set.of(
-                MemberOutputCache.key("0".repeat(64), member.modules(), member.head(), SUITE),
-                MemberOutputCache.key(BASE.digest(), other.modules(), member.head(), SUITE),
-                MemberOutputCache.key(BASE.digest(), member.modules(), other.head(), SUITE),
-                MemberOutputCache.key(BASE.digest(), member.modules(), member.head(), "sha256:" + "bb".repeat(32)),
-                MemberOutputCache.key(BASE.digest(), oneFloatChanged(member.modules()), member.head(), SUITE),
-                MemberOutputCache.key(BASE.digest(), member.modules(), new TaskHead(member.head().classes(), member.head().width(),
+                MemberKey.of("0".repeat(64), member.modules(), member.head(), SUITE),
+                MemberKey.of(BASE.digest(), other.modules(), member.head(), SUITE),
+                MemberKey.of(BASE.digest(), member.modules(), other.head(), SUITE),
+                MemberKey.of(BASE.digest(), member.modules(), member.head(), "sha256:" + "bb".repeat(32)),
+                MemberKey.of(BASE.digest(), oneFloatChanged(member.modules()), member.head(), SUITE),
+                MemberKey.of(BASE.digest(), member.modules(), new TaskHead(member.head().classes(), member.head().width(),
                         member.head().classEmbeddings(), member.head().logitScale() + 1e-3f), SUITE));
         assertEquals(6, changed.size(), "each changed input gives its own key");
         assertTrue(changed.stream().noneMatch(key::equals));
@@ -65,8 +66,8 @@ class MemberOutputCacheTest {
         Composite mixture = Composite.Mixture.routed(List.of(tops, shoes), Map.of("tops", tops.head(), "shoes", shoes.head()));
         Composite.Mixture read = (Composite.Mixture) CompositeIO.read(CompositeIO.write(mixture, BASE, "{}", Map.of())).composite();
 
-        assertEquals(MemberOutputCache.key(BASE.digest(), tops.modules(), tops.head(), SUITE),
-                MemberOutputCache.key(BASE.digest(), read.members().get(0).modules(), read.head("tops"), SUITE),
+        assertEquals(MemberKey.of(BASE.digest(), tops.modules(), tops.head(), SUITE),
+                MemberKey.of(BASE.digest(), read.members().get(0).modules(), read.head("tops"), SUITE),
                 "alpha/r is folded into B when stored; the key is taken in that form, so both sides share an entry");
     }
 
@@ -76,7 +77,7 @@ class MemberOutputCacheTest {
         MemberOutputCache cache = new MemberOutputCache(store);
         Adapter member = TestAdapters.random(BASE, "tops", 3, 4, 4f, 7);
         LabeledImages suite = TestImages.noise(12, 3, 8);
-        String key = MemberOutputCache.key(BASE.digest(), member.modules(), member.head(), SUITE);
+        String key = MemberKey.of(BASE.digest(), member.modules(), member.head(), SUITE);
         AtomicInteger forwardPasses = new AtomicInteger();
         float[][] expected;
         try (ModelSession session = ModelSession.open(BASE)) {
@@ -111,7 +112,7 @@ class MemberOutputCacheTest {
             }
             assertEquals(Source.CACHED, cache.outputs(key, compute).source(), "the recomputed entry replaced the damaged one");
 
-            String otherKey = MemberOutputCache.key(BASE.digest(), member.modules(), member.head(), "sha256:" + "cc".repeat(32));
+            String otherKey = MemberKey.of(BASE.digest(), member.modules(), member.head(), "sha256:" + "cc".repeat(32));
             store.putRef(otherKey, store.ref(key).orElseThrow());
             MemberOutputCache.Lookup misdirected = cache.outputs(otherKey, compute);
             assertEquals(Source.RECOMPUTED, misdirected.source(), "an entry names its key, so a pointer to another key's entry is caught");

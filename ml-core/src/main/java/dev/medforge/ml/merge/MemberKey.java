@@ -1,0 +1,79 @@
+package dev.medforge.ml.merge;
+
+import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.lora.LoraModule;
+import dev.medforge.ml.model.TaskHead;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one member's outputs on an image set depend on, as a key: a member of a mixture runs alone
+ * (base + its LoRA) under a task's head, so its outputs are fixed by the base, its LoRA modules, the
+ * head and the images. Modules and head are taken by content, with alpha/r folded into B and modules
+ * in name order, as {@link CompositeIO} stores them, so a member read back from a composite keys as
+ * it did from its PEFT files.
+ */
+public final class MemberKey {
+    private static final String FORMAT = "member-outputs/1";
+
+    private MemberKey() {
+    }
+
+    /** @param imagesDigest the images' artifact digest, or {@link #of(LabeledImages)} for images held in memory */
+    public static String of(String baseDigest, Map<String, LoraModule> member, TaskHead head, String imagesDigest) {
+        MessageDigest modules = sha256();
+        new TreeMap<>(member).forEach((name, module) -> {
+            LoraModule m = module.withUnitScale();
+            modules.update(name.getBytes(StandardCharsets.UTF_8));
+            modules.update(ints(m.rank(), m.in(), m.out()));
+            modules.update(floats(m.a()));
+            modules.update(floats(m.b()));
+        });
+        MessageDigest headDigest = sha256();
+        headDigest.update(ints(head.classes(), head.width()));
+        headDigest.update(floats(head.classEmbeddings()));
+        headDigest.update(floats(new float[] {head.logitScale()}));
+        return String.join("|", FORMAT, "base=" + baseDigest, "lora=" + hex(modules), "head=" + hex(headDigest), "images=" + imagesDigest);
+    }
+
+    /** The content digest of images and labels held in memory (a half of a distilled set has no artifact of its own). */
+    public static String of(LabeledImages images) {
+        MessageDigest digest = sha256();
+        digest.update(ints(images.size(), images.classes(), images.height(), images.width()));
+        digest.update(ints(images.labels()));
+        digest.update(floats(images.pixels()));
+        return "content:" + hex(digest);
+    }
+
+    private static byte[] ints(int... values) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length);
+        for (int v : values) {
+            buffer.putInt(v);
+        }
+        return buffer.array();
+    }
+
+    private static byte[] floats(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length);
+        buffer.asFloatBuffer().put(values);
+        return buffer.array();
+    }
+
+    private static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+}
