@@ -33,12 +33,11 @@ import java.util.regex.Pattern;
  * spaces, dashes, dots, slashes or brackets are joined before the number rules look at them.
  *
  * Look-alike letters from the Cyrillic and Greek alphabets fold to the Latin letter they imitate
- * ({@code МRN} with a Cyrillic М reads as MRN), and runs of three or more digit words become digits
- * ({@code MRN is four five six seven eight}).
+ * ({@code МRN} with a Cyrillic М reads as MRN), and numbers in words that spell three digits or more
+ * become digits ({@code MRN is four five six seven eight}, {@code born nineteen sixty-one}).
  *
- * <p>Not detected: unlabelled person names in free text, numbers spelled with tens and teens
- * ("nineteen sixty-one"), and look-alikes outside those two alphabets. The closed manifest schema
- * keeps free text to one short description so that these have little room.
+ * <p>Not detected: unlabelled person names in free text, and look-alikes outside those two alphabets.
+ * The closed manifest schema keeps free text to one short description so that these have little room.
  */
 public final class PhiScanner {
 
@@ -78,12 +77,6 @@ public final class PhiScanner {
     private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cf}\\p{Mn}\\p{Me}]");
     private static final Pattern SPACING = Pattern.compile("[\\p{Z}\\p{Cc}]");
     private static final Pattern DASH = Pattern.compile("[\\p{Pd}\u2212]");
-    private static final String DIGIT_WORD = "(?:zero|one|two|three|four|five|six|seven|eight|nine)";
-    /** Three or more, so that "one of two tasks" stays prose while a spelled-out identifier does not. */
-    private static final Pattern DIGIT_WORD_RUN = Pattern.compile("(?<![a-z])" + DIGIT_WORD + "(?:[\\s,-]+" + DIGIT_WORD + "){2,}(?![a-z])",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern ONE_DIGIT_WORD = Pattern.compile(DIGIT_WORD, Pattern.CASE_INSENSITIVE);
-    private static final List<String> DIGIT_WORDS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
     /**
      * Cyrillic and Greek letters that a reader takes for Latin ones (Unicode's confusables for the
      * letters of identifiers and of this scanner's keywords), each with its Latin twin.
@@ -169,8 +162,9 @@ public final class PhiScanner {
 
     /**
      * The text as a reader sees it: NFKC, then every script's decimal digits as ASCII, Cyrillic and
-     * Greek look-alikes as their Latin letters, spaces and control characters as one space, dashes as
-     * {@code -}, invisible characters removed, and runs of three or more digit words as digits.
+     * Greek look-alikes as their Latin letters, spaces and control characters as one space,
+     * dashes as {@code -}, invisible characters removed, and numbers in words that spell three digits
+     * or more as those digits ({@link SpelledNumbers}).
      */
     public static String normalise(String text) {
         String folded = Normalizer.normalize(text, Normalizer.Form.NFKC);
@@ -186,15 +180,7 @@ public final class PhiScanner {
             }
         });
         String visible = INVISIBLE.matcher(ascii).replaceAll("");
-        String spaced = DASH.matcher(SPACING.matcher(visible).replaceAll(" ")).replaceAll("-");
-        return DIGIT_WORD_RUN.matcher(spaced).replaceAll(run -> {
-            StringBuilder digits = new StringBuilder();
-            Matcher word = ONE_DIGIT_WORD.matcher(run.group());
-            while (word.find()) {
-                digits.append(DIGIT_WORDS.indexOf(word.group().toLowerCase(java.util.Locale.ROOT)));
-            }
-            return digits.toString();
-        });
+        return SpelledNumbers.toDigits(DASH.matcher(SPACING.matcher(visible).replaceAll(" ")).replaceAll("-"));
     }
 
     private static List<FieldError> scan(String root, JsonParser parser, Set<String> platformText) throws IOException {

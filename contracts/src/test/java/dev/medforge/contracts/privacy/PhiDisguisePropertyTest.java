@@ -19,6 +19,10 @@ class PhiDisguisePropertyTest {
     private static final String[] INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e"};
     private static final String[] SEPARATORS = {"-", " ", ".", "\u00a0", "\u2011", "\u2013", "\u2212", "\u202f", "\u3000", "\uff0d", ""};
     private static final String[] AT = {"@", "\uff20", "\ufe6b"};
+    private static final String[] SPOKEN_SEPARATORS = {" ", "-", ", ", "\u00a0", "\u2013"};
+    private static final List<String> NUMBER_WORDS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+            "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen");
+    private static final List<String> TENS = List.of("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety");
 
     /** Each kind of identifier, written plainly from random digits. */
     private static final List<Function<Random, String>> IDENTIFIERS = List.of(
@@ -31,7 +35,11 @@ class PhiDisguisePropertyTest {
             r -> "tel " + digits(r, 3) + sep(r) + digits(r, 3) + sep(r) + digits(r, 4),
             r -> "DOB: " + (1930 + r.nextInt(80)) + "-0" + (1 + r.nextInt(9)) + "-1" + r.nextInt(10),
             r -> "born on " + List.of("March", "Apr", "july", "DECEMBER").get(r.nextInt(4)) + " " + (1 + r.nextInt(28))
-                    + List.of("", "st", "th").get(r.nextInt(3)) + (r.nextBoolean() ? ", " : " ") + (1930 + r.nextInt(80)));
+                    + List.of("", "st", "th").get(r.nextInt(3)) + (r.nextBoolean() ? ", " : " ") + (1930 + r.nextInt(80)),
+            r -> "SSN " + spoken(r, digits(r, 9)),
+            r -> "call " + spoken(r, digits(r, 10)),
+            r -> "MRN is " + spoken(r, digits(r, 7)),
+            r -> "born " + spoken(r, String.valueOf(1930 + r.nextInt(80))));
 
     @Test
     void everyDisguisedIdentifierIsCaught() {
@@ -52,7 +60,8 @@ class PhiDisguisePropertyTest {
         Random random = new Random(7L);
         List<String> ordinary = List.of("tops classifier, 3 epochs", "LORA", "CAUSAL_LM", "SEQ_CLS", "q_lin", "v_lin",
                 "distilbert-base-uncased", "base_model.model.encoder.layer.11.attention.q_lin", "peft 0.20.0",
-                "trained 2026-11-27 on 6000 images, accuracy 0.913", "hospital-a", "footwear");
+                "trained 2026-11-27 on 6000 images, accuracy 0.913", "hospital-a", "footwear", "one of two tasks, three epochs each",
+                "trained for twenty epochs, rank sixteen, batch size sixty-four");
         for (int i = 0; i < ITERATIONS / 10; i++) {
             String value = ordinary.get(i % ordinary.size());
             String disguised = disguise(value, random);
@@ -61,7 +70,7 @@ class PhiDisguisePropertyTest {
         }
     }
 
-    /** Full-width or other-script digits, invisible characters between any two characters. */
+    /** Full-width or other-script digits, full-width letters, invisible characters between any two characters. */
     private static String disguise(String plain, Random r) {
         StringBuilder out = new StringBuilder();
         int digitScript = r.nextInt(3);
@@ -75,6 +84,31 @@ class PhiDisguisePropertyTest {
             }
             if (r.nextInt(4) == 0) {
                 out.append(INVISIBLE[r.nextInt(INVISIBLE.length)]);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Digits read out: a word for a digit, or for a pair ("seventeen", "forty-five", "forty"). A pair
+     * that ends in a zero is followed by a comma, because "forty five" is heard as 45, not as 40 and 5.
+     */
+    private static String spoken(Random r, String digits) {
+        StringBuilder out = new StringBuilder();
+        String separator = "";
+        for (int i = 0; i < digits.length(); ) {
+            out.append(separator);
+            int digit = digits.charAt(i) - '0';
+            if (digit > 0 && i + 1 < digits.length() && r.nextBoolean()) {
+                int pair = 10 * digit + digits.charAt(i + 1) - '0';
+                int unit = pair % 10;
+                out.append(pair < 20 ? NUMBER_WORDS.get(pair) : TENS.get(pair / 10 - 2) + (unit == 0 ? "" : (r.nextBoolean() ? "-" : " ") + NUMBER_WORDS.get(unit)));
+                separator = pair >= 20 && unit == 0 ? ", " : SPOKEN_SEPARATORS[r.nextInt(SPOKEN_SEPARATORS.length)];
+                i += 2;
+            } else {
+                out.append(NUMBER_WORDS.get(digit));
+                separator = SPOKEN_SEPARATORS[r.nextInt(SPOKEN_SEPARATORS.length)];
+                i++;
             }
         }
         return out.toString();

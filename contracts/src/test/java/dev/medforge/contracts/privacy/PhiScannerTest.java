@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.Problem.FieldError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
@@ -60,7 +61,11 @@ class PhiScannerTest {
             "\u0434ob 04/12/1961 and d\u03bfb 04/12/1961",
             "MRN is four five six seven eight",
             "call five five five, one two three, four five six seven",
-            "patient one-two-three four-five six-seven-eight-nine excluded"})
+            "patient one-two-three four-five six-seven-eight-nine excluded",
+            "born nineteen sixty-one",
+            "MRN is forty-five sixty-seven eighty-nine",
+            "SSN one two three, forty-five, sixty-seven eighty-nine",
+            "mrn_four_five_six_seven_eight"})
     void identifiersAreFound(String text) {
         List<FieldError> found = PhiScanner.scan("manifest", JSON.createObjectNode().put("description", text));
 
@@ -69,6 +74,19 @@ class PhiScannerTest {
             assertEquals("manifest.description", f.field());
             assertEquals(PhiScanner.RULE, f.code());
         });
+    }
+
+    /** A number read out in words is the identifier its digits make, and that identifier's rule names it. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "born nineteen sixty-one | date of birth",
+            "born in two thousand and three | date of birth",
+            "DOB nineteen hundred sixty-one | date of birth",
+            "MRN is forty-five sixty-seven eighty-nine | MRN-like number",
+            "SSN one two three, forty-five, sixty-seven eighty-nine | SSN-like number",
+            "call five five five, one twenty-three, forty-five sixty-seven | phone number"})
+    void numbersInWordsAreReadAsTheIdentifierTheySpell(String text, String kind) {
+        assertEquals(List.of(kind), PhiScanner.kindsIn(text));
     }
 
     @ParameterizedTest
@@ -83,6 +101,15 @@ class PhiScannerTest {
             "peft 0.20.0 on distilbert-base-uncased, megatron.core",
             "one of two tasks, three epochs each",
             "someone two three times",
+            "trained for twenty epochs",
+            "rank sixteen, alpha thirty-two, batch size sixty-four",
+            "ranks eight, sixteen and thirty-two, ninety-nine percent of one hundred images",
+            "one hundred, two hundred, four hundred warm-up steps",
+            "trained in twenty twenty-six on six thousand images, seed forty-two",
+            "\u043e\u0431\u0443\u0447\u0435\u043d\u0438\u0435: \u0434\u0432\u0430\u0434\u0446\u0430\u0442\u044c \u044d\u043f\u043e\u0445,"
+                    + " \u0440\u0430\u043d\u0433 \u0448\u0435\u0441\u0442\u043d\u0430\u0434\u0446\u0430\u0442\u044c",
+            "\u03b5\u03ba\u03c0\u03b1\u03af\u03b4\u03b5\u03c5\u03c3\u03b7 \u03b3\u03b9\u03b1 \u03c4\u03c1\u03b5\u03b9\u03c2"
+                    + " \u03b5\u03c0\u03bf\u03c7\u03ad\u03c2, \u03b2\u03b1\u03b8\u03bc\u03cc\u03c2 16",
             "\u0442\u0440\u0435\u043d\u0438\u0440\u043e\u0432\u043a\u0430 \u043d\u0430 3 \u044d\u043f\u043e\u0445\u0438"})
     void ordinaryTrainingNotesPass(String text) {
         JsonNode manifest = JSON.valueToTree(java.util.Map.of("description", text, "nested", java.util.Map.of("list", List.of(text))));
@@ -158,7 +185,7 @@ class PhiScannerTest {
     @Test
     void longRunsAreScannedInLinearTime() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            for (String unit : List.of("a", "a.", "1 ", "a@", "a@b.", "mrn ", "born on ", "ab1", "-", "0a")) {
+            for (String unit : List.of("a", "a.", "1 ", "a@", "a@b.", "mrn ", "born on ", "ab1", "-", "0a", "one ", "sixty-", "one hundred, ")) {
                 PhiScanner.kindsIn(unit.repeat(1_000_000 / unit.length()));
             }
         });
@@ -169,5 +196,9 @@ class PhiScannerTest {
         assertEquals("123-45 6789 a@b", PhiScanner.normalise("１２３\u2011４５\u00a0\u200b6789 a＠b"));
         assertEquals("MPH po", PhiScanner.normalise("\u041c\u0420\u041d \u0440\u03bf"), "Cyrillic and Greek look-alikes");
         assertEquals("mrn 45678, then one or two", PhiScanner.normalise("mrn Four five six seven eight, then one or two"));
+        assertEquals("born 1961, mrn 456789, rank sixteen", PhiScanner.normalise("born nineteen sixty-one, mrn forty-five sixty-seven eighty-nine,"
+                + " rank sixteen"), "tens and teens, and a lone small number left as written");
+        assertEquals("100, 200, 2003 and 1961", PhiScanner.normalise("one hundred, two hundred, two thousand and three and nineteen hundred sixty-one"),
+                "a quantity stays apart at a comma");
     }
 }
