@@ -32,12 +32,14 @@ import java.util.regex.Pattern;
  * script's decimal digits become ASCII digits, invisible characters are dropped, and digits split by
  * spaces, dashes, dots, slashes or brackets are joined before the number rules look at them.
  *
- * Look-alike letters from the Cyrillic and Greek alphabets fold to the Latin letter they imitate
- * ({@code МRN} with a Cyrillic М reads as MRN), and numbers in words that spell three digits or more
- * become digits ({@code MRN is four five six seven eight}, {@code born nineteen sixty-one}).
+ * Look-alike letters from the Cyrillic, Greek, Armenian and Cherokee alphabets fold to the Latin
+ * letter they imitate ({@code МRN} with a Cyrillic М reads as MRN), and numbers in words that spell
+ * three digits or more become digits ({@code MRN is four five six seven eight}, {@code born nineteen
+ * sixty-one}).
  *
- * <p>Not detected: unlabelled person names in free text, and look-alikes outside those two alphabets.
- * The closed manifest schema keeps free text to one short description so that these have little room.
+ * <p>Not detected: unlabelled person names in free text, and look-alikes outside those alphabets
+ * (Coptic, Lisu, Latin small capitals). The closed manifest schema keeps free text to one short
+ * description so that these have little room.
  */
 public final class PhiScanner {
 
@@ -78,11 +80,19 @@ public final class PhiScanner {
     private static final Pattern SPACING = Pattern.compile("[\\p{Z}\\p{Cc}]");
     private static final Pattern DASH = Pattern.compile("[\\p{Pd}\u2212]");
     /**
-     * Cyrillic and Greek letters that a reader takes for Latin ones (Unicode's confusables for the
-     * letters of identifiers and of this scanner's keywords), each with its Latin twin.
+     * Letters of other scripts that a reader takes for Latin ones, each with its Latin twin, from
+     * Unicode's confusables (UTS #39, confusables.txt: a letter confusable with one ASCII letter that
+     * NFKC leaves as it is). Cyrillic and Greek: those for the letters of identifiers and of this
+     * scanner's keywords. Armenian and Cherokee: all of them, as a refusal still needs a whole keyword
+     * with an identifier after it, which prose in those scripts does not spell by chance; Cherokee
+     * letters that imitate digits (Ꮞ for 4) are left, so that its prose does not become numbers.
+     * Mathematical letters ({@code 𝐌𝐑𝐍}) need no entry: NFKC makes them Latin, or Greek, which then
+     * folds here.
      */
     private static final String LOOK_ALIKES = "аaеeоoрpсcуyхxіiјjѕsԁdһhӏlԛqԝwАAВBЕEКKМMНHОOРPСCТTХXІIЈJЅSԌG"
-            + "ΑAΒBΕEΖZΗHΙIΚKΜMΝNΟOΡPΤTΥYΧXοoνvιiκkαaρpτtυuχx";
+            + "ΑAΒBΕEΖZΗHΙIΚKΜMΝNΟOΡPΤTΥYΧXοoνvιiκkαaρpτtυuχx"
+            + "քfցgհhւiոnռnօoՕOգqզqՏSսuՍUաw"
+            + "ᎪAᏏbᏴBꮯcᏟCᏧdᎠDᎬEᏀGᏳGᏂhᎻHꭵiᎥiᎫJᏦKᏞLᎷMᏢPꮁrᎡRᏒRꮪsᏕSᏚSᎢTꮩvᏙVꮃwᎳWᏔWᎩYᎽYꮓzᏃZ";
 
     private PhiScanner() {
     }
@@ -161,8 +171,8 @@ public final class PhiScanner {
     }
 
     /**
-     * The text as a reader sees it: NFKC, then every script's decimal digits as ASCII, Cyrillic and
-     * Greek look-alikes as their Latin letters, spaces and control characters as one space,
+     * The text as a reader sees it: NFKC, then every script's decimal digits as ASCII, look-alike
+     * letters of other scripts as their Latin letters, spaces and control characters as one space,
      * dashes as {@code -}, invisible characters removed, and numbers in words that spell three digits
      * or more as those digits ({@link SpelledNumbers}).
      */

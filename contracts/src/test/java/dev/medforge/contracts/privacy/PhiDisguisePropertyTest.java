@@ -20,6 +20,14 @@ class PhiDisguisePropertyTest {
     private static final String[] SEPARATORS = {"-", " ", ".", "\u00a0", "\u2011", "\u2013", "\u2212", "\u202f", "\u3000", "\uff0d", ""};
     private static final String[] AT = {"@", "\uff20", "\ufe6b"};
     private static final String[] SPOKEN_SEPARATORS = {" ", "-", ", ", "\u00a0", "\u2013"};
+    /**
+     * Each a Latin letter, then letters of other scripts that a reader takes for it (Unicode's
+     * confusables): Cyrillic, Greek, Armenian, Cherokee.
+     */
+    private static final List<String> LOOK_ALIKES = List.of("a\u0430\u03b1", "c\u0441\uabaf", "e\u0435", "h\u04bb\u0570",
+            "i\u0456\u03b9\uab75", "n\u0578\u057c", "o\u043e\u03bf\u0585", "p\u0440\u03c1", "s\u0455\uabaa", "u\u057d\u03c5",
+            "B\u0412\u0392\u13f4", "D\u13a0", "M\u041c\u039c\u13b7", "N\u039d", "O\u041e\u039f\u0555", "R\u13a1\u13d2",
+            "S\u0405\u13da\u13d5\u054f");
     private static final List<String> NUMBER_WORDS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
             "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen");
     private static final List<String> TENS = List.of("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety");
@@ -70,13 +78,16 @@ class PhiDisguisePropertyTest {
         }
     }
 
-    /** Full-width or other-script digits, full-width letters, invisible characters between any two characters. */
+    /** Full-width or other-script digits, look-alike or full-width letters, invisible characters between any two characters. */
     private static String disguise(String plain, Random r) {
         StringBuilder out = new StringBuilder();
         int digitScript = r.nextInt(3);
         for (char c : plain.toCharArray()) {
+            String lookAlikes = LOOK_ALIKES.stream().filter(l -> l.charAt(0) == c).findFirst().orElse("");
             if (c >= '0' && c <= '9' && r.nextInt(3) > 0) {
                 out.appendCodePoint((digitScript == 0 ? 0xFF10 : digitScript == 1 ? 0x0660 : 0x1D7CE) + (c - '0'));
+            } else if (!lookAlikes.isEmpty() && r.nextInt(6) == 0) {
+                out.append(lookAlikes.charAt(1 + r.nextInt(lookAlikes.length() - 1)));
             } else if (c >= 'a' && c <= 'z' && r.nextInt(8) == 0) {
                 out.append((char) (0xFF41 + (c - 'a')));
             } else {

@@ -65,7 +65,12 @@ class PhiScannerTest {
             "born nineteen sixty-one",
             "MRN is forty-five sixty-seven eighty-nine",
             "SSN one two three, forty-five, sixty-seven eighty-nine",
-            "mrn_four_five_six_seven_eight"})
+            "mrn_four_five_six_seven_eight",
+            "\u13b7\u13a1N: A1234567",
+            "\u13a0O\u13f4 04/12/1961",
+            "d\u0585b 04/12/1961",
+            "\ud835\udc0c\ud835\udc11\ud835\udc0d: A1234567",
+            "\ud835\udeb3RN: A1234567"})
     void identifiersAreFound(String text) {
         List<FieldError> found = PhiScanner.scan("manifest", JSON.createObjectNode().put("description", text));
 
@@ -110,6 +115,9 @@ class PhiScannerTest {
                     + " \u0440\u0430\u043d\u0433 \u0448\u0435\u0441\u0442\u043d\u0430\u0434\u0446\u0430\u0442\u044c",
             "\u03b5\u03ba\u03c0\u03b1\u03af\u03b4\u03b5\u03c5\u03c3\u03b7 \u03b3\u03b9\u03b1 \u03c4\u03c1\u03b5\u03b9\u03c2"
                     + " \u03b5\u03c0\u03bf\u03c7\u03ad\u03c2, \u03b2\u03b1\u03b8\u03bc\u03cc\u03c2 16",
+            "\u0544\u0578\u0564\u0565\u056c\u0568 \u057e\u0561\u0580\u056a\u0565\u0581\u057e\u0565\u056c \u0567 3"
+                    + " \u0564\u0561\u0580\u0561\u0577\u0580\u057b\u0561\u0576, \u057c\u0561\u0576\u0563 16",
+            "\u13e3\u13b3\u13a9 \u13a6\u13ec\u13c2\u13af\u13cd\u13d7 \u13a0\u13d5\u13b3 \u13d7\u13ce\u13cd\u13d7 3",
             "\u0442\u0440\u0435\u043d\u0438\u0440\u043e\u0432\u043a\u0430 \u043d\u0430 3 \u044d\u043f\u043e\u0445\u0438"})
     void ordinaryTrainingNotesPass(String text) {
         JsonNode manifest = JSON.valueToTree(java.util.Map.of("description", text, "nested", java.util.Map.of("list", List.of(text))));
@@ -195,6 +203,8 @@ class PhiScannerTest {
     void normalisingFoldsDisguisesToWhatAReaderSees() {
         assertEquals("123-45 6789 a@b", PhiScanner.normalise("１２３\u2011４５\u00a0\u200b6789 a＠b"));
         assertEquals("MPH po", PhiScanner.normalise("\u041c\u0420\u041d \u0440\u03bf"), "Cyrillic and Greek look-alikes");
+        assertEquals("on MRN MM", PhiScanner.normalise("\u0585\u0578 \u13b7\u13a1N \ud835\udc0c\ud835\udeb3"),
+                "Armenian and Cherokee look-alikes, and mathematical letters through NFKC");
         assertEquals("mrn 45678, then one or two", PhiScanner.normalise("mrn Four five six seven eight, then one or two"));
         assertEquals("born 1961, mrn 456789, rank sixteen", PhiScanner.normalise("born nineteen sixty-one, mrn forty-five sixty-seven eighty-nine,"
                 + " rank sixteen"), "tens and teens, and a lone small number left as written");
