@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cross-entropy of a composite on the distilled sets of the given tasks: the fusion and mixture
@@ -17,6 +18,8 @@ public final class DistilledSetLoss implements CompositeLoss {
     private final ModelSession session;
     private final Map<String, LabeledImages> distilled;
     private final MemberOutputMemo memo;
+    /** Each task's set digest for the memo, hashed once: every member of every row searched asks for it. */
+    private final Map<String, String> setDigests = new ConcurrentHashMap<>();
 
     public DistilledSetLoss(ModelSession session, Map<String, LabeledImages> distilledByTask) {
         this(session, distilledByTask, null);
@@ -39,7 +42,7 @@ public final class DistilledSetLoss implements CompositeLoss {
         if (memo == null) {
             return CompositeLoss.super.memberTrueClassProbabilities(member, head, task);
         }
-        return memo.trueClassProbabilities(member, head, set(task),
+        return memo.trueClassProbabilities(member, head, setDigests.computeIfAbsent(task, t -> MemberKey.of(set(t))),
                 () -> CompositeLoss.super.memberTrueClassProbabilities(member, head, task));
     }
 

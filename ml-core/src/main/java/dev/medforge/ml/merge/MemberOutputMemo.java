@@ -36,8 +36,9 @@ public final class MemberOutputMemo {
         this.baseDigest = baseDigest;
     }
 
-    double[] trueClassProbabilities(Map<String, LoraModule> member, TaskHead head, LabeledImages images, Supplier<double[]> compute) {
-        String key = MemberKey.of(baseDigest, member, head, MemberKey.of(images));
+    /** @param imagesDigest {@link MemberKey#of(LabeledImages)} of the half the member runs on */
+    double[] trueClassProbabilities(Map<String, LoraModule> member, TaskHead head, String imagesDigest, Supplier<double[]> compute) {
+        String key = MemberKey.of(baseDigest, member, head, imagesDigest);
         synchronized (outputs) {
             double[] known = outputs.get(key);
             if (known != null) {
