@@ -88,7 +88,9 @@ class SubmissionConsumerTest {
         // The per-stage latency breakdown rests on these: how long the event queued, how long validation took.
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("medforge_queue_wait_seconds_count{topic=\"medforge.adapter.submitted\"}"))
-                .body(containsString("medforge_ingest_duration_seconds_count"));
+                .body(containsString("medforge_ingest_duration_seconds_count"))
+                // Buckets, so that the console can read percentiles summed over instances (TimerHistograms).
+                .body(containsString("medforge_queue_wait_seconds_bucket{topic=\"medforge.adapter.submitted\",le=\"+Inf\""));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.medforge.cli.demo;
 
+import dev.medforge.contracts.metrics.PrometheusText;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The samples of the services' Prometheus endpoints ({@code /q/metrics}) that the load benchmark
@@ -21,13 +21,15 @@ import java.util.regex.Pattern;
  */
 final class ServiceMetrics {
 
-    /** {@code name{label="value",...} number}; the labels are kept as one string. */
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)");
+    /** A sample's identity: its name and labels. */
+    private record Series(String name, Map<String, String> labels) {
+    }
 
-    private final Map<String, Double> samples;
+    /** Each series' value, added up over the services read. */
+    private final Map<Series, Double> samples;
     private final Set<URI> answered;
 
-    private ServiceMetrics(Map<String, Double> samples, Set<URI> answered) {
+    private ServiceMetrics(Map<Series, Double> samples, Set<URI> answered) {
         this.samples = samples;
         this.answered = answered;
     }
@@ -39,14 +41,16 @@ final class ServiceMetrics {
 
     static ServiceMetrics scrape(Iterable<URI> services) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        Map<String, Double> samples = new LinkedHashMap<>();
+        Map<Series, Double> samples = new LinkedHashMap<>();
         Set<URI> answered = new LinkedHashSet<>();
         for (URI service : services) {
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(service.resolve("/q/metrics"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
-                    parse(response.body(), samples);
+                    // Two services with the same sample (two merge workers, one topic) add up.
+                    PrometheusText.parse(response.body()).forEach(sample ->
+                            samples.merge(new Series(sample.name(), sample.labels()), sample.value(), Double::sum));
                     answered.add(service);
                 }
             } catch (IOException unreachable) {
@@ -59,32 +63,15 @@ final class ServiceMetrics {
         return new ServiceMetrics(samples, answered);
     }
 
-    /** Samples of several services with the same name and labels add up (two merge workers, one topic). */
-    private static void parse(String text, Map<String, Double> samples) {
-        for (String line : text.split("\n")) {
-            Matcher m = SAMPLE.matcher(line);
-            if (!line.startsWith("#") && m.find()) {
-                try {
-                    samples.merge(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)), Double::sum);
-                } catch (NumberFormatException notANumber) {
-                    // NaN and the like carry nothing to add up.
-                }
-            }
-        }
-    }
-
     /**
      * What {@code later} added to {@code name} since this reading, per value of {@code label}:
      * {@code rebase → 3}. Other labels of the same sample are summed over.
      */
     Map<String, Double> increase(ServiceMetrics later, String name, String label) {
-        Pattern value = Pattern.compile("[{,]" + Pattern.quote(label) + "=\"([^\"]*)\"");
         Map<String, Double> increase = new LinkedHashMap<>();
         later.samples.forEach((key, after) -> {
-            if (key.equals(name) || key.startsWith(name + "{")) {
-                Matcher m = value.matcher(key);
-                String by = m.find() ? m.group(1) : "";
-                increase.merge(by, after - samples.getOrDefault(key, 0.0), Double::sum);
+            if (key.name().equals(name)) {
+                increase.merge(key.labels().getOrDefault(label, ""), after - samples.getOrDefault(key, 0.0), Double::sum);
             }
         });
         return increase;
