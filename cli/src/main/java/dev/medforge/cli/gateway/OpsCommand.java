@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.cli.CliException;
 import dev.medforge.contracts.Topics;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import picocli.CommandLine.Command;
@@ -11,8 +12,46 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code medforge ops ...}: the operator's view of the pipeline itself. */
-@Command(name = "ops", description = "Operate the pipeline (operator).", subcommands = OpsCommand.Dlq.class)
+@Command(name = "ops", description = "Operate the pipeline (operator).", subcommands = {OpsCommand.Dlq.class, OpsCommand.Timings.class})
 public final class OpsCommand {
+
+    @Command(name = "timings", mixinStandardHelpOptions = true,
+            description = "Queue waits per topic and time per pipeline stage: count, mean, median and 95th percentile,"
+                    + " read from every part's metrics since it started.")
+    static final class Timings extends GatewayVerb {
+
+        @Override
+        public Integer call() {
+            JsonNode timings = gateway.client().get("/api/v1/ops/timings");
+            Output out = out();
+            if (json) {
+                out.json(timings);
+                return 0;
+            }
+            out.line("%-48s %8s %10s %10s %10s", "waited on topic / stage", "count", "mean s", "median s", "p95 s");
+            for (String kind : new String[] {"queueWaits", "stages"}) {
+                for (JsonNode t : timings.path(kind)) {
+                    out.line("%-48s %8d %10s %10s %10s", (kind.equals("queueWaits") ? "waited on " : "") + t.path("name").asText(),
+                            t.path("count").asLong(), seconds(t, "meanSeconds"), seconds(t, "p50Seconds"), seconds(t, "p95Seconds"));
+                }
+            }
+            for (JsonNode unread : timings.path("unread")) {
+                out.line("metrics not read from %s", unread.asText());
+            }
+            return 0;
+        }
+
+        /** A percentile in the histograms' open last bucket is only known to be at least its bound. */
+        private static String seconds(JsonNode timing, String field) {
+            JsonNode value = timing.path(field);
+            if (!value.isNumber()) {
+                return "-";
+            }
+            boolean atTop = !field.equals("meanSeconds") && timing.path("topSeconds").isNumber()
+                    && value.asDouble() >= timing.path("topSeconds").asDouble();
+            return (atTop ? ">=" : "") + String.format(Locale.ROOT, "%.3f", value.asDouble());
+        }
+    }
 
     @Command(name = "dlq", description = "Dead-letter queues: list a topic's DLQ and replay it.",
             subcommands = {Dlq.ListLetters.class, Dlq.Replay.class})

@@ -6,6 +6,7 @@ import dev.medforge.gateway.DeadLetterReplay;
 import dev.medforge.gateway.MergeWorkers;
 import dev.medforge.gateway.service.DeadLetterService;
 import dev.medforge.gateway.service.MergeWorkerService;
+import dev.medforge.gateway.service.StageTimings;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,10 +27,12 @@ public class OpsResource {
 
     private final MergeWorkerService mergeWorkers;
     private final DeadLetterService deadLetters;
+    private final StageTimings timings;
 
-    OpsResource(MergeWorkerService mergeWorkers, DeadLetterService deadLetters) {
+    OpsResource(MergeWorkerService mergeWorkers, DeadLetterService deadLetters, StageTimings timings) {
         this.mergeWorkers = mergeWorkers;
         this.deadLetters = deadLetters;
+        this.timings = timings;
     }
 
     @GET
@@ -38,6 +41,16 @@ public class OpsResource {
     @Operation(summary = "The merge workers' consumer group: members, their partitions and lag", description = "Role operator.")
     public MergeWorkers mergeWorkers() throws InterruptedException, ExecutionException, TimeoutException {
         return mergeWorkers.describe();
+    }
+
+    @GET
+    @Path("/timings")
+    @RolesAllowed(Caller.OPERATOR)
+    @Operation(summary = "Queue waits by topic and time per pipeline stage: count, mean, median and 95th percentile in seconds",
+            description = "Role operator. Read from every part's metrics and added up over them, since each part started;"
+                    + " unread names the parts whose metrics did not answer.")
+    public StageTimings.Report timings() {
+        return timings.read();
     }
 
     @GET

@@ -46,10 +46,11 @@ public class ConsoleService {
     private final DeadLetterService deadLetters;
     private final SmallRyeHealthReporter health;
     private final GatewayConfig config;
+    private final StageTimings timings;
     private final PartHealth parts = new PartHealth();
 
     ConsoleService(RegistryClient registry, NotificationHub hub, ObjectMapper json, MergeWorkerService mergeWorkers,
-                   DeadLetterService deadLetters, SmallRyeHealthReporter health, GatewayConfig config) {
+                   DeadLetterService deadLetters, SmallRyeHealthReporter health, GatewayConfig config, StageTimings timings) {
         this.registry = registry;
         this.hub = hub;
         this.json = json;
@@ -57,6 +58,7 @@ public class ConsoleService {
         this.deadLetters = deadLetters;
         this.health = health;
         this.config = config;
+        this.timings = timings;
     }
 
     /** A row of the branches page; {@code institutions} is how many institutions the head holds contributions of. */
@@ -118,11 +120,12 @@ public class ConsoleService {
     /**
      * The operations page: the health report as {@code /q/health} gives it, the readiness of every
      * other part ({@link PartHealth}), the merge and eval
-     * consumer groups' lag, and the number of records on each pipeline topic's DLQ.
+     * consumer groups' lag, the queue waits and stage times ({@link StageTimings}), and the number of
+     * records on each pipeline topic's DLQ.
      */
     @TemplateData
     public record Operations(String health, List<Map<String, String>> checks, List<PartHealth.Part> parts,
-                             List<ConsumerLag> consumers, Map<String, Long> deadLetters) {
+                             List<ConsumerLag> consumers, StageTimings.Report timings, Map<String, Long> deadLetters) {
     }
 
     /** A consumer group's members and lag; {@code group} null, with {@code missing} saying why, before anyone joined it. */
@@ -221,7 +224,7 @@ public class ConsoleService {
         JsonObject report = health.getHealth().getPayload();
         List<Map<String, String>> checks = report.getJsonArray("checks").stream().map(JsonObject.class::cast)
                 .map(c -> Map.of("name", c.getString("name"), "status", c.getString("status"))).toList();
-        return new Operations(report.getString("status"), checks, parts.probe(config.parts()), consumers, dlq);
+        return new Operations(report.getString("status"), checks, parts.probe(config.parts()), consumers, timings.read(), dlq);
     }
 
     private ConsumerLag lag(String service, String group) throws InterruptedException, ExecutionException, TimeoutException {

@@ -45,7 +45,8 @@ public final class PartHealth {
                 .exceptionally(failure -> new Part(name, base.toString(), "UNREACHABLE", why(failure)));
     }
 
-    private static String why(Throwable failure) {
+    /** Why a part gave no answer, in words an operator reads on the page. */
+    static String why(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof HttpTimeoutException) {
             return "no answer within " + TIMEOUT.toSeconds() + " s";

@@ -204,6 +204,10 @@ class ConsoleBrowserTest {
              KafkaConsumer<String, String> merge = GatewayFixtures.mergeWorkerStandIn(config.mergeWorkersGroup(), "console-merge-stand-in");
              KafkaConsumer<String, String> eval = GatewayFixtures.consumerStandIn(config.evalGroup(), "console-eval-stand-in",
                      Topics.COMPOSITE_CREATED)) {
+            // Something for the registry to consume, so that the page has a queue wait to show.
+            AdapterRef adapter = new AdapterRef("sub-ops-" + UUID.randomUUID(), "hospital-a", "tops", GatewayFixtures.DIGEST,
+                    GatewayFixtures.DIGEST, GatewayFixtures.DIGEST);
+            publish(GatewayFixtures.newBranch(), 0, "fusion", List.of(adapter), Map.of(), Map.of());
             browser.driver.findElement(By.id("nav-operations")).click();
             WebElement dlq = browser.waitFor(By.id("dlq"));
             browser.loadMillis();
@@ -231,6 +235,16 @@ class ConsoleBrowserTest {
             String evalLag = browser.waitFor(By.id("lag-eval")).getText();
             assertTrue(evalLag.contains("console-eval-stand-in") && evalLag.contains(Topics.COMPOSITE_CREATED),
                     "the stand-in eval consumer's partitions are not listed: " + evalLag);
+            By evaluatedWait = By.cssSelector("#timings tr.queue-wait[data-topic='" + Topics.COMPOSITE_EVALUATED + "']");
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                browser.driver.navigate().refresh();
+                return !browser.driver.findElements(evaluatedWait).isEmpty();
+            });
+            List<WebElement> cells = browser.driver.findElement(evaluatedWait).findElements(By.tagName("td"));
+            assertTrue(Integer.parseInt(cells.get(1).getText()) > 0, "no queue wait counted: " + cells.get(1).getText());
+            assertTrue(cells.get(4).getText().endsWith(" s"), "no 95th percentile: " + cells.get(4).getText());
+            assertTrue(browser.driver.findElements(By.cssSelector(".unread")).stream()
+                    .anyMatch(e -> e.getText().contains("adapter-ingest-service")), "the unreachable ingest service's metrics are not named");
             browser.screenshot("operations");
         }
     }

@@ -1,6 +1,7 @@
 package dev.medforge.gateway.rest;
 
 import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
@@ -30,11 +31,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,6 +64,29 @@ class OpsResourceTest {
                     .body("members[0].partitions.size()", greaterThan(0))
                     .body("members[0].partitions[0].topic", is(Topics.ADAPTER_VALIDATED));
         }
+    }
+
+    /**
+     * The registry times how long each evaluated composite queued for it; the gateway reads that from
+     * the registry's metrics. No ingest service runs beside the gateway's tests, so it is named unread.
+     */
+    @Test
+    void theOperatorReadsQueueWaitsAndStageTimesFromThePartsMetrics() {
+        String ops = KeycloakTokens.userToken("ops");
+        String evaluated = "queueWaits.find { it.name == '" + Topics.COMPOSITE_EVALUATED + "' }";
+        int before = given().auth().oauth2(ops).get("/api/v1/ops/timings").then().statusCode(200)
+                .extract().jsonPath().getInt(evaluated + "?.count ?: 0");
+        AdapterRef adapter = new AdapterRef("sub-" + UUID.randomUUID(), "hospital-a", "tops", GatewayFixtures.DIGEST,
+                GatewayFixtures.DIGEST, GatewayFixtures.DIGEST);
+        GatewayFixtures.publish(GatewayFixtures.newBranch(), 0, "fusion", List.of(adapter), Map.of(), Map.of());
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(ops).get("/api/v1/ops/timings").then()
+                .statusCode(200)
+                .body(evaluated + ".count", greaterThan(before))
+                .body(evaluated + ".p95Seconds", notNullValue())
+                .body("unread", hasItem(startsWith("adapter-ingest-service: "))));
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).get("/api/v1/ops/timings").then()
+                .statusCode(403).contentType("application/problem+json");
     }
 
     @Test

@@ -39,7 +39,7 @@ class ConsoleServiceTest {
         hub.publish(status("4", "s-old", "hospital-a", SubmissionStatus.Stage.REJECTED, "RANK_LIMIT r=64 exceeds 16",
                 Instant.parse("2026-01-01T00:00:04Z")));
 
-        List<ConsoleService.SubmissionRow> rows = new ConsoleService(null, hub, JSON, null, null, null, null).submissions(HOSPITAL_A);
+        List<ConsoleService.SubmissionRow> rows = new ConsoleService(null, hub, JSON, null, null, null, null, null).submissions(HOSPITAL_A);
 
         assertEquals(List.of("s-new", "s-old"), rows.stream().map(ConsoleService.SubmissionRow::submissionId).toList());
         ConsoleService.SubmissionRow old = rows.get(1);
@@ -51,7 +51,7 @@ class ConsoleServiceTest {
 
     @Test
     void everyStageHasPlainWordsAndThePageGetsThemAsJson() throws Exception {
-        JsonNode meanings = JSON.readTree(new ConsoleService(null, new NotificationHub(), JSON, null, null, null, null).meanings());
+        JsonNode meanings = JSON.readTree(new ConsoleService(null, new NotificationHub(), JSON, null, null, null, null, null).meanings());
         for (SubmissionStatus.Stage stage : SubmissionStatus.Stage.values()) {
             assertFalse(meanings.path(stage.name()).asText().isBlank(), "no plain words for " + stage);
         }
@@ -84,7 +84,7 @@ class ConsoleServiceTest {
                 JSON.readTree("{\"version\":2,\"metrics\":{\"tops\":{\"accuracy\":0.89,\"auc\":0.96},"
                         + "\"footwear\":{\"accuracy\":0.88,\"auc\":0.95}}}"));
 
-        JsonNode chart = JSON.readTree(new ConsoleService(null, new NotificationHub(), JSON, null, null, null, null).chart(branch, versions));
+        JsonNode chart = JSON.readTree(new ConsoleService(null, new NotificationHub(), JSON, null, null, null, null, null).chart(branch, versions));
 
         assertEquals("[1,2]", chart.path("versions").toString());
         assertEquals("[0.91,0.89]", chart.path("tasks").path("tops").path("accuracy").toString());
