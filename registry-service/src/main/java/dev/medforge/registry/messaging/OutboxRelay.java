@@ -19,9 +19,17 @@ import java.util.List;
 /**
  * Sends committed outbox events in commit order and marks them sent once the broker acknowledged
  * them. A crash between the two sends an event again, with the same id, which consumers drop.
+ * <p>
+ * Registries that share a database take turns: a round runs in one transaction that holds a
+ * PostgreSQL advisory lock, and a registry that cannot take it skips its round. Two relays selecting
+ * the same unsent rows would send every event twice, and splitting the rows between them
+ * ({@code SKIP LOCKED}) would let one branch's events overtake each other.
  */
 @ApplicationScoped
 public class OutboxRelay {
+
+    /** The advisory lock's key: "medforge outbox" as one 64-bit number, so no other user of the database picks it by chance. */
+    static final long RELAY_LOCK = 0x6d66_6f75_7462_6f78L;
 
     private final MutinyEmitter<String> emitter;
     private final RegistryConfig config;
@@ -37,9 +45,12 @@ public class OutboxRelay {
     @Scheduled(every = "${medforge.registry.outbox-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> relay() {
-        return Panache.withSession(() -> OutboxEvent.<OutboxEvent>find("sentAt is null order by id")
-                        .page(0, config.outboxBatch()).list())
-                .flatMap(this::send);
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("select pg_try_advisory_xact_lock(" + RELAY_LOCK + ")", Boolean.class)
+                        .getSingleResult())
+                .flatMap(ourTurn -> !ourTurn ? Uni.createFrom().voidItem()
+                        : OutboxEvent.<OutboxEvent>find("sentAt is null order by id").page(0, config.outboxBatch()).list()
+                                .flatMap(this::send)));
     }
 
     private Uni<Void> send(List<OutboxEvent> rows) {
@@ -51,8 +62,7 @@ public class OutboxRelay {
                         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                                 .withTopic(row.topic).withKey(row.eventKey).build())))
                 .collect().last()
-                .flatMap(ignored -> Panache.withTransaction(() -> OutboxEvent.update("sentAt = ?1 where id in ?2",
-                        Instant.now(), rows.stream().map(r -> r.id).toList())))
+                .flatMap(ignored -> OutboxEvent.update("sentAt = ?1 where id in ?2", Instant.now(), rows.stream().map(r -> r.id).toList()))
                 .invoke(() -> meters.counter("medforge.registry.outbox.sent").increment(rows.size()))
                 .replaceWithVoid();
     }
