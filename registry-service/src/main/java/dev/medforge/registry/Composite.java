@@ -5,6 +5,8 @@ import dev.medforge.contracts.events.AdapterRef;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 
 import java.time.Instant;
@@ -43,6 +45,19 @@ public class Composite extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** What the registry made of it; null for a composite decided before the registry kept that. */
+    @Enumerated(EnumType.STRING)
+    public PublishDecision decision;
+
+    /** The gate's reasons, "; "-joined, where they are why it was not published; null otherwise. */
+    public String reasons;
+
+    /** Keeps {@code decision}, and the gate's reasons where the gate is why the composite was not published. */
+    public void decided(PublishDecision decision, List<String> gateReasons) {
+        this.decision = decision;
+        this.reasons = decision.failedTheGate() ? String.join("; ", gateReasons) : null;
+    }
 
     /** {@link #adapters}, read. */
     public List<AdapterRef> adapterRefs() {

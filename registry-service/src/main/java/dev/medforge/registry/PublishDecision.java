@@ -25,5 +25,10 @@ public enum PublishDecision {
      * that the earlier one did not (the same adapter bytes sent again) end as rejected with rule
      * {@code DUPLICATE}.
      */
-    DUPLICATE
+    DUPLICATE;
+
+    /** Whether the gate's verdict is why the composite was not published; a stale or refused one was not judged on it. */
+    public boolean failedTheGate() {
+        return this == FALLBACK || this == SPLIT || this == GATED_OUT;
+    }
 }

@@ -72,6 +72,16 @@ public final class Views {
                             Instant publishedAt, BaseModelView baseModel, List<TaskView> tasks, WorkTime work) {
     }
 
+    /**
+     * What the registry made of one composite, published or not: {@code decision} names a
+     * {@code PublishDecision}; {@code reasons} are the gate's where they are why it was not published
+     * (FALLBACK, SPLIT, GATED_OUT), else null. {@code adapters} counts the adapters it added and
+     * {@code tasks} names their tasks; a composite that only withdraws has none.
+     */
+    public record DecisionView(String compositeId, int parentVersion, String strategy, String decision, String reasons, int adapters,
+                               List<String> tasks, Instant decidedAt) {
+    }
+
     /** A base model as a card names it; {@code architecture} is the JSON object ml-core wrote, not a string. */
     public record BaseModelView(String id, String digest, JsonNode architecture) {
     }

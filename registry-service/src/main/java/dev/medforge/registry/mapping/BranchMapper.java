@@ -15,6 +15,7 @@ import dev.medforge.registry.Task;
 import dev.medforge.registry.Withdrawal;
 import dev.medforge.registry.api.Views.BaseModelView;
 import dev.medforge.registry.api.Views.BranchView;
+import dev.medforge.registry.api.Views.DecisionView;
 import dev.medforge.registry.api.Views.ForkPoint;
 import dev.medforge.registry.api.Views.ModelCard;
 import dev.medforge.registry.api.Views.Policy;
@@ -64,6 +65,12 @@ public final class BranchMapper {
                 published.withdrawn().stream().map(BranchMapper::toView).toList(), supersessions(published), unavailability(version),
                 version.publishedAt, new BaseModelView(described.base().id, described.base().digest, JsonText.tree(described.base().architecture)),
                 described.servedTasks().stream().map(BranchMapper::toView).toList(), work(version));
+    }
+
+    public static DecisionView toView(Composite composite) {
+        List<AdapterRef> adapters = composite.adapterRefs();
+        return new DecisionView(composite.id, composite.parentVersion, composite.strategy, composite.decision.name(), composite.reasons,
+                adapters.size(), adapters.stream().map(AdapterRef::task).distinct().sorted().toList(), composite.createdAt);
     }
 
     private static List<Supersession> supersessions(PublishedVersion published) {

@@ -6,6 +6,7 @@ import dev.medforge.registry.api.BranchRequests.CreateBranch;
 import dev.medforge.registry.api.BranchRequests.PolicyRequest;
 import dev.medforge.registry.api.BranchRequests.RegisterTask;
 import dev.medforge.registry.api.Views.BranchView;
+import dev.medforge.registry.api.Views.DecisionView;
 import dev.medforge.registry.api.Views.ModelCard;
 import dev.medforge.registry.api.Views.TaskView;
 import dev.medforge.registry.api.Views.VersionView;
@@ -105,6 +106,13 @@ public class BranchResource {
     @Path("/{branch}/versions")
     public Uni<List<VersionView>> versions(@PathParam("branch") String branchId) {
         return versions.versions(branchId).map(all -> all.stream().map(BranchMapper::toView).toList());
+    }
+
+    @RolesAllowed(GATEWAY)
+    @GET
+    @Path("/{branch}/decisions")
+    public Uni<List<DecisionView>> decisions(@PathParam("branch") String branchId) {
+        return branches.decisions(branchId).map(all -> all.stream().map(BranchMapper::toView).toList());
     }
 
     @RolesAllowed({GATEWAY, MERGE, EVAL})

@@ -149,6 +149,13 @@ public class BranchService {
         return branch(branchId).flatMap(branch -> Task.list("branchId = ?1 order by name", branchId));
     }
 
+    /** The composites the registry decided on, published or not, oldest first; those decided before it kept decisions are left out. */
+    @WithSession
+    public Uni<List<Composite>> decisions(String branchId) {
+        return branch(branchId).flatMap(branch ->
+                Composite.<Composite>list("branchId = ?1 and decision is not null order by createdAt, id", branchId));
+    }
+
     private static Uni<Branch> branch(String branchId) {
         return Branch.<Branch>findById(branchId).map(branch -> {
             if (branch == null) {

@@ -57,7 +57,8 @@ public class PublishingService {
                     return Composite.<Composite>findById(evaluated.compositeId())
                             .flatMap(known -> known != null
                                     ? duplicate(known, event)
-                                    : record(evaluated).flatMap(c -> apply(branch, event)));
+                                    : record(evaluated).flatMap(composite -> apply(branch, event)
+                                            .invoke(decision -> composite.decided(decision, evaluated.decision().reasons()))));
                 })
                 .invoke(decision -> LOG.infof("composite %s on %s (parent v%d): %s", evaluated.compositeId(),
                         evaluated.branch(), evaluated.parentVersion(), decision));

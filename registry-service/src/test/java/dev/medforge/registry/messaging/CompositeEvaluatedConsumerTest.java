@@ -29,9 +29,11 @@ import static dev.medforge.registry.RegistryFixtures.evaluated;
 import static dev.medforge.registry.RegistryFixtures.registerTask;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -129,6 +131,34 @@ class CompositeEvaluatedConsumerTest {
 
     private static void awaitHead(String branch, int version) {
         await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(version)));
+    }
+
+    /**
+     * Issue 16: the registry keeps what it made of each composite, published or not, for the console's
+     * lineage; a redelivered composite is a DUPLICATE and leaves its first decision as it was.
+     */
+    @Test
+    void eachDecisionIsKeptOnItsCompositeWithTheGatesReasonsAndReadOldestFirst() {
+        String branch = branchWithTops();
+        EventEnvelope<CompositeEvaluated> published = evaluated(branch, 0, true, UUID.randomUUID().toString());
+        EventEnvelope<CompositeEvaluated> stale = evaluated(branch, 0, true, UUID.randomUUID().toString());
+        EventEnvelope<CompositeEvaluated> failing = evaluated(branch, 1, false, UUID.randomUUID().toString());
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, published);
+        awaitHead(branch, 1);
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, stale);
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, published);
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, failing);
+
+        await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/branches/{b}/decisions", branch).then()
+                .statusCode(200)
+                .body("compositeId", contains(published.data().compositeId(), stale.data().compositeId(), failing.data().compositeId()))
+                .body("decision", contains("PUBLISHED", "REBASE", "GATED_OUT"))
+                .body("parentVersion", contains(0, 0, 1))
+                .body("reasons", contains(null, null, "tops lost 3.1 points against version 1"))
+                .body("strategy", contains("fusion", "fusion", "fusion"))
+                .body("adapters", contains(1, 1, 1))
+                .body("tasks", contains(List.of("tops"), List.of("tops"), List.of("tops")))
+                .body("decidedAt", everyItem(notNullValue())));
     }
 
     /** Stale before the gate: a failed verdict against an old parent says nothing about the composite on the head. */

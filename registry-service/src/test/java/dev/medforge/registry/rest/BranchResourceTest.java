@@ -24,6 +24,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
@@ -186,7 +187,7 @@ class BranchResourceTest {
     }
 
     @Test
-    void aTaskOnAnUnknownBranchOrAnUnknownVersionIs404() {
+    void aTaskOrDecisionsOfAnUnknownBranchOrAnUnknownVersionIs404() {
         asGateway().contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", "no-such-branch").then()
@@ -195,6 +196,10 @@ class BranchResourceTest {
                 .body("detail", is("no branch 'no-such-branch'"))
                 .body("instance", is("/internal/branches/no-such-branch/tasks"));
         asGateway().get("/internal/branches/{b}/versions/7", newBranch()).then().statusCode(404);
+        asGateway().get("/internal/branches/{b}/decisions", "no-such-branch").then()
+                .statusCode(404)
+                .body("detail", is("no branch 'no-such-branch'"));
+        asGateway().get("/internal/branches/{b}/decisions", newBranch()).then().statusCode(200).body("", hasSize(0));
     }
 
     /**

@@ -92,6 +92,7 @@ class ServiceAuthorizationTest {
             "INGEST, /internal/branches/{b}/versions/1",
             "MERGE, /internal/branches",
             "EVAL, /internal/branches/{b}/versions",
+            "MERGE, /internal/branches/{b}/decisions",
             "INGEST, /internal/submissions/{b}",
             "MERGE, /internal/submissions/{b}",
     })
