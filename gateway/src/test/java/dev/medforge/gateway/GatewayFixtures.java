@@ -41,6 +41,13 @@ public final class GatewayFixtures {
                 new CompositeEvaluated.GateDecision(true, List.of()))));
     }
 
+    /** Plays merge and eval for a fused composite of {@code adapter} alone on {@code parent} that fails the gate for {@code reason}. */
+    public static void failGate(String branch, int parent, AdapterRef adapter, String reason) {
+        TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", new CompositeEvaluated("c-" + UUID.randomUUID(), branch,
+                parent, "fusion", DIGEST, List.of(adapter), Map.of(), Map.of(), Map.of(), Map.of(),
+                new CompositeEvaluated.GateDecision(false, List.of(reason)))));
+    }
+
     /**
      * Plays merge and eval for a mixture: a passing composite stored as {@code artifact}, adding
      * {@code adapters} on top of {@code parent} and taking out {@code withdrawn}.

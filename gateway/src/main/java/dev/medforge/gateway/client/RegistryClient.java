@@ -52,6 +52,10 @@ public interface RegistryClient {
     @Path("/branches/{branch}/versions/{version}")
     Uni<JsonNode> version(@PathParam("branch") String branch, @PathParam("version") int version);
 
+    @GET
+    @Path("/branches/{branch}/decisions")
+    Uni<JsonNode> decisions(@PathParam("branch") String branch);
+
     @PUT
     @Path("/branches/{branch}/versions/{version}/availability")
     Uni<JsonNode> setAvailability(@PathParam("branch") String branch, @PathParam("version") int version, JsonNode request);

@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +40,16 @@ public class ConsoleService {
 
     /** Versions whose model cards one branch page reads for its lineage; older ones are left out of the graph. */
     static final int LINEAGE_VERSIONS = 30;
+
+    /** The decisions the lineage counts, in the order their marks are drawn, with the words after each count; the legend says why. */
+    private static final List<Map.Entry<String, String>> COUNTED = List.of(
+            Map.entry("REBASE", "rebased"),
+            Map.entry("FALLBACK", "fell back"),
+            Map.entry("SPLIT", "split"),
+            Map.entry("NOT_OWNED", "not owned"));
+
+    /** Characters of gate reasons a line under a node holds, about the width of a column of the graph, before it wraps. */
+    static final int REASON_LINE = 30;
 
     private final RegistryClient registry;
     private final NotificationHub hub;
@@ -66,15 +78,19 @@ public class ConsoleService {
     public record BranchRow(String id, String baseModel, int headVersion, String strategy, Map<String, Object> policy, int institutions) {
     }
 
-    /** One version in the lineage: what it added and took out, and whether it fell back from the policy's strategy. */
+    /** One version in the lineage: what it added and took out, whether it fell back from the policy's strategy, and its {@link Mark}s. */
     @TemplateData
     public record LineageNode(int position, int version, String strategy, boolean fallback, List<String> added, List<String> withdrawn,
-                              boolean unavailable, Instant publishedAt) {
+                              boolean unavailable, Instant publishedAt, List<Mark> marks) {
 
         /** Horizontal spacing of the lineage graph, in SVG units. */
         static final int STEP = 180;
 
         public int x() {
+            return x(position);
+        }
+
+        static int x(int position) {
             return 70 + position * STEP;
         }
 
@@ -86,15 +102,52 @@ public class ConsoleService {
         public int arrowTo() {
             return x() + STEP - 22;
         }
+
+        /** Text lines drawn under the node. */
+        int lines() {
+            return added.size() + withdrawn.size() + Mark.lines(marks);
+        }
     }
 
-    /** Everything one branch page shows. {@code chart} is the metric series as JSON, drawn by the page's script. */
+    /**
+     * What the registry decided on a version without publishing it as the next one, drawn under that
+     * next version: {@code kind} is the decision as a CSS class (rebase, fallback, split, gated-out,
+     * not-owned), {@code words} what and how many; {@code reasons} a gated-out composite's gate
+     * reasons wrapped to the column, one line each, and empty for the others.
+     */
+    @TemplateData
+    public record Mark(String kind, String words, List<String> reasons) {
+
+        static int lines(List<Mark> marks) {
+            return marks.stream().mapToInt(m -> 1 + m.reasons.size()).sum();
+        }
+    }
+
+    /** The version the head's unpublished {@link Mark}s wait for, drawn after the last node. */
+    @TemplateData
+    public record NextVersion(int position, int version, List<Mark> marks) {
+
+        public int x() {
+            return LineageNode.x(position);
+        }
+    }
+
+    /**
+     * Everything one branch page shows. {@code chart} is the metric series as JSON, drawn by the page's
+     * script; {@code next} is null while nothing was decided on the head.
+     */
     @TemplateData
     public record BranchPage(Map<String, Object> branch, List<Map<String, Object>> versions, List<LineageNode> lineage,
-                             Map<String, Object> head, String chart) {
+                             NextVersion next, Map<String, Object> head, String chart) {
 
         public int lineageWidth() {
-            return 60 + lineage.size() * LineageNode.STEP;
+            return 60 + (lineage.size() + (next == null ? 0 : 1)) * LineageNode.STEP;
+        }
+
+        /** Tall enough for the longest column of lines under a node, each 16 units below the strategy's. */
+        public int lineageHeight() {
+            int lines = Math.max(lineage.stream().mapToInt(LineageNode::lines).max().orElse(0), next == null ? 0 : Mark.lines(next.marks()));
+            return Math.max(220, 100 + 16 * lines);
         }
     }
 
@@ -193,19 +246,22 @@ public class ConsoleService {
     }
 
     public Uni<BranchPage> branch(String id) {
-        return Uni.combine().all().unis(registry.branch(id), registry.versions(id)).asTuple().flatMap(t -> {
+        return Uni.combine().all().unis(registry.branch(id), registry.versions(id), registry.decisions(id)).asTuple().flatMap(t -> {
             JsonNode branch = t.getItem1();
+            JsonNode decisions = t.getItem3();
             List<JsonNode> versions = new ArrayList<>();
             t.getItem2().forEach(versions::add);
             versions.sort(Comparator.comparingInt(v -> v.path("version").asInt()));
             List<JsonNode> recent = versions.subList(Math.max(0, versions.size() - LINEAGE_VERSIONS), versions.size());
+            NextVersion next = next(recent.size(), branch.path("headVersion").asInt(), decisions);
             if (recent.isEmpty()) {
-                return Uni.createFrom().item(new BranchPage(map(branch), maps(versions), List.of(), null, chart(branch, versions)));
+                return Uni.createFrom().item(new BranchPage(map(branch), maps(versions), List.of(), next, null, chart(branch, versions)));
             }
             List<Uni<JsonNode>> cards = recent.stream().map(v -> registry.version(id, v.path("version").asInt())).toList();
             return Uni.join().all(cards).andFailFast().map(read -> {
-                List<LineageNode> lineage = IntStream.range(0, read.size()).mapToObj(i -> lineage(i, branch, read.get(i))).toList();
-                return new BranchPage(map(branch), maps(versions), lineage, map(read.get(read.size() - 1)), chart(branch, versions));
+                List<LineageNode> lineage = IntStream.range(0, read.size())
+                        .mapToObj(i -> lineage(i, branch, read.get(i), decisions)).toList();
+                return new BranchPage(map(branch), maps(versions), lineage, next, map(read.get(read.size() - 1)), chart(branch, versions));
             });
         });
     }
@@ -256,7 +312,7 @@ public class ConsoleService {
         return nodes.stream().map(this::map).toList();
     }
 
-    static LineageNode lineage(int position, JsonNode branch, JsonNode card) {
+    static LineageNode lineage(int position, JsonNode branch, JsonNode card, JsonNode decisions) {
         Map<String, String> bySubmission = new LinkedHashMap<>();
         card.path("adapters").forEach(a -> bySubmission.put(a.path("submissionId").asText(),
                 a.path("institution").asText() + " · " + a.path("task").asText()));
@@ -265,9 +321,76 @@ public class ConsoleService {
         List<String> withdrawn = new ArrayList<>();
         card.path("withdrawn").forEach(w -> withdrawn.add(w.path("institution").asText() + " · " + w.path("task").asText()));
         String strategy = card.path("strategy").asText();
-        return new LineageNode(position, card.path("version").asInt(), strategy,
+        int version = card.path("version").asInt();
+        return new LineageNode(position, version, strategy,
                 !strategy.equalsIgnoreCase(branch.path("policy").path("strategy").asText()), added, withdrawn,
-                card.path("unavailable").isObject(), card.hasNonNull("publishedAt") ? instant(card.path("publishedAt")) : null);
+                card.path("unavailable").isObject(), card.hasNonNull("publishedAt") ? instant(card.path("publishedAt")) : null,
+                marks(version - 1, decisions));
+    }
+
+    /** What waits on the head for the next version, at {@code position} after the last node; null when nothing does. */
+    static NextVersion next(int position, int headVersion, JsonNode decisions) {
+        List<Mark> marks = marks(headVersion, decisions);
+        return marks.isEmpty() ? null : new NextVersion(position, headVersion + 1, marks);
+    }
+
+    /**
+     * The marks of the composites decided on {@code parentVersion} that were not published: one a kind
+     * with its count, and one a gated-out composite, naming its tasks with the gate's reasons, since
+     * each of those is a contribution that ended there.
+     */
+    static List<Mark> marks(int parentVersion, JsonNode decisions) {
+        Map<String, Integer> counts = new HashMap<>();
+        List<Mark> gatedOut = new ArrayList<>();
+        for (JsonNode d : decisions) {
+            if (d.path("parentVersion").asInt() != parentVersion) {
+                continue;
+            }
+            String decision = d.path("decision").asText();
+            if (decision.equals("GATED_OUT")) {
+                List<String> tasks = new ArrayList<>();
+                d.path("tasks").forEach(task -> tasks.add(task.asText()));
+                // A composite that only withdraws adds no adapter, so it has no task to name.
+                List<String> reasons = new ArrayList<>();
+                // The registry joins the gate's reasons with "; ": each starts a line of its own.
+                for (String reason : d.path("reasons").asText().split("; ")) {
+                    reasons.addAll(wrap(reason, REASON_LINE));
+                }
+                gatedOut.add(new Mark(kind(decision), "gated out: " + (tasks.isEmpty() ? "a withdrawal" : String.join(", ", tasks)), reasons));
+            } else {
+                counts.merge(decision, 1, Integer::sum);
+            }
+        }
+        List<Mark> marks = new ArrayList<>();
+        for (Map.Entry<String, String> counted : COUNTED) {
+            if (counts.containsKey(counted.getKey())) {
+                marks.add(new Mark(kind(counted.getKey()), counts.get(counted.getKey()) + " " + counted.getValue(), List.of()));
+            }
+        }
+        marks.addAll(gatedOut);
+        return marks;
+    }
+
+    /** {@code text} in lines of at most {@code width} characters, broken between words; a longer word has a line of its own. */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.isEmpty() ? "" : " ").append(word);
+        }
+        if (!line.isEmpty()) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    /** A decision as the page's CSS class: GATED_OUT is gated-out. */
+    private static String kind(String decision) {
+        return decision.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**

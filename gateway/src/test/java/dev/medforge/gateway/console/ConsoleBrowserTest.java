@@ -68,6 +68,8 @@ class ConsoleBrowserTest {
                 GatewayFixtures.DIGEST, GatewayFixtures.DIGEST);
         publish(branch, 0, "fusion", List.of(tops), Map.of(tops.submissionId(), 1.0), Map.of("tops", new TaskMetrics(0.91, 0.97, 2000)));
         awaitVersion(branch, 1);
+        // Built on v0 after v1 took the head: the registry sends it back for a rebase, a mark under v1.
+        publish(branch, 0, "fusion", List.of(tops), Map.of(tops.submissionId(), 1.0), Map.of("tops", new TaskMetrics(0.92, 0.97, 2000)));
 
         try (Browser browser = new Browser(base()).signIn("hospital-a")) {
             WebElement row = browser.waitFor(By.cssSelector("#branches tr[data-branch='" + branch + "']"));
@@ -100,6 +102,9 @@ class ConsoleBrowserTest {
             assertTrue(nodes.get(1).getText().contains("hospital-b · footwear"), "v2's lineage does not name what it added: "
                     + nodes.get(1).getText());
             assertEquals(1, nodes.get(0).findElements(By.tagName("line")).size(), "no arrow from v1 to v2");
+            List<WebElement> rebased = nodes.get(0).findElements(By.cssSelector(".mark.rebase"));
+            assertEquals(List.of("1 rebased"), rebased.stream().map(WebElement::getText).toList(),
+                    "the composite sent back for a rebase is not marked under v1");
 
             // ECharts draws into an SVG of its own: a drawn line series is a <path> with a non-empty outline.
             for (String chart : List.of("accuracy-chart", "auc-chart")) {
@@ -125,8 +130,18 @@ class ConsoleBrowserTest {
             WebElement card = browser.waitFor(By.id("model-card"));
             assertTrue(card.getText().contains("mixture") && card.getText().contains("hospital-b"), "the head's model card: " + card.getText());
 
-            browser.screenshot("lineage", lineage);
             browser.screenshot("metric-charts", browser.driver.findElement(By.cssSelector(".charts")));
+
+            // Failing the gate alone on the head: gated out, shown after v2 as waiting for v3, with the gate's reasons.
+            GatewayFixtures.failGate(branch, 2, new AdapterRef("sub-a-" + UUID.randomUUID(), "hospital-a", "tops", GatewayFixtures.DIGEST,
+                    GatewayFixtures.DIGEST, GatewayFixtures.DIGEST), "tops lost 3.1 points against version 2");
+            WebElement next = browser.waiting(Duration.ofSeconds(30)).until(d -> {
+                d.navigate().refresh();
+                return d.findElements(By.cssSelector("#lineage g.next[data-version='3']")).stream().findFirst().orElse(null);
+            });
+            assertEquals(List.of("gated out: tops", "tops lost 3.1 points against", "version 2"),
+                    next.findElements(By.cssSelector(".mark, .mark-reason")).stream().map(WebElement::getText).toList());
+            browser.screenshot("lineage", browser.waitFor(By.id("lineage")));
         }
     }
 

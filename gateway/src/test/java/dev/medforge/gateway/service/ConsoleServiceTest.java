@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the console's pages are made of, without a browser or a registry. */
@@ -67,13 +69,70 @@ class ConsoleServiceTest {
                  "added":["b1"],
                  "withdrawn":[{"institution":"hospital-c","task":"garments"}]}""");
 
-        ConsoleService.LineageNode node = ConsoleService.lineage(1, branch, card);
+        ConsoleService.LineageNode node = ConsoleService.lineage(1, branch, card, JSON.createArrayNode());
 
         assertTrue(node.fallback());
         assertEquals(List.of("hospital-b · footwear"), node.added());
         assertEquals(List.of("hospital-c · garments"), node.withdrawn());
         assertFalse(node.unavailable());
-        assertFalse(ConsoleService.lineage(0, branch, JSON.readTree("{\"version\":1,\"strategy\":\"fusion\"}")).fallback());
+        assertFalse(ConsoleService.lineage(0, branch, JSON.readTree("{\"version\":1,\"strategy\":\"fusion\"}"), JSON.createArrayNode())
+                .fallback());
+    }
+
+    /**
+     * Issue 16: under each version, what was decided on the version before it and not published;
+     * what was decided on the head waits for the next version after the last node.
+     */
+    @Test
+    void aVersionIsMarkedWithTheUnpublishedDecisionsOnItsParentAndTheHeadsWaitForTheNextVersion() throws Exception {
+        JsonNode branch = JSON.readTree("{\"policy\":{\"strategy\":\"fallback\",\"maxRegression\":2.0}}");
+        JsonNode decisions = JSON.readTree("""
+                [{"parentVersion":0,"decision":"PUBLISHED","tasks":["tops"]},
+                 {"parentVersion":1,"decision":"REBASE","tasks":["tops"]},
+                 {"parentVersion":1,"decision":"GATED_OUT","tasks":["footwear"],"reasons":"footwear lost 3.1 points against version 1"},
+                 {"parentVersion":1,"decision":"REBASE","tasks":["sleeves"]},
+                 {"parentVersion":1,"decision":"FALLBACK","tasks":["tops"],"reasons":"tops lost 2.5 points against version 1"},
+                 {"parentVersion":1,"decision":"SPLIT","tasks":["tops","footwear"],"reasons":"tops lost 4 points against version 1"},
+                 {"parentVersion":1,"decision":"NOT_OWNED","tasks":["tops"]},
+                 {"parentVersion":1,"decision":"PUBLISHED","tasks":["sleeves"]},
+                 {"parentVersion":2,"decision":"GATED_OUT","tasks":[],"reasons":"tops lost 2.2 points against version 2; sleeves lost 4 points"},
+                 {"parentVersion":2,"decision":"REBASE","tasks":["tops"]}]""");
+
+        ConsoleService.LineageNode first = ConsoleService.lineage(0, branch, JSON.readTree("{\"version\":1,\"strategy\":\"fusion\"}"),
+                decisions);
+        ConsoleService.LineageNode second = ConsoleService.lineage(1, branch, JSON.readTree("""
+                {"version":2,"strategy":"fusion","adapters":[{"submissionId":"a2","institution":"hospital-a","task":"tops"},
+                 {"submissionId":"b2","institution":"hospital-b","task":"sleeves"},{"submissionId":"c2","institution":"hospital-c","task":"hats"}],
+                 "added":["a2","b2","c2"]}"""), decisions);
+        ConsoleService.NextVersion next = ConsoleService.next(2, 2, decisions);
+
+        assertEquals(List.of(), first.marks(), "v1's parent saw only v1 itself published");
+        assertEquals(List.of(
+                new ConsoleService.Mark("rebase", "2 rebased", List.of()),
+                new ConsoleService.Mark("fallback", "1 fell back", List.of()),
+                new ConsoleService.Mark("split", "1 split", List.of()),
+                new ConsoleService.Mark("not-owned", "1 not owned", List.of()),
+                new ConsoleService.Mark("gated-out", "gated out: footwear", List.of("footwear lost 3.1 points", "against version 1"))),
+                second.marks());
+        assertEquals(3, next.version());
+        assertEquals(ConsoleService.LineageNode.x(2), next.x());
+        assertEquals(List.of(
+                new ConsoleService.Mark("rebase", "1 rebased", List.of()),
+                new ConsoleService.Mark("gated-out", "gated out: a withdrawal",
+                        List.of("tops lost 2.2 points against", "version 2", "sleeves lost 4 points"))),
+                next.marks());
+        assertNull(ConsoleService.next(2, 3, decisions), "nothing was decided on v3 yet");
+
+        ConsoleService.BranchPage page = new ConsoleService.BranchPage(Map.of(), List.of(), List.of(first, second), next, null, "{}");
+        assertEquals(60 + 3 * 180, page.lineageWidth(), "the next version takes a column of its own");
+        assertEquals(100 + 16 * 10, page.lineageHeight(), "v2's three adapters, five marks and two lines of reasons are the longest column");
+    }
+
+    @Test
+    void gateReasonsWrapBetweenWordsAndAWordLongerThanALineHasOneOfItsOwn() {
+        assertEquals(List.of("tops lost", "3.1 points"), ConsoleService.wrap("tops lost 3.1 points", 10));
+        assertEquals(List.of("a", "membership-auc", "0.71"), ConsoleService.wrap("a membership-auc 0.71", 10));
+        assertEquals(List.of("fits"), ConsoleService.wrap("fits", 10));
     }
 
     @Test
