@@ -234,6 +234,10 @@ class CompositeEvaluatedConsumerTest {
             assertTrue(paired.detail().endsWith("goes back with 1 of the others to be merged on version 0"), paired.detail());
         }
         asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
+        asGateway().get("/internal/branches/{b}/decisions", branch).then()
+                .body("decision", contains("SPLIT"))
+                .body("reasons", contains("tops lost 3.1 points against version 0"))
+                .body("adapters", contains(3));
         await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", group.get(1)).then()
                 .statusCode(200)
                 .body("stage", is("EVALUATED")));
@@ -285,6 +289,10 @@ class CompositeEvaluatedConsumerTest {
             status.awaitEvent(SubmissionStatus.class, s -> s.submissionId().equals(submission) && s.stage() == Stage.GATED_OUT, WAIT);
         }
         asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
+        asGateway().get("/internal/branches/{b}/decisions", branch).then()
+                .body("strategy", contains("fusion", "mixture"))
+                .body("decision", contains("FALLBACK", "GATED_OUT"))
+                .body("reasons", contains("tops lost 3.1 points against version 0", "tops lost 3.1 points against version 0"));
     }
 
     /**
@@ -323,6 +331,11 @@ class CompositeEvaluatedConsumerTest {
         }
         asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(0));
         asGateway().get("/internal/branches/{b}/versions", branch).then().body("", hasSize(0));
+        asGateway().get("/internal/branches/{b}/decisions", branch).then()
+                .body("decision", contains("NOT_OWNED"))
+                .body("reasons", contains((String) null))
+                .body("adapters", contains(3))
+                .body("tasks", contains(List.of("footwear", "sleeves", "tops")));
     }
 
     @Test
