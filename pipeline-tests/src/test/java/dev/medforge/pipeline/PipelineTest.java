@@ -38,6 +38,8 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +62,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.IntStream;
 
 import static dev.medforge.contracts.testing.ServiceIdentity.GATEWAY;
@@ -149,11 +152,15 @@ class PipelineTest {
      * stack's, and a service the fault drills restart goes on where its group left off.
      */
     private static Map<String, String> isolated(Map<String, String> shared, String run, String service) {
+        GroupsAtEnd.start(run + "-" + service, Set.copyOf(CHANNELS.get(service).values()));
+        return joining(shared, run, service);
+    }
+
+    /** The properties of a further instance of {@code service}: it joins the groups {@link #isolated} made, where they are. */
+    private static Map<String, String> joining(Map<String, String> shared, String run, String service) {
         Map<String, String> properties = new HashMap<>(shared);
-        String group = run + "-" + service;
-        GroupsAtEnd.start(group, Set.copyOf(CHANNELS.get(service).values()));
         for (String channel : CHANNELS.get(service).keySet()) {
-            properties.put("mp.messaging.incoming." + channel + ".group.id", group);
+            properties.put("mp.messaging.incoming." + channel + ".group.id", run + "-" + service);
         }
         return properties;
     }
@@ -185,12 +192,17 @@ class PipelineTest {
 
     /** Reading "from the end" starts at assignment, so nothing may be sent before every group has its partitions. */
     private static void awaitPartitionsAssigned(List<String> groups) throws Exception {
+        awaitPartitionsAssigned(groups, 1);
+    }
+
+    /** Waits until each of {@code groups} is stable with at least {@code members} members holding partitions. */
+    private static void awaitPartitionsAssigned(List<String> groups, int members) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP))) {
             long deadline = System.currentTimeMillis() + 120_000;
             while (true) {
                 Map<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(groups).all().get();
                 boolean assigned = described.values().stream().allMatch(group -> group.groupState() == GroupState.STABLE
-                        && group.members().stream().anyMatch(member -> !member.assignment().topicPartitions().isEmpty()));
+                        && group.members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty()).count() >= members);
                 if (assigned) {
                     return;
                 }
@@ -630,6 +642,93 @@ class PipelineTest {
         } finally {
             deadLetters.forEach(TopicProbe::close);
         }
+    }
+
+    /**
+     * Issue 11, two registries on one database, and the drill that kills one. A second registry joins
+     * the first's consumer groups and shares its database, so each decides the branches whose
+     * partitions it holds and both relay the one outbox. The branch is chosen among those the second
+     * holds. Three institutions are published with both running: no event of theirs reaches a topic
+     * twice (the relays take turns). Then the second registry, the one deciding the branch, is killed
+     * (SIGKILL) while three more adapters are in flight: the first takes its partitions over, and every
+     * submission is PUBLISHED, the versions run 1..n, and the head holds all six. The other services
+     * keep calling the first registry's API, as they would a load balancer in front of both.
+     */
+    @Test
+    void twoRegistriesSendEachEventOnceAndKillingTheOneThatDecidesABranchOnlyDelaysIt() throws Exception {
+        Map<String, String> properties = joining(Map.of("medforge.artifacts.root", artifacts.toString()), run, "registry-service");
+        properties.put("mp.messaging.incoming.composite-evaluated.client.id", SECOND_REGISTRY);
+        try (ServiceProcess second = ServiceProcess.start("registry-service", properties);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            awaitPartitionsAssigned(List.of(run + "-registry-service"), 2);
+            String branch = fashion3BranchDecidedBy(SECOND_REGISTRY);
+            List<AdapterSubmitted> before = threeInstitutions(branch, 901);
+            List<AdapterSubmitted> during = threeInstitutions(branch, 911);
+            List<String> ids = Stream.concat(before.stream(), during.stream()).map(AdapterSubmitted::submissionId).toList();
+
+            before.forEach(s -> TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", s)));
+            for (AdapterSubmitted s : before) {
+                status.awaitEvent(SubmissionStatus.class, e -> e.submissionId().equals(s.submissionId())
+                        && e.stage() == SubmissionStatus.Stage.PUBLISHED, WAIT);
+            }
+            assertTrue(readLog(second.log()).contains(branch), "the second registry decided the branch's composites");
+            List<String> twice = sentTwice(Stream.concat(published.seen().stream(), status.seen().stream())
+                    .filter(r -> before.stream().anyMatch(s -> r.value().contains(s.submissionId()))).toList());
+            assertEquals(List.of(), twice, "events of this branch that reached their topic twice under two registries");
+
+            during.forEach(s -> TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", s)));
+            status.awaitEvent(SubmissionStatus.class, e -> e.submissionId().equals(during.get(0).submissionId())
+                    && e.stage() == SubmissionStatus.Stage.VALIDATED, WAIT);
+            second.kill();
+            Instant down = Instant.now();
+            for (AdapterSubmitted s : during) {
+                status.awaitEvent(SubmissionStatus.class, e -> e.submissionId().equals(s.submissionId())
+                        && e.stage() == SubmissionStatus.Stage.PUBLISHED, WAIT);
+            }
+            System.out.printf("two-registry drill: killed the registry deciding the branch; all %d submissions PUBLISHED, the last"
+                    + " %d s after the kill%n", ids.size(), Duration.between(down, Instant.now()).toSeconds());
+            ModelPublished head = published.awaitEvent(ModelPublished.class,
+                    p -> p.branch().equals(branch) && Set.copyOf(lineage(p.artifact())).containsAll(ids), WAIT).data();
+            assertEquals(IntStream.rangeClosed(1, head.version()).boxed().toList(), publishedVersions(published, branch),
+                    "no version number repeated or skipped");
+        }
+    }
+
+    private static final String SECOND_REGISTRY = "second-registry";
+
+    /**
+     * A fashion3 branch whose composites the registry consuming as {@code clientId} decides: events
+     * are keyed by branch, so the producer's partitioner (murmur2 of the key) says where they land.
+     */
+    private static String fashion3BranchDecidedBy(String clientId) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP))) {
+            int partitions = admin.describeTopics(List.of(Topics.COMPOSITE_EVALUATED)).allTopicNames().get()
+                    .get(Topics.COMPOSITE_EVALUATED).partitions().size();
+            Set<Integer> held = admin.describeConsumerGroups(List.of(run + "-registry-service")).all().get()
+                    .get(run + "-registry-service").members().stream()
+                    .filter(member -> member.clientId().startsWith(clientId))
+                    .flatMap(member -> member.assignment().topicPartitions().stream())
+                    .filter(partition -> partition.topic().equals(Topics.COMPOSITE_EVALUATED))
+                    .map(TopicPartition::partition)
+                    .collect(Collectors.toSet());
+            for (int tries = 0; tries < 30; tries++) {
+                String branch = fashion3Branch();
+                if (held.contains(Utils.toPositive(Utils.murmur2(branch.getBytes(StandardCharsets.UTF_8))) % partitions)) {
+                    return branch;
+                }
+            }
+            throw new IllegalStateException(clientId + " holds partitions " + held + " of " + partitions + "; no branch landed there");
+        }
+    }
+
+    /** The envelope ids among {@code records} that occur more than once. */
+    private static List<String> sentTwice(List<ConsumerRecord<String, String>> records) throws IOException {
+        Map<String, Integer> counts = new HashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            counts.merge(new ObjectMapper().readTree(record.value()).path("id").asText(), 1, Integer::sum);
+        }
+        return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
     }
 
     /**
