@@ -137,6 +137,8 @@ public class MergeWorker {
     }
 
     private void rebase(List<RebaseMessage> messages, long batchStart) {
+        // Rebases join only without a strategy or withdrawal of their own (mayJoinOthers), so the first
+        // speaks for all; the head is read afresh by the builder, whatever version each was sent on.
         CompositeRebase first = messages.get(0).event().data();
         List<AdapterRef> adapters = messages.stream().flatMap(m -> m.event().data().adapters().stream()).distinct().toList();
         LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s%s", first.branch(), adapters.size(),
