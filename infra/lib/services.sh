@@ -102,10 +102,23 @@ start_service() {
   fi
   local jar; jar=$(service_jar "$module")
   [[ -f "$jar" ]] || die "$jar is missing; run: mvn -B package -DskipTests"
+  local parts=""
+  [[ "$module" == gateway ]] && parts=$(gateway_parts)
   log "starting $name on 127.0.0.1:$port (log: $LOG_DIR/$name.log)"
   # shellcheck disable=SC2086
   pid=$(service_env "$port" "$module"; cd "$MEDFORGE_ROOT" && \
-        start_daemon "$name" "$LOG_DIR/$name.log" "$JAVA" $SERVICE_JAVA_OPTS -jar "$jar")
+        start_daemon "$name" "$LOG_DIR/$name.log" "$JAVA" $SERVICE_JAVA_OPTS $parts -jar "$jar")
+}
+
+# The gateway's operations page asks every part for its health and metrics; its defaults name the
+# first merge and eval workers, and these add the others this `up` runs (as of the gateway's start).
+gateway_parts() {
+  local name module port
+  while read -r name module port; do
+    if [[ "$name" == merge-service-* || "$name" == eval-service-* ]]; then
+      printf -- ' -Dmedforge.gateway.parts.%s=http://127.0.0.1:%s' "$name" "$port"
+    fi
+  done < <(service_table $(recorded_workers))
 }
 
 wait_service() {
@@ -127,6 +140,9 @@ ensure_services() {
   # Keycloak was restarted (realm re-import, new signing keys): the gateway caches the old keys.
   if [[ "${KC_RESTARTED:-false}" == true ]] && recorded_pid gateway >/dev/null; then
     log "Keycloak was restarted: restarting the gateway so that it loads the new signing keys"
+    stop_daemon gateway "${MEDFORGE_STOP_TIMEOUT:-30}"
+  elif [[ "$workers $evals" != "$old $old_evals" ]] && recorded_pid gateway >/dev/null; then
+    log "the workers changed: restarting the gateway so that its operations page asks each of them (gateway_parts)"
     stop_daemon gateway "${MEDFORGE_STOP_TIMEOUT:-30}"
   fi
   while read -r name module port; do
