@@ -40,6 +40,7 @@ class OpenApiTest {
             Map.entry("DELETE /api/v1/webhooks/{id}", Set.of("subscriber")),
             Map.entry("GET /api/v1/webhooks/{id}/deliveries", Set.of("subscriber")),
             Map.entry("GET /api/v1/ops/merge-workers", Set.of("operator")),
+            Map.entry("GET /api/v1/ops/timings", Set.of("operator")),
             Map.entry("GET /api/v1/ops/dlq", Set.of("operator")),
             Map.entry("POST /api/v1/ops/dlq/replay", Set.of("operator")),
             Map.entry("POST /api/v1/artifacts", Set.of("contributor", "operator")));
