@@ -1,5 +1,8 @@
 package dev.medforge.contracts.artifacts;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +25,30 @@ public record ArtifactDigest(String hex) {
             throw new InvalidDigestException("a digest must start with '" + PREFIX + "', got '" + value + "'");
         }
         return new ArtifactDigest(value.substring(PREFIX.length()));
+    }
+
+    /** The content address of {@code content}. */
+    public static ArtifactDigest of(byte[] content) {
+        return new ArtifactDigest(HexFormat.of().formatHex(sha256(content)));
+    }
+
+    /** The content address of everything {@code sha256} has been fed; this completes (resets) it. */
+    public static ArtifactDigest of(MessageDigest sha256) {
+        return new ArtifactDigest(HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    /** The raw 32-byte SHA-256 of {@code bytes}, for callers that need the hash itself rather than an address. */
+    public static byte[] sha256(byte[] bytes) {
+        return newSha256().digest(bytes);
+    }
+
+    /** A fresh SHA-256 digester, for content fed in pieces. */
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
     }
 
     @Override

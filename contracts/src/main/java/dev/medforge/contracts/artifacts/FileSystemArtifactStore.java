@@ -14,8 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -45,7 +43,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     public ArtifactDigest put(InputStream content) throws IOException {
         Path temp = Files.createTempFile(tmp, "put-", ".part");
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = ArtifactDigest.newSha256();
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE);
                  DigestInputStream in = new DigestInputStream(content, sha256)) {
                 in.transferTo(out);
@@ -53,7 +51,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
-            ArtifactDigest digest = new ArtifactDigest(HexFormat.of().formatHex(sha256.digest()));
+            ArtifactDigest digest = ArtifactDigest.of(sha256);
             Path target = pathOf(digest);
             Files.createDirectories(target.getParent());
             moveIntoPlace(temp, target);
@@ -125,7 +123,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
     /** A ref's file is named by the hash of its name, so any name maps to one safe path under the root. */
     private Path refPath(String name) {
-        String hex = HexFormat.of().formatHex(sha256().digest(name.getBytes(StandardCharsets.UTF_8)));
+        String hex = ArtifactDigest.of(name.getBytes(StandardCharsets.UTF_8)).hex();
         return root.resolve("refs").resolve(hex.substring(0, 2)).resolve(hex);
     }
 
@@ -143,19 +141,11 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     }
 
     private static String hash(InputStream in) throws IOException {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = ArtifactDigest.newSha256();
         byte[] buffer = new byte[BUFFER];
         for (int n; (n = in.read(buffer)) > 0; ) {
             sha256.update(buffer, 0, n);
         }
-        return HexFormat.of().formatHex(sha256.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+        return ArtifactDigest.of(sha256).hex();
     }
 }

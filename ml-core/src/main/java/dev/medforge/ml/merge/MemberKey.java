@@ -1,5 +1,6 @@
 package dev.medforge.ml.merge;
 
+import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.TaskHead;
@@ -7,8 +8,6 @@ import dev.medforge.ml.model.TaskHead;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,7 +26,7 @@ public final class MemberKey {
 
     /** @param imagesDigest the images' artifact digest, or {@link #of(LabeledImages)} for images held in memory */
     public static String of(String baseDigest, Map<String, LoraModule> member, TaskHead head, String imagesDigest) {
-        MessageDigest modules = sha256();
+        MessageDigest modules = ArtifactDigest.newSha256();
         new TreeMap<>(member).forEach((name, module) -> {
             LoraModule m = module.withUnitScale();
             modules.update(name.getBytes(StandardCharsets.UTF_8));
@@ -35,7 +34,7 @@ public final class MemberKey {
             modules.update(floats(m.a()));
             modules.update(floats(m.b()));
         });
-        MessageDigest headDigest = sha256();
+        MessageDigest headDigest = ArtifactDigest.newSha256();
         headDigest.update(ints(head.classes(), head.width()));
         headDigest.update(floats(head.classEmbeddings()));
         headDigest.update(floats(new float[] {head.logitScale()}));
@@ -44,7 +43,7 @@ public final class MemberKey {
 
     /** The content digest of images and labels held in memory (a half of a distilled set has no artifact of its own). */
     public static String of(LabeledImages images) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = ArtifactDigest.newSha256();
         digest.update(ints(images.size(), images.classes(), images.height(), images.width()));
         digest.update(ints(images.labels()));
         digest.update(floats(images.pixels()));
@@ -66,14 +65,6 @@ public final class MemberKey {
     }
 
     private static String hex(MessageDigest digest) {
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
+        return ArtifactDigest.of(digest).hex();
     }
 }

@@ -1,6 +1,7 @@
 package dev.medforge.ml.model;
 
 import ai.djl.ndarray.types.Shape;
+import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.ml.safetensors.SafetensorsFile;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
 import dev.medforge.ml.safetensors.SafetensorsReader;
@@ -9,11 +10,8 @@ import dev.medforge.ml.safetensors.TensorEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -135,10 +133,6 @@ public final class BaseModel {
     }
 
     public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ArtifactDigest.of(bytes).hex();
     }
 }

@@ -1,8 +1,8 @@
 package dev.medforge.ml.model;
 
+import dev.medforge.contracts.artifacts.ArtifactDigest;
+
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -47,15 +47,11 @@ public final class ClassAnchors {
     }
 
     private static long seed(String name) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-            long seed = 0;
-            for (int i = 0; i < 8; i++) {
-                seed = (seed << 8) | (h[i] & 0xff);
-            }
-            return seed;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        byte[] h = ArtifactDigest.sha256(name.getBytes(StandardCharsets.UTF_8));
+        long seed = 0;
+        for (int i = 0; i < 8; i++) {
+            seed = (seed << 8) | (h[i] & 0xff);
         }
+        return seed;
     }
 }
