@@ -3,6 +3,7 @@ package dev.medforge.cli.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.cli.CliException;
+import dev.medforge.contracts.artifacts.ArtifactDigest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,13 +49,7 @@ final class IdentityProvider {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        String challenge;
-        try {
-            challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(ArtifactDigest.sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
         HttpResponse<String> response = post("/protocol/openid-connect/auth/device", form("client_id", CLI_CLIENT, "scope", "openid",
                 "code_challenge", challenge, "code_challenge_method", "S256"));
         JsonNode body = readJson(response.body());

@@ -145,14 +145,14 @@ public final class PullCommand extends GatewayVerb {
             // Written beside the target and renamed only once verified: a bad download never sits under the real name.
             Path partial = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".part");
             try {
-                MessageDigest sha256 = Digests.newSha256();
+                MessageDigest sha256 = ArtifactDigest.newSha256();
                 long size;
                 try (InputStream in = new DigestInputStream(body, sha256); OutputStream file = Files.newOutputStream(partial)) {
                     size = in.transferTo(file);
                 } catch (IOException e) {
                     throw CliException.server("the download broke off: " + Http.describe(e));
                 }
-                String actual = Digests.format(sha256);
+                String actual = ArtifactDigest.of(sha256).toString();
                 if (!actual.equals(expected)) {
                     throw CliException.server("digest mismatch: " + name + " should be " + expected
                             + " but the downloaded bytes hash to " + actual + "; nothing was written to " + target.getParent());

@@ -1,5 +1,6 @@
 package dev.medforge.merge.service;
 
+import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.Duplicates;
@@ -32,12 +33,9 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -317,10 +315,6 @@ public class CompositeBuilder {
         if (!withdrawn.isEmpty()) {
             inputs += "|-" + withdrawn.stream().map(AdapterRef::adapterModel).sorted().collect(Collectors.joining(","));
         }
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(inputs.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ArtifactDigest.of(inputs.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.medforge.registry.service;
 
 import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.registry.BaseModel;
 import dev.medforge.registry.Branch;
 import dev.medforge.registry.Composite;
@@ -19,10 +20,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -257,12 +255,7 @@ public class BranchService {
 
     /** Derived from the fork and the source composite, like a merge's id from its inputs. */
     private static String forkCompositeId(String forkId, String sourceCompositeId) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(("fork|" + forkId + "|" + sourceCompositeId).getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ArtifactDigest.of(("fork|" + forkId + "|" + sourceCompositeId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static void applyPolicy(Branch branch, PolicyRequest policy) {
