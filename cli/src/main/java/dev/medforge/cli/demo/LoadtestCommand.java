@@ -10,6 +10,7 @@ import dev.medforge.cli.gateway.GatewayClient;
 import dev.medforge.cli.gateway.PasswordSession;
 import dev.medforge.cli.gateway.SubmitCommand;
 import dev.medforge.cli.gateway.UploadProgress;
+import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.model.BaseModel;
 import java.io.IOException;
@@ -239,9 +240,9 @@ public final class LoadtestCommand implements Callable<Integer> {
      * for the same base, institution, data and settings: the cache directory is named by their digest.
      */
     private Path adapter(CliRunner cli, Path scenarioFile, Scenario.Institution institution, Path base) throws IOException {
-        String baseDigest = Digests.sha256(base.resolve(BaseModel.WEIGHTS_FILE));
+        ArtifactDigest baseDigest = ArtifactDigest.parse(Digests.sha256(base.resolve(BaseModel.WEIGHTS_FILE)));
         String settings = Integer.toHexString(Arrays.asList(JSON.writeValueAsString(institution), quick, seed).hashCode());
-        Path dir = work.resolve("adapters").resolve(baseDigest.substring(baseDigest.indexOf(':') + 1, baseDigest.indexOf(':') + 13))
+        Path dir = work.resolve("adapters").resolve(baseDigest.hex().substring(0, 12))
                 .resolve(institution.id() + "-" + settings);
         if (Files.isRegularFile(dir.resolve("manifest.json"))) {
             return dir;
