@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -146,13 +147,35 @@ public class CompositeEvaluator {
         }
 
         TaskMetrics score(Composite.Mixture mixture, ModelSession session, String task, Suite suite) {
-            int[][] labels = new int[1][];
-            float[][] scores = mixture.scores(task, m -> {
+            RowMembers members = new RowMembers(mixture, session, task, suite);
+            return metricsOf(mixture.scores(task, members), members.labels);
+        }
+
+        /**
+         * The members a mixture's row runs, each through {@link #member}. The suite's labels are taken
+         * from their outputs, which the cache keeps beside the probabilities: a version whose members
+         * were all seen before then never reads the suite's images.
+         */
+        private final class RowMembers implements IntFunction<float[][]> {
+            private final Composite.Mixture mixture;
+            private final ModelSession session;
+            private final String task;
+            private final Suite suite;
+            private int[] labels;
+
+            RowMembers(Composite.Mixture mixture, ModelSession session, String task, Suite suite) {
+                this.mixture = mixture;
+                this.session = session;
+                this.task = task;
+                this.suite = suite;
+            }
+
+            @Override
+            public float[][] apply(int m) {
                 Outputs outputs = member(session, mixture.members().get(m).modules(), mixture.head(task), suite);
-                labels[0] = outputs.labels();
+                labels = outputs.labels();
                 return outputs.probabilities();
-            });
-            return metricsOf(scores, labels[0]);
+            }
         }
 
         /** One member alone (base + its LoRA) under {@code head} on the suite, from the cache or a forward pass. */
