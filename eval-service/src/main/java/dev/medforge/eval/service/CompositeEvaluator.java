@@ -29,6 +29,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -137,6 +138,8 @@ public class CompositeEvaluator {
     private final class Scoring {
         private long nanos;
         private int images;
+        /** A mixture member is looked up under every task's head; its modules are hashed once, by identity, as they do not change while scoring. */
+        private final Map<Map<String, LoraModule>, String> moduleDigests = new IdentityHashMap<>();
 
         TaskMetrics score(Composite composite, ModelSession session, String task, LabeledImages suite) {
             long start = System.nanoTime();
@@ -180,7 +183,7 @@ public class CompositeEvaluator {
 
         /** One member alone (base + its LoRA) under {@code head} on the suite, from the cache or a forward pass. */
         Outputs member(ModelSession session, Map<String, LoraModule> modules, TaskHead head, Suite suite) {
-            String key = MemberKey.of(suite.base.digest(), modules, head, suite.digest());
+            String key = MemberKey.of(suite.base.digest(), moduleDigests.computeIfAbsent(modules, MemberKey::modules), head, suite.digest());
             MemberOutputCache.Lookup lookup = memberOutputs.outputs(key, () -> {
                 LabeledImages images = suite.images();
                 long start = System.nanoTime();

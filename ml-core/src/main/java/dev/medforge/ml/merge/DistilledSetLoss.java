@@ -5,6 +5,8 @@ import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,12 @@ public final class DistilledSetLoss implements CompositeLoss {
     private final MemberOutputMemo memo;
     /** Each task's set digest for the memo, hashed once: every member of every row searched asks for it. */
     private final Map<String, String> setDigests = new ConcurrentHashMap<>();
+    /**
+     * Each member's modules digest for the memo, hashed once: a member is asked about under every
+     * task's head. By identity, as every row searched passes the same adapter's modules, which do not
+     * change during a merge (and this loss lives for one merge).
+     */
+    private final Map<Map<String, LoraModule>, String> moduleDigests = Collections.synchronizedMap(new IdentityHashMap<>());
 
     public DistilledSetLoss(ModelSession session, Map<String, LabeledImages> distilledByTask) {
         this(session, distilledByTask, null);
@@ -42,7 +50,8 @@ public final class DistilledSetLoss implements CompositeLoss {
         if (memo == null) {
             return CompositeLoss.super.memberTrueClassProbabilities(member, head, task);
         }
-        return memo.trueClassProbabilities(member, head, setDigests.computeIfAbsent(task, t -> MemberKey.of(set(t))),
+        return memo.trueClassProbabilities(moduleDigests.computeIfAbsent(member, MemberKey::modules), head,
+                setDigests.computeIfAbsent(task, t -> MemberKey.of(set(t))),
                 () -> CompositeLoss.super.memberTrueClassProbabilities(member, head, task));
     }
 

@@ -26,6 +26,20 @@ public final class MemberKey {
 
     /** @param imagesDigest the images' artifact digest, or {@link #of(LabeledImages)} for images held in memory */
     public static String of(String baseDigest, Map<String, LoraModule> member, TaskHead head, String imagesDigest) {
+        return of(baseDigest, modules(member), head, imagesDigest);
+    }
+
+    /** @param modulesDigest {@link #modules(Map)} of the member, for a caller that asks about it under many heads or sets */
+    public static String of(String baseDigest, String modulesDigest, TaskHead head, String imagesDigest) {
+        MessageDigest headDigest = ArtifactDigest.newSha256();
+        headDigest.update(ints(head.classes(), head.width()));
+        headDigest.update(floats(head.classEmbeddings()));
+        headDigest.update(floats(new float[] {head.logitScale()}));
+        return String.join("|", FORMAT, "base=" + baseDigest, "lora=" + modulesDigest, "head=" + hex(headDigest), "images=" + imagesDigest);
+    }
+
+    /** The digest of a member's LoRA modules: the costly part of its key, as the modules are most of its bytes. */
+    public static String modules(Map<String, LoraModule> member) {
         MessageDigest modules = ArtifactDigest.newSha256();
         new TreeMap<>(member).forEach((name, module) -> {
             LoraModule m = module.withUnitScale();
@@ -34,11 +48,7 @@ public final class MemberKey {
             modules.update(floats(m.a()));
             modules.update(floats(m.b()));
         });
-        MessageDigest headDigest = ArtifactDigest.newSha256();
-        headDigest.update(ints(head.classes(), head.width()));
-        headDigest.update(floats(head.classEmbeddings()));
-        headDigest.update(floats(new float[] {head.logitScale()}));
-        return String.join("|", FORMAT, "base=" + baseDigest, "lora=" + hex(modules), "head=" + hex(headDigest), "images=" + imagesDigest);
+        return hex(modules);
     }
 
     /** The content digest of images and labels held in memory (a half of a distilled set has no artifact of its own). */

@@ -1,7 +1,6 @@
 package dev.medforge.ml.merge;
 
 import dev.medforge.ml.data.LabeledImages;
-import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.TaskHead;
 
 import java.util.LinkedHashMap;
@@ -36,9 +35,12 @@ public final class MemberOutputMemo {
         this.baseDigest = baseDigest;
     }
 
-    /** @param imagesDigest {@link MemberKey#of(LabeledImages)} of the half the member runs on */
-    double[] trueClassProbabilities(Map<String, LoraModule> member, TaskHead head, String imagesDigest, Supplier<double[]> compute) {
-        String key = MemberKey.of(baseDigest, member, head, imagesDigest);
+    /**
+     * @param modulesDigest {@link MemberKey#modules(Map)} of the member
+     * @param imagesDigest  {@link MemberKey#of(LabeledImages)} of the half the member runs on
+     */
+    double[] trueClassProbabilities(String modulesDigest, TaskHead head, String imagesDigest, Supplier<double[]> compute) {
+        String key = MemberKey.of(baseDigest, modulesDigest, head, imagesDigest);
         synchronized (outputs) {
             double[] known = outputs.get(key);
             if (known != null) {

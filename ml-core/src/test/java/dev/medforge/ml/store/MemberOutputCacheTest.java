@@ -47,6 +47,8 @@ class MemberOutputCacheTest {
         String key = MemberKey.of(BASE.digest(), member.modules(), member.head(), SUITE);
 
         assertEquals(key, MemberKey.of(BASE.digest(), member.modules(), member.head(), SUITE));
+        assertEquals(key, MemberKey.of(BASE.digest(), MemberKey.modules(member.modules()), member.head(), SUITE),
+                "a modules digest computed once keys as the modules do");
         Set<String> changed = Set.of(
                 MemberKey.of("0".repeat(64), member.modules(), member.head(), SUITE),
                 MemberKey.of(BASE.digest(), other.modules(), member.head(), SUITE),
