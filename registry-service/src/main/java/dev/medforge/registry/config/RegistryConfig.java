@@ -42,6 +42,19 @@ public interface RegistryConfig {
     @WithDefault("100")
     int stallBatch();
 
+    Webhooks webhooks();
+
+    interface Webhooks {
+
+        /** Webhooks one subscriber may hold, so that nobody can make the gateways post to many URLs per event. */
+        @WithDefault("5")
+        int maxPerOwner();
+
+        /** Delivery log entries kept per webhook; the oldest go first. */
+        @WithDefault("100")
+        int logSize();
+    }
+
     interface BranchDefaults {
         @WithDefault("fusion")
         String strategy();

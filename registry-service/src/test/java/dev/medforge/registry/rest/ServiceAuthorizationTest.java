@@ -46,6 +46,8 @@ class ServiceAuthorizationTest {
             "PUT, /internal/branches/{b}/policy",
             "POST, /internal/branches/{b}/tasks",
             "GET, /internal/submissions/{b}",
+            "GET, /internal/webhooks",
+            "POST, /internal/webhooks",
     })
     void withoutATokenEveryCallIsUnauthorized(Method method, String path) {
         given().contentType(ContentType.JSON).body("{}").request(method, path.replace("{b}", branch)).then()
@@ -95,6 +97,9 @@ class ServiceAuthorizationTest {
             "MERGE, /internal/branches/{b}/decisions",
             "INGEST, /internal/submissions/{b}",
             "MERGE, /internal/submissions/{b}",
+            "MERGE, /internal/webhooks",
+            "EVAL, /internal/webhooks",
+            "INGEST, /internal/webhooks",
     })
     void aPipelineServiceCannotReadBeyondItsStage(ServiceIdentity service, String path) {
         forbidden(as(service).get(path.replace("{b}", branch)));

@@ -1,0 +1,80 @@
+package dev.medforge.registry.rest;
+
+import dev.medforge.registry.api.Views.WebhookDeliveryView;
+import dev.medforge.registry.api.Views.WebhookView;
+import dev.medforge.registry.api.WebhookRequests.NewDelivery;
+import dev.medforge.registry.api.WebhookRequests.NewWebhook;
+import dev.medforge.registry.mapping.WebhookMapper;
+import dev.medforge.registry.service.WebhookService;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.List;
+
+import static dev.medforge.registry.security.ServiceRoles.GATEWAY;
+
+/**
+ * Internal API for the gateways: subscribers' webhooks and their delivery logs, in the database so
+ * that every gateway delivers from and logs into the same store.
+ */
+@Path("/internal/webhooks")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(GATEWAY)
+public class WebhookResource {
+
+    private final WebhookService webhooks;
+
+    WebhookResource(WebhookService webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    @POST
+    public Uni<Response> create(NewWebhook request) {
+        NewWebhook.validate(request);
+        return webhooks.create(request).map(webhook -> Response.created(URI.create("/internal/webhooks/" + webhook.id))
+                .entity(WebhookMapper.toView(webhook)).build());
+    }
+
+    /** One owner's webhooks, or every webhook without {@code owner}. */
+    @GET
+    public Uni<List<WebhookView>> list(@QueryParam("owner") String owner) {
+        return webhooks.list(owner).map(all -> all.stream().map(WebhookMapper::toView).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<WebhookView> find(@PathParam("id") String id) {
+        return webhooks.find(id).map(WebhookMapper::toView);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return webhooks.delete(id).map(nothing -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/{id}/deliveries")
+    public Uni<List<WebhookDeliveryView>> deliveries(@PathParam("id") String id) {
+        return webhooks.deliveries(id).map(all -> all.stream().map(WebhookMapper::toView).toList());
+    }
+
+    @POST
+    @Path("/{id}/deliveries")
+    public Uni<Response> record(@PathParam("id") String id, NewDelivery request) {
+        NewDelivery.validate(request);
+        return webhooks.record(id, request).map(delivery -> Response.status(201).entity(WebhookMapper.toView(delivery)).build());
+    }
+}
