@@ -1,19 +1,26 @@
 package dev.medforge.gateway.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.medforge.gateway.Webhook;
+import dev.medforge.gateway.WebhookDelivery;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
 
 /**
  * The registry's internal API. Bodies stay JSON trees: the registry validates and owns their shape,
- * and the gateway only adds who may ask, so it does not keep a second copy of every view.
+ * and the gateway only adds who may ask, so it does not keep a second copy of every view. Webhooks
+ * are the exception: the gateway signs and sends their deliveries, so it reads them as its own records.
  */
 @Path("/internal")
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,4 +70,30 @@ public interface RegistryClient {
     @POST
     @Path("/branches/{branch}/submissions/{id}/withdrawal")
     Uni<JsonNode> withdraw(@PathParam("branch") String branch, @PathParam("id") String submissionId, JsonNode request);
+
+    @POST
+    @Path("/webhooks")
+    Uni<Webhook> createWebhook(JsonNode request);
+
+    /** Every webhook when {@code owner} is null. */
+    @GET
+    @Path("/webhooks")
+    Uni<List<Webhook>> webhooks(@QueryParam("owner") String owner);
+
+    @GET
+    @Path("/webhooks/{id}")
+    Uni<Webhook> webhook(@PathParam("id") String id);
+
+    @DELETE
+    @Path("/webhooks/{id}")
+    Uni<Void> deleteWebhook(@PathParam("id") String id);
+
+    @GET
+    @Path("/webhooks/{id}/deliveries")
+    Uni<List<WebhookDelivery>> webhookDeliveries(@PathParam("id") String id);
+
+    /** A 404 means the webhook was deleted, through any gateway: no further attempts. */
+    @POST
+    @Path("/webhooks/{id}/deliveries")
+    Uni<WebhookDelivery> recordWebhookDelivery(@PathParam("id") String id, WebhookDelivery delivery);
 }

@@ -1,5 +1,6 @@
 package dev.medforge.gateway.config;
 
+import dev.medforge.contracts.messaging.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -81,13 +82,11 @@ public interface GatewayConfig {
         @WithDefault("10S")
         Duration requestTimeout();
 
-        /** Delivery log entries kept per webhook; the oldest go first. */
-        @WithDefault("100")
-        int logSize();
-
-        /** Webhooks one subscriber may hold, so that nobody can make the gateway post to many URLs per event. */
-        @WithDefault("5")
-        int maxPerOwner();
+        /**
+         * How long a delivery waits for the registry, which keeps the webhooks and their logs, before
+         * the event is given up; a registry restart only delays it.
+         */
+        RetryPolicy registryRetry();
 
         /**
          * URL hosts, written as in the URL, exempt from the rule that a webhook must not reach a

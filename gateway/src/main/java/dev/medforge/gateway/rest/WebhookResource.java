@@ -5,6 +5,8 @@ import dev.medforge.gateway.Webhook;
 import dev.medforge.gateway.WebhookDelivery;
 import dev.medforge.gateway.security.CurrentCaller;
 import dev.medforge.gateway.service.WebhookService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -53,35 +55,35 @@ public class WebhookResource {
     @Operation(summary = "Register a webhook for model.published", description = "Role subscriber. The URL must be http(s) "
             + "without a user part and reach a public address: loopback, private, link-local, carrier-grade NAT, multicast and "
             + "unspecified addresses are refused (WEBHOOK_URL_INTERNAL), so are numeric hosts other than a dotted quad "
-            + "(WEBHOOK_URL_NUMERIC_HOST); a subscriber holds at most medforge.gateway.webhooks.max-per-owner webhooks "
+            + "(WEBHOOK_URL_NUMERIC_HOST); a subscriber holds at most medforge.registry.webhooks.max-per-owner webhooks "
             + "(409 WEBHOOK_LIMIT). The answer carries the secret (whsec_<base64>) that signs deliveries the Standard "
             + "Webhooks way (webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>); "
             + "it is not shown again.")
-    public Response create(CreateWebhook request) {
-        Webhook webhook = webhooks.register(owner(), request == null ? null : request.url());
-        return Response.created(URI.create("/api/v1/webhooks/" + webhook.id()))
-                .entity(new CreatedWebhook(webhook.id(), webhook.url(), webhook.secret(), webhook.createdAt()))
-                .build();
+    @Blocking
+    public Uni<Response> create(CreateWebhook request) {
+        return webhooks.register(owner(), request == null ? null : request.url())
+                .map(webhook -> Response.created(URI.create("/api/v1/webhooks/" + webhook.id()))
+                        .entity(new CreatedWebhook(webhook.id(), webhook.url(), webhook.secret(), webhook.createdAt()))
+                        .build());
     }
 
     @GET
     @Operation(summary = "The caller's webhooks", description = "Role subscriber.")
-    public List<WebhookView> list() {
-        return webhooks.list(owner()).stream().map(WebhookView::of).toList();
+    public Uni<List<WebhookView>> list() {
+        return webhooks.list(owner()).map(all -> all.stream().map(WebhookView::of).toList());
     }
 
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Remove a webhook; pending retries stop", description = "Role subscriber, own webhooks only.")
-    public Response delete(@PathParam("id") String id) {
-        webhooks.delete(owner(), id);
-        return Response.noContent().build();
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return webhooks.delete(owner(), id).map(nothing -> Response.noContent().build());
     }
 
     @GET
     @Path("/{id}/deliveries")
     @Operation(summary = "The webhook's delivery log, one entry per attempt", description = "Role subscriber, own webhooks only.")
-    public List<WebhookDelivery> deliveries(@PathParam("id") String id) {
+    public Uni<List<WebhookDelivery>> deliveries(@PathParam("id") String id) {
         return webhooks.deliveries(owner(), id);
     }
 

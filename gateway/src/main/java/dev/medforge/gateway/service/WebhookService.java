@@ -1,14 +1,19 @@
 package dev.medforge.gateway.service;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
+import dev.medforge.contracts.messaging.TransientFailures;
 import dev.medforge.gateway.GatewayException;
 import dev.medforge.gateway.Notification;
 import dev.medforge.gateway.Webhook;
 import dev.medforge.gateway.WebhookDelivery;
+import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.config.GatewayConfig;
 import dev.medforge.gateway.service.WebhookAddressGuard.Refusal;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -19,98 +24,89 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps webhooks and delivers {@code model.published} to them, signed, retrying with exponential
- * backoff. Webhooks and their logs live in memory: the gateway has no database, so they are lost
- * when it restarts (README, "Gateway API"). Every URL passes the {@link WebhookAddressGuard} when it
- * is registered and before each attempt.
+ * Subscribers' webhooks and the delivery of {@code model.published} to them, signed, retrying with
+ * exponential backoff. Webhooks and their logs are kept by the registry, in its database, so every
+ * gateway serves the same ones and a restart loses none; each event is delivered by one gateway (the
+ * consumer group of {@code NotificationConsumer#deliverToWebhooks}). Every URL passes the {@link
+ * WebhookAddressGuard} when it is registered and before each attempt.
  */
 @ApplicationScoped
 public class WebhookService {
 
-    public static final String LIMIT = "WEBHOOK_LIMIT";
     private static final Logger LOG = Logger.getLogger(WebhookService.class);
 
     private final GatewayConfig.Webhooks config;
     private final WebhookAddressGuard guard;
+    private final RegistryClient registry;
     private final HttpClient http;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Webhook> webhooks = new ConcurrentHashMap<>();
-    private final Map<String, Deque<WebhookDelivery>> logs = new ConcurrentHashMap<>();
 
-    WebhookService(GatewayConfig config, WebhookAddressGuard guard) {
+    WebhookService(GatewayConfig config, WebhookAddressGuard guard, RegistryClient registry) {
         this.config = config.webhooks();
         this.guard = guard;
+        this.registry = registry;
         // A redirect would lead to an address the guard never saw.
         this.http = HttpClient.newBuilder().connectTimeout(this.config.requestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    public Webhook register(String owner, String url) {
-        Webhook webhook = new Webhook(UUID.randomUUID().toString(), owner, guard.admit(url),
-                WebhookSigner.newSecret(random), Instant.now());
-        // Counting and adding as one step, so that parallel requests cannot pass the limit together.
-        synchronized (webhooks) {
-            if (list(owner).size() >= config.maxPerOwner()) {
-                String message = "a subscriber may hold at most " + config.maxPerOwner() + " webhooks; delete one first";
-                throw GatewayException.conflict(LIMIT, "url", message);
-            }
-            webhooks.put(webhook.id(), webhook);
-            logs.put(webhook.id(), new ArrayDeque<>());
-        }
-        return webhook;
+    /** Resolves the URL's host to check it, so it blocks: call it on a worker thread. The registry counts the owner's limit. */
+    public Uni<Webhook> register(String owner, String url) {
+        var request = JsonNodeFactory.instance.objectNode()
+                .put("owner", owner)
+                .put("url", guard.admit(url).toString())
+                .put("secret", WebhookSigner.newSecret(random));
+        return registry.createWebhook(request);
     }
 
-    public List<Webhook> list(String owner) {
-        return webhooks.values().stream().filter(w -> w.owner().equals(owner))
-                .sorted(Comparator.comparing(Webhook::createdAt)).toList();
+    public Uni<List<Webhook>> list(String owner) {
+        return registry.webhooks(owner);
     }
 
     /** Another owner's webhook is 404, like one that does not exist. */
-    public Webhook find(String owner, String id) {
-        Webhook webhook = webhooks.get(id);
-        if (webhook == null || !webhook.owner().equals(owner)) {
-            throw GatewayException.notFound("Webhook", id);
-        }
-        return webhook;
+    public Uni<Webhook> find(String owner, String id) {
+        return registry.webhook(id).map(webhook -> {
+            if (!webhook.owner().equals(owner)) {
+                throw GatewayException.notFound("Webhook", id);
+            }
+            return webhook;
+        });
     }
 
-    public void delete(String owner, String id) {
-        webhooks.remove(find(owner, id).id());
-        logs.remove(id);
+    public Uni<Void> delete(String owner, String id) {
+        return find(owner, id).flatMap(webhook -> registry.deleteWebhook(webhook.id()));
     }
 
-    public List<WebhookDelivery> deliveries(String owner, String id) {
-        Deque<WebhookDelivery> log = logs.getOrDefault(find(owner, id).id(), new ArrayDeque<>());
-        synchronized (log) {
-            return List.copyOf(log);
-        }
+    public Uni<List<WebhookDelivery>> deliveries(String owner, String id) {
+        return find(owner, id).flatMap(webhook -> registry.webhookDeliveries(webhook.id()));
     }
 
     /**
-     * Starts a delivery to every webhook and returns at once; the address checks and retries run in
-     * the background, so that a slow name server does not hold up the consumer.
+     * Starts a delivery to every webhook once the registry has named them, and completes then; the
+     * address checks and retries run in the background, so that a slow receiver or name server does
+     * not hold up the consumer. A registry that is down delays the event within the retry budget.
      */
-    public void deliver(EventEnvelope<ModelPublished> event) {
+    public Uni<Void> deliver(EventEnvelope<ModelPublished> event) {
         byte[] body = EventCodec.encode(event).getBytes(StandardCharsets.UTF_8);
-        webhooks.values().forEach(webhook -> CompletableFuture.runAsync(() -> attempt(webhook, event.id(), body, 1)));
+        return TransientFailures.<List<Webhook>>retry(config.registryRetry(), "listing the webhooks for event " + event.id(),
+                        WebhookService::registryFault, Infrastructure.getDefaultExecutor(), () -> registry.webhooks(null))
+                .invoke(webhooks -> webhooks.forEach(webhook ->
+                        CompletableFuture.runAsync(() -> attempt(webhook, event.id(), body, 1))))
+                .replaceWithVoid();
+    }
+
+    /** The registry answering 5xx reaches here as the 502 that {@code RegistryProblems} makes of it. */
+    private static boolean registryFault(Throwable failure) {
+        return failure instanceof GatewayException refusal && refusal.problem().status() == 502;
     }
 
     private void attempt(Webhook webhook, String eventId, byte[] body, int attempt) {
-        if (!webhooks.containsKey(webhook.id())) {
-            return;
-        }
         Optional<Refusal> refusal = guard.refusal(webhook.url());
         if (refusal.isPresent()) {
             conclude(webhook, eventId, body, attempt, 0, "refused (" + refusal.get().rule() + "): " + refusal.get().reason(),
@@ -137,29 +133,30 @@ public class WebhookService {
         });
     }
 
+    /** Logs the attempt with the registry, then retries if it failed and may pass, unless the webhook is gone meanwhile. */
     private void conclude(Webhook webhook, String eventId, byte[] body, int attempt, int status, String error, boolean retryable) {
         boolean retry = error != null && retryable && attempt < config.maxAttempts();
         Duration backoff = config.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
-        record(webhook.id(), new WebhookDelivery(eventId, attempt, Instant.now(), status, error,
-                retry ? Instant.now().plus(backoff) : null));
+        WebhookDelivery delivery = new WebhookDelivery(eventId, attempt, Instant.now(), status, error,
+                retry ? Instant.now().plus(backoff) : null);
+        registry.recordWebhookDelivery(webhook.id(), delivery).subscribe().with(
+                logged -> next(webhook, eventId, body, attempt, error, retry, backoff),
+                failure -> {
+                    if (failure instanceof GatewayException refusal && refusal.problem().status() == 404) {
+                        LOG.infof("webhook %s was deleted; no further attempts for event %s", webhook.id(), eventId);
+                        return;
+                    }
+                    LOG.warnf("could not log attempt %d of event %s to webhook %s: %s", attempt, eventId, webhook.id(), failure);
+                    next(webhook, eventId, body, attempt, error, retry, backoff);
+                });
+    }
+
+    private void next(Webhook webhook, String eventId, byte[] body, int attempt, String error, boolean retry, Duration backoff) {
         if (retry) {
             CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS)
                     .execute(() -> attempt(webhook, eventId, body, attempt + 1));
         } else if (error != null) {
             LOG.warnf("webhook %s gave up on event %s after %d attempts: %s", webhook.id(), eventId, attempt, error);
-        }
-    }
-
-    private void record(String webhookId, WebhookDelivery delivery) {
-        Deque<WebhookDelivery> log = logs.get(webhookId);
-        if (log == null) {
-            return;
-        }
-        synchronized (log) {
-            log.addLast(delivery);
-            while (log.size() > config.logSize()) {
-                log.removeFirst();
-            }
         }
     }
 }
