@@ -2,6 +2,7 @@ package dev.medforge.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.medforge.contracts.Topics;
 import dev.medforge.contracts.artifacts.FileSystemArtifactStore;
 import dev.medforge.contracts.events.AdapterRef;
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +63,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -136,14 +141,25 @@ class PipelineTest {
      */
     private static String gateway() throws Exception {
         if (gateway == null) {
-            Map<String, String> properties = new HashMap<>(Map.of("medforge.artifacts.root", artifacts.toString(),
-                    "medforge.gateway.registry-url", registry));
-            ServiceProcess process = ServiceProcess.start("gateway", isolated(properties, run, "gateway"));
+            GroupsAtEnd.start(run + "-gateway-webhooks", Set.of(Topics.MODEL_PUBLISHED));
+            ServiceProcess process = ServiceProcess.start("gateway", isolated(gatewayProperties(), run, "gateway"));
             SERVICES.add(process);
-            awaitPartitionsAssigned(List.of(run + "-gateway"));
+            awaitPartitionsAssigned(List.of(run + "-gateway", run + "-gateway-webhooks"));
             gateway = process.url();
         }
         return gateway;
+    }
+
+    /**
+     * What every gateway of this run shares: the webhook deliveries' group (all gateways share one, so
+     * each event goes to one of them) and the tests' webhook receiver host, 127.0.0.2, let through the
+     * address guard. The streams' groups stay each instance's own.
+     */
+    private static Map<String, String> gatewayProperties() {
+        return new HashMap<>(Map.of("medforge.artifacts.root", artifacts.toString(),
+                "medforge.gateway.registry-url", registry,
+                "mp.messaging.incoming.webhook-deliveries.group.id", run + "-gateway-webhooks",
+                "medforge.gateway.webhooks.allowed-internal-hosts", WEBHOOK_RECEIVER_HOST));
     }
 
     /**
@@ -807,6 +823,69 @@ class PipelineTest {
                 .statusCode(200)
                 .body("replayed", org.hamcrest.Matchers.empty())
                 .body("skipped.reason", contains("ALREADY_REPLAYED"));
+    }
+
+    private static final String WEBHOOK_RECEIVER_HOST = "127.0.0.2";
+
+    /**
+     * Issue 11, two gateways: a second gateway, started from the same jar, serves the webhooks made
+     * through the first (they are kept by the registry), and an event published while both run is
+     * delivered to a webhook once, not once per gateway, and logged where either gateway shows it.
+     * A subscriber's stream on the second gateway hears the event too: each gateway's streams read
+     * every event. A webhook deleted through the second is gone through the first.
+     */
+    @Test
+    void twoGatewaysServeTheSameWebhooksDeliverEachEventOnceAndBothStreamsHearIt() throws Exception {
+        String first = gateway();
+        ServiceProcess secondProcess = ServiceProcess.start("gateway", gatewayProperties());
+        SERVICES.add(secondProcess);
+        String second = secondProcess.url();
+        awaitPartitionsAssigned(List.of(run + "-gateway-webhooks"), 2);
+        String viewer = KeycloakTokens.user("viewer");
+        String branch = "two-gateways-" + UUID.randomUUID().toString().substring(0, 8);
+
+        Map<String, List<String>> receivedByEvent = new ConcurrentHashMap<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getByName(WEBHOOK_RECEIVER_HOST), 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (body.contains(branch)) {
+                receivedByEvent.computeIfAbsent(exchange.getRequestHeaders().getFirst("webhook-id"),
+                        id -> new CopyOnWriteArrayList<>()).add(body);
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String id = given().auth().oauth2(viewer).contentType(ContentType.JSON)
+                .body(Map.of("url", "http://" + WEBHOOK_RECEIVER_HOST + ":" + receiver.getAddress().getPort() + "/hook"))
+                .post(first + "/api/v1/webhooks").then()
+                .statusCode(201)
+                .extract().path("id");
+        try (SseStream stream = SseStream.open(second + "/api/v1/notifications", viewer)) {
+            given().auth().oauth2(viewer).get(second + "/api/v1/webhooks").then()
+                    .statusCode(200).body("id", hasItems(id));
+
+            EventEnvelope<ModelPublished> published = EventEnvelope.wrap("pipeline-test", new ModelPublished(branch, 1,
+                    "c-" + branch, "sha256:" + "ab".repeat(32), "fusion", List.of(), Map.of()));
+            TopicProbe.send(Topics.MODEL_PUBLISHED, published);
+
+            stream.await("model.published", data -> data.contains(branch), WAIT);
+            for (Instant deadline = Instant.now().plusSeconds(30); !receivedByEvent.containsKey(published.id()); Thread.sleep(200)) {
+                assertTrue(Instant.now().isBefore(deadline), "no delivery of event " + published.id() + " in 30 s");
+            }
+            given().auth().oauth2(viewer).get(first + "/api/v1/webhooks/{id}/deliveries", id).then()
+                    .statusCode(200).body("findAll { it.eventId == '" + published.id() + "' }.status", contains(200));
+            // Had both gateways delivered, the second copy would arrive within the first's round trip.
+            Thread.sleep(3_000);
+            assertEquals(1, receivedByEvent.get(published.id()).size(), "the event was delivered once, by one of the two gateways");
+            given().auth().oauth2(viewer).get(second + "/api/v1/webhooks/{id}/deliveries", id).then()
+                    .statusCode(200).body("findAll { it.eventId == '" + published.id() + "' }.attempt", contains(1));
+        } finally {
+            given().auth().oauth2(viewer).delete(second + "/api/v1/webhooks/{id}", id).then().statusCode(204);
+            receiver.stop(0);
+            secondProcess.close();
+        }
+        given().auth().oauth2(viewer).get(first + "/api/v1/webhooks/{id}/deliveries", id).then().statusCode(404);
     }
 
     /**
