@@ -37,7 +37,7 @@ supervise() {
   mkdir -p "$RESTART_DIR"
   log "supervising the services every ${interval}s (restart after $needed failed liveness checks in a row, at most $max restarts in ${RESTART_WINDOW_S}s)"
   while true; do
-    workers=$(recorded_workers)
+    workers=$(recorded_scale)
     while read -r name module port; do
       # Not started by ./medforge (a reused service), or stopped on purpose: not ours to restart.
       [[ -f "$(pid_file "$name")" ]] || continue
