@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 11, the PostgreSQL drill: the registry's database is stopped for 15 s while an evaluated
- * composite and its statuses arrive. Before, the registry dead-lettered them on the first database
+ * Issue 11, the PostgreSQL drill: the registry's database is stopped for 60 s (the issue's outage)
+ * while an evaluated composite and its statuses arrive. Before, the registry dead-lettered them on the first database
  * error and the submission stayed EVALUATED; now its consumers wait the outage out and publish once
  * the database is back, and nothing is dead-lettered. It stops the local Debian cluster that
  * {@code ./medforge up} runs (pg_ctlcluster), and always starts it again.
@@ -33,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DatabaseOutageTest {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final Duration DOWN = Duration.ofSeconds(15);
+    private static final Duration DOWN = Duration.ofSeconds(60);
+    /** The target: an outage only delays, and what it caught is published within this of recovery. */
+    private static final Duration RECOVERY = Duration.ofSeconds(60);
 
     @Test
     void anEvaluatedCompositeThatArrivesWhilePostgresIsDownIsPublishedOnceItIsBack() throws Exception {
@@ -41,6 +43,7 @@ class DatabaseOutageTest {
         String submission = UUID.randomUUID().toString();
         EventEnvelope<CompositeEvaluated> composite = evaluated(branch, 0, true, submission);
 
+        Duration recovery;
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe dlq = TopicProbe.tail(Topics.deadLetter(Topics.COMPOSITE_EVALUATED));
              TopicProbe statusDlq = TopicProbe.tail(Topics.deadLetter(Topics.SUBMISSION_STATUS))) {
@@ -54,8 +57,9 @@ class DatabaseOutageTest {
                 back = Instant.now();
             }
             ModelPublished v1 = published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch), WAIT).data();
-            System.out.printf("PostgreSQL drill: down %d s; published %d s after it was back%n", DOWN.toSeconds(),
-                    Duration.between(back, Instant.now()).toSeconds());
+            recovery = Duration.between(back, Instant.now());
+            System.out.printf("PostgreSQL drill: down %d s; published %d s after it was back%n", DOWN.toSeconds(), recovery.toSeconds());
+            assertTrue(recovery.compareTo(RECOVERY) <= 0, "published " + recovery.toSeconds() + " s after the database was back");
             assertEquals(List.of(submission), v1.submissionIds());
             assertTrue(dlq.seen().stream().noneMatch(r -> r.value().contains(composite.data().compositeId())), "not dead-lettered");
             assertTrue(statusDlq.seen().stream().noneMatch(r -> r.value().contains(submission)), "no status dead-lettered");
@@ -63,6 +67,8 @@ class DatabaseOutageTest {
         await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", submission).then()
                 .statusCode(200)
                 .body("stage", is("PUBLISHED")));
+        // Printed once all of the above held: the line the drills table is read from (grep '^DRILL ').
+        System.out.printf("DRILL postgres-restart: submissions=1 published=1 lost=0 stuck=0 recovered_s=%d%n", recovery.toSeconds());
     }
 
     /** {@code pg_ctlcluster} on the cluster that serves port 5432, as infra/lib/postgres.sh finds it. */
