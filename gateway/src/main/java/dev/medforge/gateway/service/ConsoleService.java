@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
@@ -273,14 +274,19 @@ public class ConsoleService {
         return scriptJson(meanings);
     }
 
-    /** Blocking: it asks the broker and runs every health check. */
+    /**
+     * Blocking: it asks the broker and runs every health check. The parts' readiness and metrics are
+     * asked first and all at once, so a part that hangs costs one timeout, not one per question.
+     */
     public Operations operations() throws InterruptedException, ExecutionException, TimeoutException {
+        CompletableFuture<List<PartHealth.Part>> readiness = parts.probeAsync(config.parts());
+        CompletableFuture<StageTimings.Report> stageTimes = timings.readAsync();
         Map<String, Long> dlq = deadLetters.counts();
         List<ConsumerLag> consumers = List.of(lag("merge", config.mergeWorkersGroup()), lag("eval", config.evalGroup()));
         JsonObject report = health.getHealth().getPayload();
         List<Map<String, String>> checks = report.getJsonArray("checks").stream().map(JsonObject.class::cast)
                 .map(c -> Map.of("name", c.getString("name"), "status", c.getString("status"))).toList();
-        return new Operations(report.getString("status"), checks, parts.probe(config.parts()), consumers, timings.read(), dlq);
+        return new Operations(report.getString("status"), checks, readiness.join(), consumers, stageTimes.join(), dlq);
     }
 
     private ConsumerLag lag(String service, String group) throws InterruptedException, ExecutionException, TimeoutException {

@@ -31,9 +31,18 @@ public final class PartHealth {
 
     /** Every part of {@code urls} (name to base URL), in name order. */
     public List<Part> probe(Map<String, URI> urls) {
+        return probeAsync(urls).join();
+    }
+
+    /**
+     * The same, asked at once and answered when all have answered or timed out, so that a caller
+     * can wait for this and other requests together (never completes exceptionally).
+     */
+    public CompletableFuture<List<Part>> probeAsync(Map<String, URI> urls) {
         List<CompletableFuture<Part>> asked = urls.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> ask(e.getKey(), e.getValue())).toList();
-        return asked.stream().map(CompletableFuture::join).toList();
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                .thenApply(all -> asked.stream().map(CompletableFuture::join).toList());
     }
 
     private CompletableFuture<Part> ask(String name, URI base) {

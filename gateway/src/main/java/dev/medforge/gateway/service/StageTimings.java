@@ -80,16 +80,31 @@ public class StageTimings {
 
     /** Blocking, at most {@link PartHealth#TIMEOUT}: every part of {@link GatewayConfig#parts()} is asked. */
     public Report read() {
-        return read(config.parts());
+        return readAsync().join();
+    }
+
+    /** The same without blocking, so that the operations page asks this and the parts' readiness at once. */
+    public CompletableFuture<Report> readAsync() {
+        return readAsync(config.parts());
     }
 
     Report read(Map<String, URI> parts) {
-        List<PrometheusText.Sample> samples = new ArrayList<>();
-        List<String> unread = new ArrayList<>();
+        return readAsync(parts).join();
+    }
+
+    private CompletableFuture<Report> readAsync(Map<String, URI> parts) {
         List<Map.Entry<String, URI>> named = parts.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
         List<CompletableFuture<HttpResponse<String>>> asked = named.stream().map(e -> http.sendAsync(
                 HttpRequest.newBuilder(e.getValue().resolve("/q/metrics")).timeout(PartHealth.TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString())).toList();
+        // Waits for every answer, failed ones included; each is read below.
+        return CompletableFuture.allOf(asked.stream().map(a -> a.handle((response, failure) -> null)).toArray(CompletableFuture[]::new))
+                .thenApply(all -> report(named, asked));
+    }
+
+    private static Report report(List<Map.Entry<String, URI>> named, List<CompletableFuture<HttpResponse<String>>> asked) {
+        List<PrometheusText.Sample> samples = new ArrayList<>();
+        List<String> unread = new ArrayList<>();
         for (int i = 0; i < named.size(); i++) {
             String part = named.get(i).getKey();
             try {
