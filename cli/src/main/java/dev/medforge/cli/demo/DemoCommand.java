@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.cli.ExitCode;
+import dev.medforge.cli.gateway.GatewayAddresses;
 import dev.medforge.ml.data.FashionMnist;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.lora.Adapter;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -120,12 +122,13 @@ public final class DemoCommand implements Callable<Integer> {
             work = Path.of(".medforge", "demo", branch);
         }
         Files.createDirectories(work);
-        if (!actors.gatewayReady(err)) {
+        Optional<GatewayAddresses> gateways = actors.readyGateways(err);
+        if (gateways.isEmpty()) {
             return ExitCode.SERVER;
         }
         Path home = work.resolve("config");
         CliRunner cli = new CliRunner(err, Map.of("MEDFORGE_CONFIG_DIR", home.toAbsolutePath().toString(),
-                "MEDFORGE_GATEWAY_URL", actors.gateway));
+                "MEDFORGE_GATEWAY_URL", gateways.get().toString()));
         Steps steps = new Steps(err, start, scenario.institutions().size() * 2 + 5 + (poisoned ? 1 : 0) + (withdraw != null ? 1 : 0));
         try {
             steps.next("operator " + actors.operator + " signs in");

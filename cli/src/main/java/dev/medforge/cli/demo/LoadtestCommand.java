@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.cli.CliException;
 import dev.medforge.cli.ExitCode;
 import dev.medforge.cli.gateway.Digests;
+import dev.medforge.cli.gateway.GatewayAddresses;
 import dev.medforge.cli.gateway.GatewayClient;
 import dev.medforge.cli.gateway.PasswordSession;
 import dev.medforge.cli.gateway.SubmitCommand;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -131,10 +133,11 @@ public final class LoadtestCommand implements Callable<Integer> {
         if (institutions < 1 || branchCount < 1 || ratePerMinute <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--institutions and --branches must be at least 1, --rate above 0");
         }
-        URI gatewayUri = actors.gatewayUri();
-        if (!actors.gatewayReady(err)) {
+        Optional<GatewayAddresses> ready = actors.readyGateways(err);
+        if (ready.isEmpty()) {
             return ExitCode.SERVER;
         }
+        GatewayAddresses gateways = ready.get();
         String password = actors.password();
         String run = "loadtest-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Scenario scenario = quick ? LoadScenario.of(institutions, 300, 200) : LoadScenario.of(institutions, 2000, 500);
@@ -142,7 +145,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         Path scenarioFile = work.resolve(scenario.name() + (quick ? "-quick" : "") + ".json");
         JSON.writerWithDefaultPrettyPrinter().writeValue(scenarioFile.toFile(), scenario);
         CliRunner cli = new CliRunner(err, Map.of("MEDFORGE_CONFIG_DIR", work.resolve("config").toAbsolutePath().toString(),
-                "MEDFORGE_GATEWAY_URL", actors.gateway, "MEDFORGE_OIDC_ISSUER", issuer));
+                "MEDFORGE_GATEWAY_URL", gateways.toString(), "MEDFORGE_OIDC_ISSUER", issuer));
         try {
             progress(err, "setup: accounts loadtest-01 .. " + LoadScenario.institution(institutions - 1) + " in Keycloak");
             KeycloakAccounts accounts = KeycloakAccounts.signIn(URI.create(issuer).resolve("/"), realm(issuer), keycloakAdmin,
@@ -178,12 +181,12 @@ public final class LoadtestCommand implements Callable<Integer> {
 
             ServiceMetrics before = ServiceMetrics.scrape(metrics);
             long start = System.nanoTime();
-            List<LoadReport.Sent> sent = submitAll(err, gatewayUri, scenario, branches, sessions, adapters, start);
-            boolean finished = awaitFinal(err, gatewayUri, sessions, sent, start);
+            List<LoadReport.Sent> sent = submitAll(err, gateways, scenario, branches, sessions, adapters, start);
+            boolean finished = awaitFinal(err, gateways, sessions, sent, start);
             ServiceMetrics after = ServiceMetrics.scrape(metrics);
             List<LoadReport.Version> versions = new ArrayList<>();
             for (String branch : branches) {
-                GatewayClient reader = ops.client(gatewayUri);
+                GatewayClient reader = ops.client(gateways, err);
                 for (JsonNode version : reader.get("/api/v1/branches/" + GatewayClient.segment(branch) + "/versions")) {
                     versions.add(new LoadReport.Version(branch, reader.get("/api/v1/branches/" + GatewayClient.segment(branch)
                             + "/versions/" + version.path("version").asInt())));
@@ -259,7 +262,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     }
 
     /** Each institution submits once, in order, at Poisson arrival times; uploads run beside the clock so a slow one delays no other. */
-    private List<LoadReport.Sent> submitAll(PrintWriter err, URI gatewayUri, Scenario scenario, List<String> branches,
+    private List<LoadReport.Sent> submitAll(PrintWriter err, GatewayAddresses gateways, Scenario scenario, List<String> branches,
                                             Map<String, PasswordSession> sessions, Map<String, Path> adapters, long start) throws Exception {
         Random arrivals = new Random(seed);
         ExecutorService uploads = Executors.newFixedThreadPool(4);
@@ -281,7 +284,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 Path dir = adapters.get(institution.id());
                 PasswordSession session = sessions.get(institution.id());
                 pending.add(uploads.submit(() -> {
-                    String id = SubmitCommand.upload(session.client(gatewayUri), branch, dir.resolve("adapter"),
+                    String id = SubmitCommand.upload(session.client(gateways, err), branch, dir.resolve("adapter"),
                             dir.resolve("distilled").resolve("distilled.safetensors"), dir.resolve("distilled").resolve("privacy-report.json"),
                             dir.resolve("manifest.json"), new UploadProgress(silent, "upload"));
                     progress(err, String.format(Locale.ROOT, "%.0f s: %s submitted %s to %s", arrival, institution.id(), id, branch));
@@ -307,7 +310,7 @@ public final class LoadtestCommand implements Callable<Integer> {
      * Polls each submission not yet final and keeps its latest status in {@code sent}, until all are
      * final or the timeout passes; a line of progress every 15 s.
      */
-    private boolean awaitFinal(PrintWriter err, URI gatewayUri, Map<String, PasswordSession> sessions, List<LoadReport.Sent> sent, long start)
+    private boolean awaitFinal(PrintWriter err, GatewayAddresses gateways, Map<String, PasswordSession> sessions, List<LoadReport.Sent> sent, long start)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long nextLine = 0;
@@ -316,7 +319,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                 LoadReport.Sent s = sent.get(k);
                 if (!LoadReport.isFinal(s.stage())) {
                     try {
-                        JsonNode status = sessions.get(s.institution()).client(gatewayUri).get("/api/v1/submissions/" + s.submissionId());
+                        JsonNode status = sessions.get(s.institution()).client(gateways, err).get("/api/v1/submissions/" + s.submissionId());
                         sent.set(k, new LoadReport.Sent(s.institution(), s.branch(), s.submissionId(), s.arrivalSeconds(), status));
                     } catch (CliException unanswered) {
                         // One failed read does not end a run of many minutes: the next round asks again, and

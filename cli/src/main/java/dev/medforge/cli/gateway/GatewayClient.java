@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.cli.CliException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -17,6 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -25,6 +31,9 @@ import java.util.function.Supplier;
  * The gateway's API as the commands use it. Every failure leaves as a {@link CliException} with
  * the documented exit code: problem details from the gateway become readable lines, network
  * errors a one-line cause.
+ *
+ * <p>With several gateways, a call goes to the one that answered last; a gateway that cannot be
+ * reached hands the same request to the next one in the list (see {@link #send}).
  */
 public final class GatewayClient {
 
@@ -33,18 +42,24 @@ public final class GatewayClient {
     /** Uploads of up to the gateway's 64 MiB limit, on a slow link. */
     private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(15);
 
-    private final URI base;
+    private final List<URI> gateways;
     private final Supplier<String> tokenSource;
+    /** Where the line that announces a failover goes: the command's stderr. */
+    private final PrintWriter err;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private String token;
+    /** The gateway that answered last: later calls start there. */
+    private volatile int current;
 
-    GatewayClient(URI base, Supplier<String> tokenSource) {
-        this.base = base;
+    GatewayClient(GatewayAddresses gateways, Supplier<String> tokenSource, PrintWriter err) {
+        this.gateways = gateways.urls();
         this.tokenSource = tokenSource;
+        this.err = err;
     }
 
+    /** The gateway the next call goes to first. */
     public URI base() {
-        return base;
+        return gateways.get(current);
     }
 
     /** One path segment, percent-encoded: user input never adds a segment of its own. */
@@ -134,19 +149,63 @@ public final class GatewayClient {
         }
     }
 
-    private <T> HttpResponse<T> send(String what, HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(request.header("Authorization", "Bearer " + token()).build(), handler);
-        } catch (IOException e) {
-            throw CliException.server(what + ": cannot reach the gateway at " + base + ": " + Http.describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CliException.server(what + ": interrupted");
+    /**
+     * Sends to the current gateway, and on to the next ones while a gateway cannot be reached. A
+     * request whose connection was never made was never seen, so any method goes again elsewhere; a
+     * GET goes again after any network failure, as reading twice changes nothing. Anything else that
+     * broke after sending (a timeout, a reset) may have been processed: it fails here, as it did
+     * before there were several gateways, rather than risk a second submission.
+     */
+    private <T> HttpResponse<T> send(String what, HttpRequest.Builder builder, HttpResponse.BodyHandler<T> handler) {
+        HttpRequest request = builder.header("Authorization", "Bearer " + token()).build();
+        List<String> failures = new ArrayList<>();
+        int at = current;
+        while (true) {
+            URI gateway = gateways.get(at);
+            try {
+                return http.send(rebase(request, gateway), handler);
+            } catch (IOException e) {
+                boolean retryable = neverConnected(e) || request.method().equals("GET");
+                failures.add(gateway + ": " + Http.describe(e));
+                if (!retryable || gateways.size() == 1) {
+                    throw CliException.server(what + ": cannot reach the gateway at " + gateway + ": " + Http.describe(e));
+                }
+                if (failures.size() == gateways.size()) {
+                    throw CliException.server(what + ": cannot reach any gateway (" + String.join("; ", failures) + ")");
+                }
+                at = (at + 1) % gateways.size();
+                err.println("medforge: gateway " + gateway + " unreachable (" + Http.describe(e) + "); using " + gateways.get(at));
+                err.flush();
+                current = at;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw CliException.server(what + ": interrupted");
+            }
         }
     }
 
+    /** No connection was made, so nothing of the request left this machine. */
+    private static boolean neverConnected(IOException e) {
+        return e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
+    }
+
+    /**
+     * The same request (method, headers, timeout, a body publisher that can be read again) for
+     * {@code gateway}. The request's own base is found from its URI rather than remembered, since
+     * another thread may have moved {@link #current} since the request was built.
+     */
+    private HttpRequest rebase(HttpRequest request, URI gateway) {
+        String uri = request.uri().toString();
+        String from = gateways.stream().map(URI::toString).filter(base -> uri.startsWith(base + "/"))
+                .max(Comparator.comparingInt(String::length)).orElseThrow();
+        if (from.equals(gateway.toString())) {
+            return request;
+        }
+        return HttpRequest.newBuilder(request, (name, value) -> true).uri(URI.create(gateway + uri.substring(from.length()))).build();
+    }
+
     private HttpRequest.Builder request(String path, Duration timeout) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+        return HttpRequest.newBuilder(URI.create(base() + path)).timeout(timeout);
     }
 
     /** Asked for once, when the first call needs it: commands that fail their own checks first never sign in. */

@@ -6,7 +6,9 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options of every command that calls the gateway, and the bearer token it sends: the bot's
@@ -15,9 +17,14 @@ import picocli.CommandLine.Option;
  */
 public final class GatewayOptions {
 
-    @Option(names = "--gateway", defaultValue = "${env:MEDFORGE_GATEWAY_URL:-http://127.0.0.1:8080}",
-            description = "gateway base URL; env MEDFORGE_GATEWAY_URL, default ${DEFAULT-VALUE}")
-    String gateway;
+    @Option(names = "--gateway", paramLabel = "URL[,URL...]", converter = GatewayAddresses.Converter.class,
+            defaultValue = "${env:MEDFORGE_GATEWAY_URL:-http://127.0.0.1:8080}",
+            description = "gateway base URL, or several separated by commas: a gateway that cannot be reached hands the call to the next"
+                    + " (a GET also after a timeout or reset); env MEDFORGE_GATEWAY_URL, default ${DEFAULT-VALUE}")
+    GatewayAddresses gateway;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Mixin
     SessionOptions session;
@@ -28,9 +35,14 @@ public final class GatewayOptions {
     @Option(names = "--client-secret", description = "the client's secret; env MEDFORGE_CLIENT_SECRET")
     String clientSecret;
 
+    /** One client per command, so that every call after a failover starts at the gateway that answered. */
+    private GatewayClient client;
+
     public GatewayClient client() {
-        return new GatewayClient(URI.create(gateway.endsWith("/") ? gateway.substring(0, gateway.length() - 1) : gateway),
-                this::accessToken);
+        if (client == null) {
+            client = new GatewayClient(gateway, this::accessToken, command.commandLine().getErr());
+        }
+        return client;
     }
 
     private String accessToken() {

@@ -1,5 +1,6 @@
 package dev.medforge.cli.gateway;
 
+import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Instant;
 
@@ -32,9 +33,9 @@ public final class PasswordSession {
         return username;
     }
 
-    /** A client that sends this actor's token; cheap, so make one per call. */
-    public GatewayClient client(URI gateway) {
-        return new GatewayClient(gateway, this::accessToken);
+    /** A client that sends this actor's token, failing over along {@code gateways} with a line on {@code err}; cheap, so make one per call. */
+    public GatewayClient client(GatewayAddresses gateways, PrintWriter err) {
+        return new GatewayClient(gateways, this::accessToken, err);
     }
 
     private synchronized String accessToken() {

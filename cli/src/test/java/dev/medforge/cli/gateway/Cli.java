@@ -1,8 +1,11 @@
 package dev.medforge.cli.gateway;
 
 import dev.medforge.cli.MedforgeCommand;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +42,13 @@ final class Cli {
     Cli(Path configDir, String gateway) {
         this.configDir = configDir;
         this.gateway = gateway;
+    }
+
+    /** The URL of a port that was free a moment ago: a connection to it is refused. */
+    static String refusingGateway() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
     }
 
     Cli withGateway(String url) {
