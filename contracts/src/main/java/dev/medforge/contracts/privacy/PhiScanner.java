@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * script's decimal digits become ASCII digits, invisible characters are dropped, and digits split by
  * spaces, dashes, dots, slashes or brackets are joined before the number rules look at them.
  *
- * Look-alike letters from the Cyrillic, Greek, Armenian and Cherokee alphabets fold to the Latin
+ * Look-alike letters from the Cyrillic, Greek, Armenian, Cherokee, Coptic and Lisu alphabets and the
+ * Latin small capitals fold to the Latin
  * letter they imitate ({@code МRN} with a Cyrillic М reads as MRN), and numbers in words that spell
  * three digits or more become digits ({@code MRN is four five six seven eight}, {@code born nineteen
  * sixty-one}).
@@ -83,8 +84,9 @@ public final class PhiScanner {
      * Letters of other scripts that a reader takes for Latin ones, each with its Latin twin, from
      * Unicode's confusables (UTS #39, confusables.txt: a letter confusable with one ASCII letter that
      * NFKC leaves as it is). Cyrillic and Greek: those for the letters of identifiers and of this
-     * scanner's keywords. Armenian and Cherokee: all of them, as a refusal still needs a whole keyword
-     * with an identifier after it, which prose in those scripts does not spell by chance; Cherokee
+     * scanner's keywords. Armenian, Cherokee, Coptic, Lisu and the Latin small capitals ({@code ᴍʀɴ}):
+     * all of them, as a refusal still needs a whole keyword with an identifier after it, which prose
+     * in those scripts (or IPA, which uses some small capitals) does not spell by chance; Cherokee
      * letters that imitate digits (Ꮞ for 4) are left, so that its prose does not become numbers.
      * Mathematical letters ({@code 𝐌𝐑𝐍}) need no entry: NFKC makes them Latin, or Greek, which then
      * folds here.
@@ -92,7 +94,10 @@ public final class PhiScanner {
     private static final String LOOK_ALIKES = "аaеeоoрpсcуyхxіiјjѕsԁdһhӏlԛqԝwАAВBЕEКKМMНHОOРPСCТTХXІIЈJЅSԌG"
             + "ΑAΒBΕEΖZΗHΙIΚKΜMΝNΟOΡPΤTΥYΧXοoνvιiκkαaρpτtυuχx"
             + "քfցgհhւiոnռnօoՕOգqզqՏSսuՍUաw"
-            + "ᎪAᏏbᏴBꮯcᏟCᏧdᎠDᎬEᏀGᏳGᏂhᎻHꭵiᎥiᎫJᏦKᏞLᎷMᏢPꮁrᎡRᏒRꮪsᏕSᏚSᎢTꮩvᏙVꮃwᎳWᏔWᎩYᎽYꮓzᏃZ";
+            + "ᎪAᏏbᏴBꮯcᏟCᏧdᎠDᎬEᏀGᏳGᏂhᎻHꭵiᎥiᎫJᏦKᏞLᎷMᏢPꮁrᎡRᏒRꮪsᏕSᏚSᎢTꮩvᏙVꮃwᎳWᏔWᎩYᎽYꮓzᏃZ"
+            + "ⲀAⲁaⲂBⲈEⲌZⲎHⲒIⲔKⲘMⲚNⲞOⲟoⲢPⲣpⲤCⲥcⲦTⲨYⲬX"
+            + "ꓮAꓐBꓚCꓓDꓰEꓝFꓖGꓧHꓲIꓙJꓗKꓡLꓟMꓠNꓳOꓑPꓣRꓢSꓔTꓴUꓦVꓪWꓫXꓬYꓜZ"
+            + "ᴀAʙBᴄCᴅDᴇEꜰFɢGʜHɪIᴊJᴋKʟLᴍMɴNᴏOᴘPꞯQʀRꜱSᴛTᴜUᴠVᴡWʏYᴢZ";
 
     private PhiScanner() {
     }

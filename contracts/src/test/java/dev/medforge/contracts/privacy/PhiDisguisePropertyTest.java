@@ -22,12 +22,13 @@ class PhiDisguisePropertyTest {
     private static final String[] SPOKEN_SEPARATORS = {" ", "-", ", ", "\u00a0", "\u2013"};
     /**
      * Each a Latin letter, then letters of other scripts that a reader takes for it (Unicode's
-     * confusables): Cyrillic, Greek, Armenian, Cherokee.
+     * confusables): Cyrillic, Greek, Armenian, Cherokee, Coptic, Lisu, and Latin small capitals.
      */
-    private static final List<String> LOOK_ALIKES = List.of("a\u0430\u03b1", "c\u0441\uabaf", "e\u0435", "h\u04bb\u0570",
-            "i\u0456\u03b9\uab75", "n\u0578\u057c", "o\u043e\u03bf\u0585", "p\u0440\u03c1", "s\u0455\uabaa", "u\u057d\u03c5",
-            "B\u0412\u0392\u13f4", "D\u13a0", "M\u041c\u039c\u13b7", "N\u039d", "O\u041e\u039f\u0555", "R\u13a1\u13d2",
-            "S\u0405\u13da\u13d5\u054f");
+    private static final List<String> LOOK_ALIKES = List.of("a\u0430\u03b1\u2c81", "c\u0441\uabaf\u2ca5", "e\u0435",
+            "h\u04bb\u0570", "i\u0456\u03b9\uab75", "n\u0578\u057c", "o\u043e\u03bf\u0585\u2c9f", "p\u0440\u03c1\u2ca3",
+            "s\u0455\uabaa", "u\u057d\u03c5", "B\u0412\u0392\u13f4\u2c82\ua4d0\u0299", "D\u13a0\ua4d3\u1d05",
+            "M\u041c\u039c\u13b7\u2c98\ua4df\u1d0d", "N\u039d\u2c9a\ua4e0\u0274", "O\u041e\u039f\u0555\u2c9e\ua4f3\u1d0f",
+            "R\u13a1\u13d2\ua4e3\u0280", "S\u0405\u13da\u13d5\u054f\ua4e2\ua731");
     private static final List<String> NUMBER_WORDS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
             "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen");
     private static final List<String> TENS = List.of("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety");

@@ -57,6 +57,9 @@ class PhiScannerTest {
             "date of birth: 3rd of mar 1961",
             "patient name: Jane",
             "\u041cRN: A1234567",
+            "\u1d0d\u0280\u0274: A1234567",
+            "\ua4df\ua4e3\ua4e0 1234567",
+            "patient 123-45-6789 \u2c98\u2c9e\u2ca6\u2c8e",
             "p\u0430tient n\u0430me: Jane",
             "\u0434ob 04/12/1961 and d\u03bfb 04/12/1961",
             "MRN is four five six seven eight",
@@ -205,6 +208,8 @@ class PhiScannerTest {
         assertEquals("MPH po", PhiScanner.normalise("\u041c\u0420\u041d \u0440\u03bf"), "Cyrillic and Greek look-alikes");
         assertEquals("on MRN MM", PhiScanner.normalise("\u0585\u0578 \u13b7\u13a1N \ud835\udc0c\ud835\udeb3"),
                 "Armenian and Cherokee look-alikes, and mathematical letters through NFKC");
+        assertEquals("MRN MRN MPN op", PhiScanner.normalise("\ua4df\ua4e3\ua4e0 \u1d0d\u0280\u0274 \u2c98\u2ca2\u2c9a \u2c9f\u2ca3"),
+                "Lisu, small-capital and Coptic look-alikes (Coptic's Ro is a P)");
         assertEquals("mrn 45678, then one or two", PhiScanner.normalise("mrn Four five six seven eight, then one or two"));
         assertEquals("born 1961, mrn 456789, rank sixteen", PhiScanner.normalise("born nineteen sixty-one, mrn forty-five sixty-seven eighty-nine,"
                 + " rank sixteen"), "tens and teens, and a lone small number left as written");
