@@ -62,6 +62,9 @@ public class EvaluationConsumer {
     private void evaluate(String json) {
         EventEnvelope<CompositeCreated> event = EventCodec.decode(json, CompositeCreated.class);
         EventSender.recordQueueWait(meters, Topics.COMPOSITE_CREATED, event);
+        // The line that says an evaluation has begun; the verdict's line below ends it.
+        LOG.infof("composite %s on %s: evaluating %d adapter(s) on version %d", event.data().compositeId(), event.data().branch(),
+                event.data().adapters().size(), event.data().parentVersion());
         CompositeEvaluator.Evaluation evaluation = evaluator.evaluate(event.data());
         CompositeEvaluated result = evaluation.event();
         long millis = result.work().evaluationMillis();

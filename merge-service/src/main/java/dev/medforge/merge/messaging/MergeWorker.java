@@ -86,6 +86,9 @@ public class MergeWorker {
         long batchStart = System.nanoTime();
         byBranch.forEach((branch, events) -> {
             List<EventEnvelope<AdapterValidated>> validated = List.copyOf(events.keySet());
+            // The line that says a merge has begun, as the rebase's does: its end is the builder's "composite" line.
+            LOG.infof("branch %s: merging %d adapter(s) %s onto the head", branch, validated.size(),
+                    validated.stream().map(e -> e.data().submissionId()).toList());
             try {
                 TransientFailures.retry(config.dependencyRetry(), "merge of " + validated.size() + " adapter(s) on " + branch, batchStart,
                         () -> merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, List.of(), validated.get(0).id()));
