@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import static dev.medforge.registry.RegistryFixtures.asGateway;
@@ -67,8 +68,9 @@ class DatabaseOutageTest {
         await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", submission).then()
                 .statusCode(200)
                 .body("stage", is("PUBLISHED")));
-        // Printed once all of the above held: the line the drills table is read from (grep '^DRILL ').
-        System.out.printf("DRILL postgres-restart: submissions=1 published=1 lost=0 stuck=0 recovered_s=%d%n", recovery.toSeconds());
+        // The line every drill ends with (PipelineTest's reportDrill), printed once all of the above held.
+        System.out.printf(Locale.ROOT, "DRILL postgres-outage: submissions=1 published=1 lost=0 stuck=0 recovered_s=%.1f%n",
+                recovery.toMillis() / 1000.0);
     }
 
     /** {@code pg_ctlcluster} on the cluster that serves port 5432, as infra/lib/postgres.sh finds it. */
