@@ -50,6 +50,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +68,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.IntStream;
@@ -642,6 +645,104 @@ class PipelineTest {
             assertFalse(waited.isEmpty(), "some consumer met the registry gone and waited for it");
         } finally {
             deadLetters.forEach(TopicProbe::close);
+        }
+    }
+
+    /** How long the kill drills keep a worker down: longer than a poll, so its events wait for it on the broker. */
+    private static final Duration KILLED_FOR = Duration.ofSeconds(5);
+
+    /**
+     * Issue 11, the merge-worker drill: three institutions submit, and the moment the merge worker
+     * logs that it has begun merging adapters of the branch it is killed (SIGKILL), mid-merge, and
+     * kept down for 5 s. The worker commits its offsets only once a composite and its events are on
+     * the broker, so the batch it died on must come again to the worker started anew: every
+     * submission is PUBLISHED (none lost, none left VALIDATED), the versions run 1..n without gaps or
+     * repeats, the head holds all three, and nothing is dead-lettered.
+     */
+    @Test
+    void aMergeWorkerKilledMidMergeOnlyDelaysTheAdaptersItWasMerging() throws Exception {
+        String branch = fashion3Branch();
+        String quoted = Pattern.quote(branch);
+        killMidWork("merge-worker-kill", "merge-service", branch, threeInstitutions(branch, 1701),
+                Pattern.compile("branch " + quoted + ": merging "),
+                Pattern.compile("branch " + quoted + ": (composite |.*already in version)"));
+    }
+
+    /**
+     * Issue 11, the eval drill: three institutions submit, and the moment eval-service logs that it
+     * has begun evaluating a composite of the branch it is killed (SIGKILL), mid-evaluation, and kept
+     * down for 5 s; the branch's suites are large (1,200 to 1,600 images a task), so an evaluation
+     * lasts seconds and the kill lands inside it. Eval commits composite.created's offset only once
+     * the verdict is on the broker, so the composite must be evaluated again by the service started
+     * anew, and decided once: every submission is PUBLISHED (none lost, none left MERGED), the
+     * versions run 1..n without gaps or repeats, the head holds all three, and nothing is
+     * dead-lettered.
+     */
+    @Test
+    void anEvalServiceKilledMidEvaluationOnlyDelaysTheCompositeItWasScoring() throws Exception {
+        String branch = fashion3BranchWithSuitesOf(400);
+        String quoted = Pattern.quote(branch);
+        killMidWork("eval-kill", "eval-service", branch, threeInstitutions(branch, 1801),
+                Pattern.compile("composite \\S+ on " + quoted + ": evaluating "),
+                Pattern.compile("composite \\S+ on " + quoted + ": (?!evaluating )"));
+    }
+
+    /**
+     * The worker kill drills: sends {@code submissions}, waits until {@code service}'s log shows work
+     * on their branch begun ({@code started}) and not yet ended ({@code ended}), kills the service
+     * there, keeps it down for {@link #KILLED_FOR} and starts it again; then checks what
+     * {@link #assertRecovered} does. A kill that came too late to find the work in flight fails the
+     * drill rather than passing it for the wrong reason.
+     */
+    private static void killMidWork(String drill, String service, String branch, List<AdapterSubmitted> submissions,
+                                    Pattern started, Pattern ended) throws Exception {
+        ServiceProcess worker = CALLERS.get(service);
+        List<String> ids = submissions.stream().map(AdapterSubmitted::submissionId).toList();
+        List<TopicProbe> deadLetters = deadLetterProbes();
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            long logFrom = Files.size(worker.log());
+            submissions.forEach(s -> TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", s)));
+            awaitWorkInFlight(worker.log(), logFrom, started, ended);
+            worker.kill();
+            // A killed process writes nothing more: its log now says what it was doing when it died.
+            String atKill = logSince(worker.log(), logFrom);
+            Instant back;
+            try {
+                Thread.sleep(KILLED_FOR.toMillis());
+            } finally {
+                worker.restart();
+                back = Instant.now();
+            }
+            DrillOutcome outcome = reportDrill(drill, ids, back, awaitPublished(status, ids));
+            assertTrue(inFlight(atKill, started, ended), service + " was killed with work on " + branch + " in flight:\n" + atKill);
+            assertRecovered(outcome, published, deadLetters, branch, ids);
+        } finally {
+            deadLetters.forEach(TopicProbe::close);
+        }
+    }
+
+    /** Polls {@code log} from byte {@code from} until work has begun ({@code started}) more often than it has ended. */
+    private static void awaitWorkInFlight(Path log, long from, Pattern started, Pattern ended) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT.toMillis();
+        // Often: a merge of one adapter lasts half a second, and the kill must land inside it.
+        while (!inFlight(logSince(log, from), started, ended)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no work seen in flight within " + WAIT + ":\n" + logSince(log, from));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean inFlight(String log, Pattern started, Pattern ended) {
+        return log.lines().filter(line -> started.matcher(line).find()).count()
+                > log.lines().filter(line -> ended.matcher(line).find()).count();
+    }
+
+    private static String logSince(Path log, long from) throws IOException {
+        try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+            channel.position(from);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -1443,6 +1544,20 @@ class PipelineTest {
     private static String fashion3Branch() {
         String branch = PipelineFixtures.newBranch(store, registry, OPEN_GATE);
         registerFootwearAndGarments(branch, 20);
+        return branch;
+    }
+
+    /**
+     * As {@link #fashion3Branch()}, with evaluation suites of {@code perClass} images a class for
+     * every task: an evaluation of the usual suites lasts a few hundred milliseconds once eval is
+     * warm, too short a window for a drill to be sure of killing the service inside it.
+     */
+    private static String fashion3BranchWithSuitesOf(int perClass) throws Exception {
+        String branch = "drill-" + UUID.randomUUID().toString().substring(0, 8);
+        postBranch(branch, OPEN_GATE).then().statusCode(201);
+        PipelineFixtures.registerTask(registry, branch, "tops", "hospital-a", PipelineFixtures.TOPS.size(),
+                PipelineFixtures.storeLabeledImages(store, PipelineFixtures.TOPS.size(), perClass, 17));
+        registerFootwearAndGarments(branch, perClass);
         return branch;
     }
 
