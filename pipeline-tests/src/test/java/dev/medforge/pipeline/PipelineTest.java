@@ -322,6 +322,7 @@ class PipelineTest {
              TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED);
              TopicProbe rebases = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
             long start = System.nanoTime();
+            Instant started = Instant.now();
             for (AdapterSubmitted submission : burst) {
                 TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", submission));
                 Thread.sleep(spacing);
@@ -329,6 +330,7 @@ class PipelineTest {
             Set<String> ids = burst.stream().map(AdapterSubmitted::submissionId).collect(Collectors.toSet());
             ModelPublished last = published.awaitEvent(ModelPublished.class,
                     p -> p.branch().equals(branch) && Set.copyOf(lineage(p.artifact())).containsAll(ids), Duration.ofMinutes(15)).data();
+            Instant lastPublished = Instant.now();
             double seconds = (System.nanoTime() - start) / 1e9;
 
             List<ModelPublished> versions = published.seen().stream()
@@ -345,6 +347,9 @@ class PipelineTest {
             for (AdapterSubmitted submission : burst) {
                 awaitStage(submissionAt(submission.submissionId()), "PUBLISHED");
             }
+            // recovered_s here is from the first submission of the burst to the version holding them all.
+            List<String> burstIds = burst.stream().map(AdapterSubmitted::submissionId).toList();
+            assertEquals(new DrillOutcome(n, n, 0, 0), reportDrill("burst", burstIds, started, lastPublished));
             List<CompositeCreated> merges = created.seen().stream().map(r -> EventCodec.decode(r.value(), CompositeCreated.class).data())
                     .filter(c -> c.branch().equals(branch)).toList();
             long unscored = evaluated.seen().stream().map(r -> EventCodec.decode(r.value(), CompositeEvaluated.class).data())
