@@ -43,6 +43,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -648,6 +650,40 @@ class PipelineTest {
                     .map(Map.Entry::getKey).toList();
             System.out.println("registry drill: waited for the registry: " + waited);
             assertFalse(waited.isEmpty(), "some consumer met the registry gone and waited for it");
+        } finally {
+            deadLetters.forEach(TopicProbe::close);
+        }
+    }
+
+    /**
+     * Issue 11, the broker drill: three institutions submit; as soon as the first adapter is validated
+     * the Kafka broker is stopped and started again ({@code ./medforge stack restart kafka}), so every
+     * service and the registry's outbox relay meet it gone mid-flight. Producers wait (acks=all,
+     * idempotent) and consumers resume from their committed offsets: every submission is PUBLISHED,
+     * none lost or stuck, the versions run 1..n without gaps, the head holds all three, nothing is
+     * dead-lettered. Only a broker the launcher started can be restarted here; with another one (a
+     * developer's own) the drill is skipped rather than stopping what it did not start.
+     */
+    @Test
+    void aKafkaBrokerRestartedWhileAdaptersAreInFlightOnlyDelaysThem() throws Exception {
+        Path brokerPid = Path.of(Optional.ofNullable(System.getenv("MEDFORGE_HOME")).orElse("../.medforge"), "run", "kafka.pid");
+        Assumptions.assumeTrue(Files.exists(brokerPid), "the broker was not started by ./medforge in this checkout (" + brokerPid + ")");
+        String branch = fashion3Branch();
+        List<AdapterSubmitted> submissions = threeInstitutions(branch, 721);
+        List<String> ids = submissions.stream().map(AdapterSubmitted::submissionId).toList();
+        List<TopicProbe> deadLetters = deadLetterProbes();
+        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
+             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
+            submissions.forEach(s -> TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", s)));
+            status.awaitEvent(SubmissionStatus.class, s -> ids.contains(s.submissionId()) && s.stage() == SubmissionStatus.Stage.VALIDATED, WAIT);
+            Process restart = new ProcessBuilder("../medforge", "stack", "restart", "kafka").redirectErrorStream(true).start();
+            String said = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, restart.waitFor(), "./medforge stack restart kafka:\n" + said);
+            Instant back = Instant.now();
+            System.out.print("broker drill: " + said);
+
+            Instant last = awaitPublished(status, ids);
+            assertRecovered(reportDrill("kafka-restart", ids, back, last), published, deadLetters, branch, ids);
         } finally {
             deadLetters.forEach(TopicProbe::close);
         }
