@@ -45,6 +45,13 @@ class LauncherVerbsTest {
     void anUnknownStackVerbFailsAndNamesTheVerbsStackTakes() throws Exception {
         Run run = launcher("stack", "start");
         assertNotEquals(0, run.exit());
-        assertTrue(run.output().contains("stack takes up, down, status or test, got 'start'"), run.output());
+        assertTrue(run.output().contains("stack takes up, down, status, test or restart, got 'start'"), run.output());
+    }
+
+    @Test
+    void restartTakesOnlyTheBrokerAndNamesIt() throws Exception {
+        Run run = launcher("stack", "restart", "zookeeper");
+        assertNotEquals(0, run.exit());
+        assertTrue(run.output().contains("stack restart takes: kafka (got 'zookeeper')"), run.output());
     }
 }
