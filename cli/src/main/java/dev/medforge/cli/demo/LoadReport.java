@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.ml.bench.ForwardFloor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,7 +52,12 @@ final class LoadReport {
     private final List<Sent> sent;
     private final List<Version> versions;
 
-    LoadReport(ObjectNode settings, List<Sent> sent, List<Version> versions, ServiceMetrics before, ServiceMetrics after) {
+    /**
+     * @param floor the bare base model's forward-pass rate measured on this machine after the run, or
+     *              null when it was not measured; the evaluations' time is held against it
+     */
+    LoadReport(ObjectNode settings, List<Sent> sent, List<Version> versions, ServiceMetrics before, ServiceMetrics after,
+               ForwardFloor floor) {
         this.sent = sent;
         this.versions = versions;
         root.setAll(settings);
@@ -79,6 +85,7 @@ final class LoadReport {
                 decisions.put(decision, n.longValue());
             }
         });
+        root.set("evaluation", evaluation(before, after, floor));
         root.put("rebases", decisions.path("rebase").asLong());
         root.put("splitGroups", decisions.path("split").asLong());
         ArrayNode from = root.putArray("metricsFrom");
@@ -101,6 +108,31 @@ final class LoadReport {
             ObjectNode stageRow = row.putObject("stageSeconds");
             DemoSummary.stageSeconds(s.status()).forEach((stage, seconds) -> stageRow.put(stage, round(seconds)));
         }
+    }
+
+    /**
+     * Issue 12's "eval within 2x the forward-pass floor": the evaluations' work time (from the eval
+     * services' timers, so without queue waits and without the unscored stale composites) against
+     * the time the bare base model needs for the images they scored.
+     */
+    private static ObjectNode evaluation(ServiceMetrics before, ServiceMetrics after, ForwardFloor floor) {
+        ObjectNode e = JSON.createObjectNode();
+        double seconds = before.increase(after, "medforge_eval_duration_seconds_sum");
+        double scoring = before.increase(after, "medforge_eval_forward_seconds_sum");
+        double images = before.increase(after, "medforge_eval_images_total");
+        e.put("evaluations", (long) before.increase(after, "medforge_eval_duration_seconds_count"));
+        e.put("seconds", round(seconds)).put("scoringSeconds", round(scoring)).put("images", (long) images);
+        if (floor == null) {
+            return e;
+        }
+        e.putObject("floor").put("imagesPerSecond", round(floor.imagesPerSecond())).put("images", floor.images())
+                .put("passes", floor.passes());
+        if (images > 0) {
+            double floorSeconds = floor.seconds(images);
+            e.put("floorSeconds", round(floorSeconds)).put("ratioToFloor", round(seconds / floorSeconds))
+                    .put("scoringRatioToFloor", round(scoring / floorSeconds));
+        }
+        return e;
     }
 
     static boolean isFinal(String stage) {
@@ -150,6 +182,14 @@ final class LoadReport {
                 e.getKey(), e.getValue().path("p50").asDouble(), e.getValue().path("p95").asDouble(), e.getValue().path("max").asDouble()));
         root.path("queueWaitSeconds").fields().forEachRemaining(e -> out.printf(Locale.ROOT, "  queue wait on %s: mean %.2f s over %d%n",
                 e.getKey(), e.getValue().path("mean").asDouble(), e.getValue().path("count").asLong()));
+        JsonNode evaluation = root.path("evaluation");
+        if (evaluation.has("ratioToFloor")) {
+            out.printf(Locale.ROOT, "  evaluation: %d composite(s), %.1f s (%.1f s scoring %d images); forward-pass floor %.0f images/s"
+                            + " = %.1f s; %.2fx the floor%n", evaluation.path("evaluations").asLong(), evaluation.path("seconds").asDouble(),
+                    evaluation.path("scoringSeconds").asDouble(), evaluation.path("images").asLong(),
+                    evaluation.path("floor").path("imagesPerSecond").asDouble(), evaluation.path("floorSeconds").asDouble(),
+                    evaluation.path("ratioToFloor").asDouble());
+        }
         out.printf(Locale.ROOT, "%n  %-28s %7s %8s %9s %8s%n", "branch", "version", "adapters", "merge s", "eval s");
         for (Version v : versions) {
             out.printf(Locale.ROOT, "  %-28s %7d %8d %9s %8s%n", v.branch(), v.number(), v.card().path("adapters").size(),

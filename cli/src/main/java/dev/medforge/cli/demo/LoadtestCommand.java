@@ -12,6 +12,7 @@ import dev.medforge.cli.gateway.PasswordSession;
 import dev.medforge.cli.gateway.SubmitCommand;
 import dev.medforge.cli.gateway.UploadProgress;
 import dev.medforge.contracts.artifacts.ArtifactDigest;
+import dev.medforge.ml.bench.ForwardFloor;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.model.BaseModel;
 import java.io.IOException;
@@ -62,6 +63,8 @@ public final class LoadtestCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long POLL_MILLIS = 3000;
+    private static final int FLOOR_IMAGES = 4096;
+    private static final int FLOOR_PASSES = 5;
 
     @Spec
     CommandSpec spec;
@@ -184,6 +187,9 @@ public final class LoadtestCommand implements Callable<Integer> {
             List<LoadReport.Sent> sent = submitAll(err, gateways, scenario, branches, sessions, adapters, start);
             boolean finished = awaitFinal(err, gateways, sessions, sent, start);
             ServiceMetrics after = ServiceMetrics.scrape(metrics);
+            // Measured here, after the run, so the pipeline's own work does not slow the floor down.
+            progress(err, "the forward-pass floor: " + FLOOR_IMAGES + " images through the bare base, best of " + FLOOR_PASSES + " passes");
+            ForwardFloor floor = ForwardFloor.measure(BaseModel.load(base), FLOOR_IMAGES, FLOOR_PASSES);
             List<LoadReport.Version> versions = new ArrayList<>();
             for (String branch : branches) {
                 GatewayClient reader = ops.client(gateways, err);
@@ -198,7 +204,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             branches.forEach(settings.putArray("branches")::add);
             metrics.stream().filter(m -> !before.answered().contains(m) || !after.answered().contains(m)).forEach(m ->
                     err.println("loadtest: " + m + "/q/metrics did not answer before and after the run; its queue waits and decisions are left out"));
-            LoadReport report = new LoadReport(settings, sent, versions, before, after);
+            LoadReport report = new LoadReport(settings, sent, versions, before, after, floor);
             report.print(out);
             if (json != null) {
                 report.writeJson(json);

@@ -67,6 +67,11 @@ final class ServiceMetrics {
      * What {@code later} added to {@code name} since this reading, per value of {@code label}:
      * {@code rebase → 3}. Other labels of the same sample are summed over.
      */
+    /** What {@code later} added to {@code name} since this reading, over all its labels and services. */
+    double increase(ServiceMetrics later, String name) {
+        return increase(later, name, "").values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
     Map<String, Double> increase(ServiceMetrics later, String name, String label) {
         Map<String, Double> increase = new LinkedHashMap<>();
         later.samples.forEach((key, after) -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.medforge.ml.bench.ForwardFloor;
 import dev.medforge.ml.data.Scenario;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -76,6 +77,10 @@ class LoadReportTest {
             medforge_registry_decisions_total{decision="rebase"} 1.0
             medforge_queue_wait_seconds_count{topic="medforge.adapter.validated"} 10.0
             medforge_queue_wait_seconds_sum{topic="medforge.adapter.validated"} 5.0
+            medforge_eval_duration_seconds_count 2.0
+            medforge_eval_duration_seconds_sum 3.0
+            medforge_eval_forward_seconds_sum 2.0
+            medforge_eval_images_total 4000.0
             """;
     // Two merge workers answer for the same topic: their samples add up.
     private static final String METRICS_AFTER = """
@@ -87,6 +92,10 @@ class LoadReportTest {
             medforge_queue_wait_seconds_count{topic="medforge.adapter.validated"} 2.0
             medforge_queue_wait_seconds_sum{topic="medforge.adapter.validated"} 3.0
             medforge_jvm_something NaN
+            medforge_eval_duration_seconds_count 5.0
+            medforge_eval_duration_seconds_sum 6.0
+            medforge_eval_forward_seconds_sum 4.5
+            medforge_eval_images_total 10000.0
             """;
 
     @Test
@@ -105,7 +114,7 @@ class LoadReportTest {
         ServiceMetrics before = ServiceMetrics.scrape(List.of(registry));
         metrics.set(METRICS_AFTER);
         LoadReport report = new LoadReport(JSON.createObjectNode().put("institutions", 4), sent, versions,
-                before, ServiceMetrics.scrape(List.of(registry)));
+                before, ServiceMetrics.scrape(List.of(registry)), new ForwardFloor(4096, 5, 4000));
         JsonNode json = report.json();
 
         assertEquals(4, json.path("submissions").asInt());
@@ -124,6 +133,14 @@ class LoadReportTest {
         // (12 + 2) - 10 waits, taking (6 + 3) - 5 seconds.
         assertEquals(4, json.path("queueWaitSeconds").path("medforge.adapter.validated").path("count").asInt());
         assertEquals(1.0, json.path("queueWaitSeconds").path("medforge.adapter.validated").path("mean").asDouble(), 1e-9);
+        // 3 evaluations took 6 - 3 = 3 s for 6,000 images; at 4,000 images/s the floor is 1.5 s.
+        JsonNode evaluation = json.path("evaluation");
+        assertEquals(3, evaluation.path("evaluations").asInt());
+        assertEquals(6000, evaluation.path("images").asLong());
+        assertEquals(1.5, evaluation.path("floorSeconds").asDouble(), 1e-9);
+        assertEquals(2.0, evaluation.path("ratioToFloor").asDouble(), 1e-9);
+        assertEquals(2.5 / 1.5, evaluation.path("scoringRatioToFloor").asDouble(), 1e-3);
+        assertEquals(4000.0, evaluation.path("floor").path("imagesPerSecond").asDouble());
         assertEquals(1.0, json.path("versions").get(0).path("mergeSeconds").asDouble());
         assertEquals(2.0, json.path("versions").get(0).path("evalSeconds").asDouble());
         assertTrue(json.path("versions").get(1).path("mergeSeconds").isNull(), "a version without work time says so");
@@ -149,12 +166,13 @@ class LoadReportTest {
         services.get(1).stop(0);
 
         ServiceMetrics after = ServiceMetrics.scrape(List.of(registry, merge));
-        LoadReport report = new LoadReport(JSON.createObjectNode(), List.of(), List.of(), before, after);
+        LoadReport report = new LoadReport(JSON.createObjectNode(), List.of(), List.of(), before, after, new ForwardFloor(4096, 5, 4000));
 
         assertEquals(Set.of(), after.answered(), "a 503 and a refused connection are both no answer");
         assertEquals("[]", report.json().path("metricsFrom").toString());
         assertEquals("{}", report.json().path("registryDecisions").toString());
         assertEquals(0, report.json().path("rebases").asInt());
+        assertTrue(report.json().path("evaluation").path("ratioToFloor").isMissingNode(), "no images scored that anyone saw: no ratio");
     }
 
     @Test

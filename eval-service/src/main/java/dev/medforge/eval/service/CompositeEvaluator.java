@@ -102,6 +102,8 @@ public class CompositeEvaluator {
         CompositeEvaluated.GateDecision decision = gate.decide(metrics, parent, standalone);
         meters.timer("medforge.eval.duration").record(Duration.ofNanos(System.nanoTime() - start));
         meters.timer("medforge.eval.forward").record(Duration.ofNanos(scoring.nanos));
+        // With the duration, what a load test holds against the forward-pass floor (issue 12).
+        meters.counter("medforge.eval.images").increment(scoring.images);
         meters.counter("medforge.eval.decisions", "passed", String.valueOf(decision.passed())).increment();
         return new Evaluation(verdict(created, metrics, parent, standalone, decision, start), true, scoring.images,
                 scoring.nanos / 1_000_000);

@@ -177,6 +177,7 @@ class EvaluationConsumerTest {
             awaitHead(branch, 1);
             double computed = memberOutputs("computed");
             double cached = memberOutputs("cached");
+            double images = meters.counter("medforge.eval.images").count();
 
             TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", second));
             CompositeEvaluated v2 = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(second.compositeId()),
@@ -186,6 +187,8 @@ class EvaluationConsumerTest {
             assertEquals(v2.metrics().get("shoes"), v2.standalone().get("shoes"), "B's row is B alone: the same outputs");
             assertEquals(computed + 1, memberOutputs("computed"), "one forward pass: B on the shoes suite");
             assertEquals(cached + 2, memberOutputs("cached"), "A on tops, and B alone for its own score");
+            assertEquals(images + 30, meters.counter("medforge.eval.images").count(),
+                    "the images counted against the forward-pass floor are the ones run: the shoes suite, once");
         }
     }
 
