@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 /**
  * Base weights resident on the preferred device, and batched inference over them. One session
- * serves any number of adapters: LoRA factors are uploaded per call, which costs microseconds for
- * rank-8 modules.
+ * serves any number of adapters: LoRA factors are uploaded and folded into the weights once per
+ * call, which costs microseconds.
  *
  * <p>Memory: every batch runs in a sub-manager that temporarily holds the parameters, so results
  * created from parameters are freed with the batch instead of piling up on the session.
@@ -119,19 +119,39 @@ public final class ModelSession implements AutoCloseable {
 
     private float[][] batched(float[] pixels, int n, Forward f, Map<String, LoraModule> lora) {
         float[][] out = new float[n][];
-        for (int from = 0; from < n; from += BATCH) {
-            int count = Math.min(BATCH, n - from);
-            try (NDManager step = manager.newSubManager()) {
-                step.tempAttachAll(new NDList(parameters.values()));
-                ForwardContext ctx = new ForwardContext(parameters, upload(step, lora));
-                NDArray result = f.apply(ctx, images(step, pixels, from, count));
-                int width = (int) result.getShape().get(1);
-                float[] flat = result.toFloatArray();
-                for (int i = 0; i < count; i++) {
-                    out[from + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+        try (NDManager call = manager.newSubManager()) {
+            call.tempAttachAll(new NDList(parameters.values()));
+            Map<String, NDArray> weights = folded(call, lora);
+            NDList resident = new NDList(weights.values());
+            ForwardContext ctx = new ForwardContext(weights, Map.of());
+            for (int from = 0; from < n; from += BATCH) {
+                int count = Math.min(BATCH, n - from);
+                try (NDManager step = call.newSubManager()) {
+                    step.tempAttachAll(resident);
+                    NDArray result = f.apply(ctx, images(step, pixels, from, count));
+                    int width = (int) result.getShape().get(1);
+                    float[] flat = result.toFloatArray();
+                    for (int i = 0; i < count; i++) {
+                        out[from + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                    }
                 }
             }
         }
+        return out;
+    }
+
+    /**
+     * The base parameters with each LoRA module folded in, W + scale B A, made in {@code m} once per
+     * call. Inference needs no low-rank path, and the path's cost grows with the rank: a fused
+     * composite's modules reach rank 64 and more (TIES at full rank, sums of many adapters), where
+     * the two extra products per module cost more than the module itself, while a folded module
+     * costs what the base does (ml-core README, "Inference floor").
+     */
+    private Map<String, NDArray> folded(NDManager m, Map<String, LoraModule> lora) {
+        ForwardContext base = new ForwardContext(parameters, Map.of());
+        Map<String, NDArray> out = new LinkedHashMap<>(parameters);
+        upload(m, lora).forEach((module, f) -> out.put(module + ".weight",
+                base.parameter(module + ".weight").add(f.b().matMul(f.a()).mul(f.scale()))));
         return out;
     }
 
