@@ -15,6 +15,12 @@ public class GatewayException extends RuntimeException {
         this.problem = problem;
     }
 
+    /** @param cause what the gateway met, kept so that the shared failure classifiers can read it */
+    public GatewayException(Problem problem, Throwable cause) {
+        super(problem.detail(), cause);
+        this.problem = problem;
+    }
+
     public static GatewayException badRequest(String code, String field, String message) {
         return broken(400, code, field, message);
     }

@@ -1,8 +1,8 @@
 package dev.medforge.gateway.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.medforge.gateway.Webhook;
-import dev.medforge.gateway.WebhookDelivery;
+import dev.medforge.contracts.registry.Webhooks;
+import dev.medforge.contracts.registry.Webhooks.Webhook;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -90,10 +90,10 @@ public interface RegistryClient {
 
     @GET
     @Path("/webhooks/{id}/deliveries")
-    Uni<List<WebhookDelivery>> webhookDeliveries(@PathParam("id") String id);
+    Uni<List<Webhooks.Delivery>> webhookDeliveries(@PathParam("id") String id);
 
     /** A 404 means the webhook was deleted, through any gateway: no further attempts. */
     @POST
     @Path("/webhooks/{id}/deliveries")
-    Uni<WebhookDelivery> recordWebhookDelivery(@PathParam("id") String id, WebhookDelivery delivery);
+    Uni<Webhooks.Delivery> recordWebhookDelivery(@PathParam("id") String id, Webhooks.Delivery delivery);
 }

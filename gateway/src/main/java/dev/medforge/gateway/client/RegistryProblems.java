@@ -2,6 +2,7 @@ package dev.medforge.gateway.client;
 
 import dev.medforge.contracts.Problem;
 import dev.medforge.gateway.GatewayException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
 
@@ -24,7 +25,8 @@ public class RegistryProblems implements ResponseExceptionMapper<GatewayExceptio
             return new GatewayException(Problem.MEDIA_TYPE.equals(mediaType(response)) ? response.readEntity(Problem.class)
                     : Problem.of(status, "the registry refused the request"));
         }
-        return new GatewayException(Problem.of(502, "the registry answered " + status));
+        // The registry's own status stays as the cause: TransientFailures retries a 5xx in the gateway as in every service.
+        return new GatewayException(Problem.of(502, "the registry answered " + status), new WebApplicationException(status));
     }
 
     private static String mediaType(Response response) {

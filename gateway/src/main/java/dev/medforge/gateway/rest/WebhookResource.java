@@ -1,8 +1,8 @@
 package dev.medforge.gateway.rest;
 
+import dev.medforge.contracts.registry.Webhooks;
+import dev.medforge.contracts.registry.Webhooks.Webhook;
 import dev.medforge.gateway.Caller;
-import dev.medforge.gateway.Webhook;
-import dev.medforge.gateway.WebhookDelivery;
 import dev.medforge.gateway.security.CurrentCaller;
 import dev.medforge.gateway.service.WebhookService;
 import io.smallrye.common.annotation.Blocking;
@@ -83,7 +83,7 @@ public class WebhookResource {
     @GET
     @Path("/{id}/deliveries")
     @Operation(summary = "The webhook's delivery log, one entry per attempt", description = "Role subscriber, own webhooks only.")
-    public Uni<List<WebhookDelivery>> deliveries(@PathParam("id") String id) {
+    public Uni<List<Webhooks.Delivery>> deliveries(@PathParam("id") String id) {
         return webhooks.deliveries(owner(), id);
     }
 

@@ -5,10 +5,10 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.messaging.TransientFailures;
+import dev.medforge.contracts.registry.Webhooks;
+import dev.medforge.contracts.registry.Webhooks.Webhook;
 import dev.medforge.gateway.GatewayException;
 import dev.medforge.gateway.Notification;
-import dev.medforge.gateway.Webhook;
-import dev.medforge.gateway.WebhookDelivery;
 import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.config.GatewayConfig;
 import dev.medforge.gateway.service.WebhookAddressGuard.Refusal;
@@ -83,7 +83,7 @@ public class WebhookService {
         return find(owner, id).flatMap(webhook -> registry.deleteWebhook(webhook.id()));
     }
 
-    public Uni<List<WebhookDelivery>> deliveries(String owner, String id) {
+    public Uni<List<Webhooks.Delivery>> deliveries(String owner, String id) {
         return find(owner, id).flatMap(webhook -> registry.webhookDeliveries(webhook.id()));
     }
 
@@ -95,15 +95,10 @@ public class WebhookService {
     public Uni<Void> deliver(EventEnvelope<ModelPublished> event) {
         byte[] body = EventCodec.encode(event).getBytes(StandardCharsets.UTF_8);
         return TransientFailures.<List<Webhook>>retry(config.registryRetry(), "listing the webhooks for event " + event.id(),
-                        WebhookService::registryFault, Infrastructure.getDefaultExecutor(), () -> registry.webhooks(null))
+                        failure -> false, Infrastructure.getDefaultExecutor(), () -> registry.webhooks(null))
                 .invoke(webhooks -> webhooks.forEach(webhook ->
                         CompletableFuture.runAsync(() -> attempt(webhook, event.id(), body, 1))))
                 .replaceWithVoid();
-    }
-
-    /** The registry answering 5xx reaches here as the 502 that {@code RegistryProblems} makes of it. */
-    private static boolean registryFault(Throwable failure) {
-        return failure instanceof GatewayException refusal && refusal.problem().status() == 502;
     }
 
     private void attempt(Webhook webhook, String eventId, byte[] body, int attempt) {
@@ -137,7 +132,7 @@ public class WebhookService {
     private void conclude(Webhook webhook, String eventId, byte[] body, int attempt, int status, String error, boolean retryable) {
         boolean retry = error != null && retryable && attempt < config.maxAttempts();
         Duration backoff = config.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
-        WebhookDelivery delivery = new WebhookDelivery(eventId, attempt, Instant.now(), status, error,
+        Webhooks.Delivery delivery = new Webhooks.Delivery(eventId, attempt, Instant.now(), status, error,
                 retry ? Instant.now().plus(backoff) : null);
         registry.recordWebhookDelivery(webhook.id(), delivery).subscribe().with(
                 logged -> next(webhook, eventId, body, attempt, error, retry, backoff),

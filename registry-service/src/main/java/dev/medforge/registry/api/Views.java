@@ -93,11 +93,4 @@ public final class Views {
     public record WithdrawalView(String branch, String submissionId, String institution, String task, String requestedBy,
                                  String requesterInstitution, Instant requestedAt, String state, Integer version, String gateReasons) {
     }
-
-    /** A webhook with its secret: only the gateway, which signs the deliveries, reads this API. */
-    public record WebhookView(String id, String owner, String url, String secret, Instant createdAt) {
-    }
-
-    public record WebhookDeliveryView(String eventId, int attempt, Instant at, int status, String error, Instant nextAttemptAt) {
-    }
 }

@@ -1,9 +1,9 @@
 package dev.medforge.registry.api;
 
 import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.contracts.registry.Webhooks;
 import dev.medforge.registry.RegistryException;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,24 +32,21 @@ public final class WebhookRequests {
         }
     }
 
-    /** One delivery attempt as the gateway saw it; {@code status} 0 when no answer came. */
-    public record NewDelivery(String eventId, int attempt, Instant at, int status, String error, Instant nextAttemptAt) {
-
-        public static void validate(NewDelivery request) {
-            List<FieldError> errors = new ArrayList<>();
-            if (request == null) {
-                throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "", "a body with eventId, attempt and at is required")));
-            }
-            require(errors, "eventId", request.eventId());
-            if (request.attempt() < 1) {
-                errors.add(new FieldError("OUT_OF_RANGE", "attempt", "attempt counts from 1, got " + request.attempt()));
-            }
-            if (request.at() == null) {
-                errors.add(new FieldError("REQUIRED", "at", "at is required"));
-            }
-            if (!errors.isEmpty()) {
-                throw RegistryException.invalid(errors);
-            }
+    /** One delivery attempt as the gateway saw it ({@code status} 0 when no answer came): the fields the log needs. */
+    public static void validate(Webhooks.Delivery request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            throw RegistryException.invalid(List.of(new FieldError("REQUIRED", "", "a body with eventId, attempt and at is required")));
+        }
+        require(errors, "eventId", request.eventId());
+        if (request.attempt() < 1) {
+            errors.add(new FieldError("OUT_OF_RANGE", "attempt", "attempt counts from 1, got " + request.attempt()));
+        }
+        if (request.at() == null) {
+            errors.add(new FieldError("REQUIRED", "at", "at is required"));
+        }
+        if (!errors.isEmpty()) {
+            throw RegistryException.invalid(errors);
         }
     }
 

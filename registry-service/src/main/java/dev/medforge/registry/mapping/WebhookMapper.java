@@ -1,21 +1,22 @@
 package dev.medforge.registry.mapping;
 
+import dev.medforge.contracts.registry.Webhooks;
 import dev.medforge.registry.Webhook;
 import dev.medforge.registry.WebhookDelivery;
-import dev.medforge.registry.api.Views.WebhookDeliveryView;
-import dev.medforge.registry.api.Views.WebhookView;
+import java.net.URI;
 
 public final class WebhookMapper {
 
     private WebhookMapper() {
     }
 
-    public static WebhookView toView(Webhook webhook) {
-        return new WebhookView(webhook.id, webhook.owner, webhook.url, webhook.secret, webhook.createdAt);
+    /** With its secret: only the gateway, which signs the deliveries, reads this API. */
+    public static Webhooks.Webhook toView(Webhook webhook) {
+        return new Webhooks.Webhook(webhook.id, webhook.owner, URI.create(webhook.url), webhook.secret, webhook.createdAt);
     }
 
-    public static WebhookDeliveryView toView(WebhookDelivery delivery) {
-        return new WebhookDeliveryView(delivery.eventId, delivery.attempt, delivery.at, delivery.status, delivery.error,
+    public static Webhooks.Delivery toView(WebhookDelivery delivery) {
+        return new Webhooks.Delivery(delivery.eventId, delivery.attempt, delivery.at, delivery.status, delivery.error,
                 delivery.nextAttemptAt);
     }
 }

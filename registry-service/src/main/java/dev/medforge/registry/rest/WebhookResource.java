@@ -1,8 +1,7 @@
 package dev.medforge.registry.rest;
 
-import dev.medforge.registry.api.Views.WebhookDeliveryView;
-import dev.medforge.registry.api.Views.WebhookView;
-import dev.medforge.registry.api.WebhookRequests.NewDelivery;
+import dev.medforge.contracts.registry.Webhooks;
+import dev.medforge.registry.api.WebhookRequests;
 import dev.medforge.registry.api.WebhookRequests.NewWebhook;
 import dev.medforge.registry.mapping.WebhookMapper;
 import dev.medforge.registry.service.WebhookService;
@@ -49,13 +48,13 @@ public class WebhookResource {
 
     /** One owner's webhooks, or every webhook without {@code owner}. */
     @GET
-    public Uni<List<WebhookView>> list(@QueryParam("owner") String owner) {
+    public Uni<List<Webhooks.Webhook>> list(@QueryParam("owner") String owner) {
         return webhooks.list(owner).map(all -> all.stream().map(WebhookMapper::toView).toList());
     }
 
     @GET
     @Path("/{id}")
-    public Uni<WebhookView> find(@PathParam("id") String id) {
+    public Uni<Webhooks.Webhook> find(@PathParam("id") String id) {
         return webhooks.find(id).map(WebhookMapper::toView);
     }
 
@@ -67,14 +66,14 @@ public class WebhookResource {
 
     @GET
     @Path("/{id}/deliveries")
-    public Uni<List<WebhookDeliveryView>> deliveries(@PathParam("id") String id) {
+    public Uni<List<Webhooks.Delivery>> deliveries(@PathParam("id") String id) {
         return webhooks.deliveries(id).map(all -> all.stream().map(WebhookMapper::toView).toList());
     }
 
     @POST
     @Path("/{id}/deliveries")
-    public Uni<Response> record(@PathParam("id") String id, NewDelivery request) {
-        NewDelivery.validate(request);
+    public Uni<Response> record(@PathParam("id") String id, Webhooks.Delivery request) {
+        WebhookRequests.validate(request);
         return webhooks.record(id, request).map(delivery -> Response.status(201).entity(WebhookMapper.toView(delivery)).build());
     }
 }

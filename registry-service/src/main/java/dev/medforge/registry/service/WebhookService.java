@@ -1,10 +1,10 @@
 package dev.medforge.registry.service;
 
 import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.contracts.registry.Webhooks;
 import dev.medforge.registry.RegistryException;
 import dev.medforge.registry.Webhook;
 import dev.medforge.registry.WebhookDelivery;
-import dev.medforge.registry.api.WebhookRequests.NewDelivery;
 import dev.medforge.registry.api.WebhookRequests.NewWebhook;
 import dev.medforge.registry.config.RegistryConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -94,7 +94,7 @@ public class WebhookService {
      * which tells the gateway to stop retrying.
      */
     @WithTransaction
-    public Uni<WebhookDelivery> record(String id, NewDelivery request) {
+    public Uni<WebhookDelivery> record(String id, Webhooks.Delivery request) {
         return find(id).flatMap(webhook -> {
             WebhookDelivery delivery = new WebhookDelivery();
             delivery.webhookId = id;
@@ -105,10 +105,11 @@ public class WebhookService {
             delivery.error = request.error();
             delivery.nextAttemptAt = request.nextAttemptAt();
             return delivery.<WebhookDelivery>persistAndFlush();
-        }).flatMap(delivery -> WebhookDelivery.<WebhookDelivery>find("webhookId = ?1 order by id desc", id)
-                .range(config.logSize(), config.logSize()).firstResult()
-                .flatMap(oldestDropped -> oldestDropped == null ? Uni.createFrom().item(0L)
-                        : WebhookDelivery.delete("webhookId = ?1 and id <= ?2", id, oldestDropped.id))
+        }).flatMap(delivery -> Panache.getSession()
+                // One statement: the newest log-size entries stay; with fewer, the subquery is null and nothing goes.
+                .flatMap(session -> session.createNativeQuery("delete from webhook_delivery where webhook_id = :webhook and id <="
+                                + " (select id from webhook_delivery where webhook_id = :webhook order by id desc offset :kept limit 1)")
+                        .setParameter("webhook", id).setParameter("kept", config.logSize()).executeUpdate())
                 .replaceWith(delivery));
     }
 }
