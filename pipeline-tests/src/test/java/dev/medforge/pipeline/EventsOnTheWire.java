@@ -1,22 +1,26 @@
 package dev.medforge.pipeline;
 
 import dev.medforge.contracts.events.EventType;
+import dev.medforge.contracts.messaging.CloudEventsStructuredMode;
 import dev.medforge.contracts.testing.EventSchemas;
 import dev.medforge.contracts.testing.TopicProbe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Every event the services put on the pipeline's topics while the tests run, checked at the end
  * against the topics' JSON Schemas (issue 15): what other tools read off the wire is what the
- * schemas say. Records the tests inject themselves (malformed ones among them) are not the
- * services' and are left out, by their {@code source}.
+ * schemas say, and each is marked a CloudEvent in structured mode by its content-type header.
+ * Records the tests inject themselves (malformed ones among them) are not the services' and are
+ * left out, by their {@code source}.
  */
 final class EventsOnTheWire implements AutoCloseable {
 
@@ -41,7 +45,12 @@ final class EventsOnTheWire implements AutoCloseable {
                     continue;
                 }
                 checked++;
-                List<String> broken = EventSchemas.violations(record.value());
+                List<String> broken = new ArrayList<>(EventSchemas.violations(record.value()));
+                Header contentType = record.headers().lastHeader(CloudEventsStructuredMode.HEADER);
+                String said = contentType == null ? null : new String(contentType.value(), StandardCharsets.UTF_8);
+                if (!CloudEventsStructuredMode.CONTENT_TYPE.equals(said)) {
+                    broken.add("header content-type is " + said + ", not " + CloudEventsStructuredMode.CONTENT_TYPE);
+                }
                 if (!broken.isEmpty()) {
                     found.add(record.topic() + "@" + record.partition() + ":" + record.offset() + " from " + source + ": " + broken
                             + " in " + record.value());
@@ -51,7 +60,8 @@ final class EventsOnTheWire implements AutoCloseable {
         if (checked == 0) {
             found.add("no service event was seen at all: the probes read nothing");
         }
-        System.out.printf("event schemas: %d service events checked, %d broke their topic's schema%n", checked, found.size());
+        System.out.printf("event schemas: %d service events checked, %d broke their topic's schema or lacked the CloudEvents header%n",
+                checked, found.size());
         return found;
     }
 

@@ -3,6 +3,7 @@ package dev.medforge.contracts.testing;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventData;
 import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.messaging.CloudEventsStructuredMode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -102,6 +103,8 @@ public final class TopicProbe implements AutoCloseable {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
                 ProducerConfig.ACKS_CONFIG, "all",
+                // Marked as the services mark theirs, so every consumer test also reads the CloudEvents header.
+                ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, CloudEventsStructuredMode.class.getName(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
             producer.send(new ProducerRecord<>(topic, null, key, value, recordHeaders)).get(30, TimeUnit.SECONDS);
@@ -131,6 +134,7 @@ public final class TopicProbe implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "60000",
                 ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(4 << 20),
+                ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, CloudEventsStructuredMode.class.getName(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
             List<Future<?>> sent = envelopes.stream()

@@ -7,6 +7,7 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.EventType;
 import dev.medforge.contracts.events.InvalidEventException;
+import dev.medforge.contracts.messaging.CloudEventsStructuredMode;
 import dev.medforge.contracts.messaging.DeadLetters;
 import dev.medforge.gateway.DeadLetterQueue;
 import dev.medforge.gateway.DeadLetterReplay;
@@ -84,6 +85,8 @@ public class DeadLetterService {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "gateway-dlq-replay",
+                // A replayed event goes back marked as the CloudEvent it is; the markers stay plain.
+                ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, CloudEventsStructuredMode.class.getName(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
