@@ -622,14 +622,8 @@ class PipelineTest {
     @Test
     void aRegistryKilledWhileAdaptersAreInFlightOnlyDelaysThem() throws Exception {
         String branch = fashion3Branch();
-        List<AdapterSubmitted> submissions = threeInstitutions(branch, 701);
-        List<String> ids = submissions.stream().map(AdapterSubmitted::submissionId).toList();
-        List<TopicProbe> deadLetters = deadLetterProbes();
-        try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
-             TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
-            submissions.forEach(s -> TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", s)));
-            status.awaitEvent(SubmissionStatus.class, s -> ids.contains(s.submissionId()) && s.stage() == SubmissionStatus.Stage.VALIDATED, WAIT);
-            Map<String, Integer> logBefore = new HashMap<>();
+        Map<String, Integer> logBefore = new HashMap<>();
+        faultWhileInFlight("registry-kill", branch, threeInstitutions(branch, 701), () -> {
             CALLERS.forEach((service, process) -> logBefore.put(service, readLog(process.log()).length()));
             registryProcess.kill();
             try {
@@ -637,22 +631,12 @@ class PipelineTest {
             } finally {
                 registryProcess.restart();
             }
-            Instant back = Instant.now();
-
-            Instant last = awaitPublished(status, ids);
-            if (last != null) {
-                System.out.printf("registry drill: down 15 s; all %d submissions PUBLISHED %d s after it was back%n", ids.size(),
-                        Duration.between(back, last).toSeconds());
-            }
-            assertRecovered(reportDrill("registry-kill", ids, back, last), published, deadLetters, branch, ids);
-            List<String> waited = CALLERS.entrySet().stream()
-                    .filter(caller -> readLog(caller.getValue().log()).substring(logBefore.get(caller.getKey())).contains("retrying in"))
-                    .map(Map.Entry::getKey).toList();
-            System.out.println("registry drill: waited for the registry: " + waited);
-            assertFalse(waited.isEmpty(), "some consumer met the registry gone and waited for it");
-        } finally {
-            deadLetters.forEach(TopicProbe::close);
-        }
+        });
+        List<String> waited = CALLERS.entrySet().stream()
+                .filter(caller -> readLog(caller.getValue().log()).substring(logBefore.get(caller.getKey())).contains("retrying in"))
+                .map(Map.Entry::getKey).toList();
+        System.out.println("registry drill: waited for the registry: " + waited);
+        assertFalse(waited.isEmpty(), "some consumer met the registry gone and waited for it");
     }
 
     /**
@@ -669,21 +653,33 @@ class PipelineTest {
         Path brokerPid = Path.of(Optional.ofNullable(System.getenv("MEDFORGE_HOME")).orElse("../.medforge"), "run", "kafka.pid");
         Assumptions.assumeTrue(Files.exists(brokerPid), "the broker was not started by ./medforge in this checkout (" + brokerPid + ")");
         String branch = fashion3Branch();
-        List<AdapterSubmitted> submissions = threeInstitutions(branch, 721);
+        faultWhileInFlight("kafka-restart", branch, threeInstitutions(branch, 721), () -> {
+            Process restart = new ProcessBuilder("../medforge", "stack", "restart", "kafka").redirectErrorStream(true).start();
+            String said = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, restart.waitFor(), "./medforge stack restart kafka:\n" + said);
+            System.out.print("broker drill: " + said);
+        });
+    }
+
+    /** A fault a drill inflicts and mends before it returns; the drill's recovery time counts from then. */
+    private interface Fault {
+        void inflictAndMend() throws Exception;
+    }
+
+    /**
+     * The outage drills: sends {@code submissions}, and as soon as the first is VALIDATED (the others
+     * in flight behind it) runs {@code fault}; then checks what {@link #assertRecovered} does.
+     */
+    private static void faultWhileInFlight(String drill, String branch, List<AdapterSubmitted> submissions, Fault fault) throws Exception {
         List<String> ids = submissions.stream().map(AdapterSubmitted::submissionId).toList();
         List<TopicProbe> deadLetters = deadLetterProbes();
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED);
              TopicProbe status = TopicProbe.tail(Topics.SUBMISSION_STATUS)) {
             submissions.forEach(s -> TopicProbe.send(Topics.ADAPTER_SUBMITTED, EventEnvelope.wrap("pipeline-test", s)));
             status.awaitEvent(SubmissionStatus.class, s -> ids.contains(s.submissionId()) && s.stage() == SubmissionStatus.Stage.VALIDATED, WAIT);
-            Process restart = new ProcessBuilder("../medforge", "stack", "restart", "kafka").redirectErrorStream(true).start();
-            String said = new String(restart.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, restart.waitFor(), "./medforge stack restart kafka:\n" + said);
+            fault.inflictAndMend();
             Instant back = Instant.now();
-            System.out.print("broker drill: " + said);
-
-            Instant last = awaitPublished(status, ids);
-            assertRecovered(reportDrill("kafka-restart", ids, back, last), published, deadLetters, branch, ids);
+            assertRecovered(reportDrill(drill, ids, back, awaitPublished(status, ids)), published, deadLetters, branch, ids);
         } finally {
             deadLetters.forEach(TopicProbe::close);
         }
