@@ -104,6 +104,11 @@ public final class TransientFailures {
         }
     }
 
+    /** {@link #retry(RetryPolicy, String, Predicate, Executor, Supplier)} for a caller whose dependencies fail only in the ways named above. */
+    public static <T> Uni<T> retry(RetryPolicy policy, String what, Executor resumeOn, Supplier<Uni<? extends T>> call) {
+        return retry(policy, what, failure -> false, resumeOn, call);
+    }
+
     /**
      * The same for handlers that run on an event loop: {@code call} is subscribed again after each
      * wait, resumed through {@code resumeOn} (the message's Vert.x context, where a reactive

@@ -95,7 +95,7 @@ public class WebhookService {
     public Uni<Void> deliver(EventEnvelope<ModelPublished> event) {
         byte[] body = EventCodec.encode(event).getBytes(StandardCharsets.UTF_8);
         return TransientFailures.<List<Webhook>>retry(config.registryRetry(), "listing the webhooks for event " + event.id(),
-                        failure -> false, Infrastructure.getDefaultExecutor(), () -> registry.webhooks(null))
+                        Infrastructure.getDefaultExecutor(), () -> registry.webhooks(null))
                 .invoke(webhooks -> webhooks.forEach(webhook ->
                         CompletableFuture.runAsync(() -> attempt(webhook, event.id(), body, 1))))
                 .replaceWithVoid();

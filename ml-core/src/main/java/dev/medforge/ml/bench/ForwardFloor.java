@@ -20,17 +20,21 @@ import java.util.Random;
 public record ForwardFloor(int images, int passes, double imagesPerSecond) {
 
     public ForwardFloor {
-        if (images < 1 || passes < 1 || !(imagesPerSecond > 0) || Double.isInfinite(imagesPerSecond)) {
-            throw new IllegalArgumentException("a floor needs images >= 1, passes >= 1 and a finite positive rate: "
-                    + images + ", " + passes + ", " + imagesPerSecond);
+        requireCounts(images, passes);
+        if (!(imagesPerSecond > 0) || Double.isInfinite(imagesPerSecond)) {
+            throw new IllegalArgumentException("a floor needs a finite positive rate, got " + imagesPerSecond);
+        }
+    }
+
+    private static void requireCounts(int images, int passes) {
+        if (images < 1 || passes < 1) {
+            throw new IllegalArgumentException("images and passes must be at least 1: " + images + ", " + passes);
         }
     }
 
     /** Times {@code passes} forward passes of {@code images} seeded random images through {@code base}. */
     public static ForwardFloor measure(BaseModel base, int images, int passes) {
-        if (images < 1 || passes < 1) {
-            throw new IllegalArgumentException("images and passes must be at least 1: " + images + ", " + passes);
-        }
+        requireCounts(images, passes);
         float[] pixels = new float[images * base.config().pixels()];
         Random random = new Random(images);
         for (int i = 0; i < pixels.length; i++) {
