@@ -36,11 +36,11 @@ import java.util.regex.Pattern;
  * Latin small capitals fold to the Latin
  * letter they imitate ({@code МRN} with a Cyrillic М reads as MRN), and numbers in words that spell
  * three digits or more become digits ({@code MRN is four five six seven eight}, {@code born nineteen
- * sixty-one}).
+ * sixty-one}, {@code five five five oh one}, {@code double five}).
  *
- * <p>Not detected: unlabelled person names in free text, and look-alikes outside those alphabets
- * (Coptic, Lisu, Latin small capitals). The closed manifest schema keeps free text to one short
- * description so that these have little room.
+ * <p>Not detected: unlabelled person names in free text, short identifiers with no keyword before
+ * them, and look-alikes outside those alphabets. The closed manifest schema keeps free text to one
+ * short description so that these have little room.
  */
 public final class PhiScanner {
 
@@ -52,7 +52,10 @@ public final class PhiScanner {
 
     private static final String MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
             + "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
-    private static final String DAY = "\\d{1,2}(?:st|nd|rd|th)?";
+    /** A day of the month in digits (3, 3rd) or as an ordinal word (third, twenty-first), "the" before it or not. */
+    private static final String DAY = "(?:the\\s+)?(?:\\d{1,2}(?:st|nd|rd|th)?|(?:(?:twenty|thirty)[\\s-]?)?"
+            + "(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+            + "|(?:ten|eleven|twelf|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)th|twentieth|thirtieth)";
     /** Keywords are bounded by non-letters rather than \b, so that MRN_123 and dob:1961 match too. */
     private static final String START = "(?<![a-z])";
     private static final String END = "(?![a-z])[\\W_]{0,4}";
@@ -61,13 +64,17 @@ public final class PhiScanner {
             // Anchored at the start of a run and possessive, so a long run of letters costs linear time, not quadratic.
             "e-mail address", Pattern.compile("(?<![\\p{L}\\p{N}._%+-])[\\p{L}\\p{N}._%+-]++\\s*+(?:@|[(\\[]\\s*+at\\s*+[)\\]])\\s*+"
                     + "[\\p{L}\\p{N}-]++(?:\\s*+\\.\\s*+[\\p{L}\\p{N}-]++)++(?<=\\p{L}{2})", Pattern.CASE_INSENSITIVE),
-            "MRN-like number", Pattern.compile(START + "(?:mrn|medical[\\W_]*record(?:[\\W_]*(?:number|num|no|nr))?"
-                    + "|patient[\\W_]*(?:id|number|no|nr))" + END
-                    + "(?:(?:is|was|no|nr|number|of)[\\W_]{1,4})?[a-z]{0,3}\\d[a-z0-9-]{3,}", Pattern.CASE_INSENSITIVE),
+            // After a record keyword any id of two characters or more is one; after a bare "patient" or "subject", three digits.
+            "MRN-like number", Pattern.compile(START + "(?:(?:mrn|medical[\\W_]*record(?:[\\W_]*(?:number|num|no|nr))?"
+                    + "|(?:patient|subject)[\\W_]*(?:id|number|no|nr))" + END
+                    + "(?:(?:is|was|no|nr|number|of)[\\W_]{1,4})?(?:[a-z]{1,3}\\d|\\d{2})"
+                    + "|(?:patient|subject)" + END + "#?\\d{3})", Pattern.CASE_INSENSITIVE),
             "date of birth", Pattern.compile(START + "(?:dob|d\\.o\\.b|date[\\W_]*of[\\W_]*birth|birth[\\W_]*date|birthday"
                     + "|born(?:[\\W_]+(?:on|in))?)" + END
                     + "(?:\\d{1,4}[-/. ]\\d{1,2}[-/. ]\\d{1,4}"
                     + "|(?:" + DAY + "[\\s,]+(?:of\\s+)?)?" + MONTH + "\\.?[\\s,]+(?:" + DAY + "[\\s,]+)?\\d{2,4}"
+                    // Day and month without the year are a date of birth too (HIPAA's identifiers).
+                    + "|" + DAY + "[\\s,]+(?:of\\s+)?" + MONTH + "(?![a-z])|" + MONTH + "\\.?\\s+" + DAY + "(?![a-z0-9])"
                     + "|(?:19|20)\\d{2})", Pattern.CASE_INSENSITIVE),
             "person name", Pattern.compile(START + "(?:(?:patient|first|last|given|family|full|maiden)[\\W_]*name|surname)" + END
                     + "\\p{L}{2,}", Pattern.CASE_INSENSITIVE));

@@ -26,9 +26,12 @@ final class SpelledNumbers {
             "nineteen");
     private static final List<String> TENS = List.of("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety");
     private static final List<String> SCALES = List.of("hundred", "thousand");
+    /** How a number is read out digit by digit: "oh" for zero, "double five" for 55, "triple seven" for 777. */
+    private static final String SPOKEN_ZERO = "oh";
+    private static final List<String> REPEATS = List.of("double", "triple");
     private static final long[] SCALE_FACTORS = {100, 1000};
     /** "and" only ever continues a number after a scale ("one hundred and five"); elsewhere it ends one. */
-    private static final Set<String> NUMBER_WORDS = Stream.of(BELOW_TWENTY, TENS, SCALES, List.of("and"))
+    private static final Set<String> NUMBER_WORDS = Stream.of(BELOW_TWENTY, TENS, SCALES, REPEATS, List.of("and", SPOKEN_ZERO))
             .flatMap(List::stream).collect(Collectors.toUnmodifiableSet());
     /** Whole runs of letters, so that "someone" holds no "one"; possessive, so that a long run costs linear time. */
     private static final Pattern LETTERS = Pattern.compile("[a-z]++", Pattern.CASE_INSENSITIVE);
@@ -47,8 +50,19 @@ final class SpelledNumbers {
     private record Word(String text, int start, int end, boolean joined, boolean afterComma) {
     }
 
-    /** A number and the index of the first word after it; scaled if it used hundred or thousand. */
-    private record Parsed(long value, int next, boolean scaled) {
+    /**
+     * A number and the index of the first word after it; scaled if it used hundred or thousand;
+     * said {@code times} over in a row ("double five" is 5 twice).
+     */
+    private record Parsed(long value, int next, boolean scaled, int times) {
+
+        Parsed(long value, int next, boolean scaled) {
+            this(value, next, scaled, 1);
+        }
+
+        String digits() {
+            return String.valueOf(value).repeat(times);
+        }
     }
 
     private SpelledNumbers() {
@@ -66,9 +80,9 @@ final class SpelledNumbers {
                 i++;
                 continue;
             }
-            StringBuilder digits = new StringBuilder().append(number.value());
+            StringBuilder digits = new StringBuilder().append(number.digits());
             for (Parsed next = following(words, number); next != null; next = following(words, number)) {
-                digits.append(next.value());
+                digits.append(next.digits());
                 number = next;
             }
             if (digits.length() >= MIN_DIGITS) {
@@ -118,7 +132,7 @@ final class SpelledNumbers {
             return belowHundred(words, at);
         }
         Parsed head = number(words, at, scale - 1);
-        if (head == null || head.value() == 0 || !continues(words, head.next(), SCALES.get(scale))) {
+        if (head == null || head.value() == 0 || head.times() > 1 || !continues(words, head.next(), SCALES.get(scale))) {
             return head;
         }
         long value = head.value() * SCALE_FACTORS[scale];
@@ -128,10 +142,18 @@ final class SpelledNumbers {
         return rest == null ? new Parsed(value, after, true) : new Parsed(value + rest.value(), rest.next(), true);
     }
 
-    /** "seven", "seventeen", "seventy", or "seventy-seven" (also "seventy seven"). */
+    /** "seven", "seventeen", "seventy", or "seventy-seven" (also "seventy seven"); "oh"; "double seven". */
     private static Parsed belowHundred(List<Word> words, int at) {
         if (at >= words.size()) {
             return null;
+        }
+        int times = REPEATS.indexOf(words.get(at).text()) + 2;
+        if (times >= 2) {
+            int digit = continues(words, at + 1) ? digit(words.get(at + 1).text()) : -1;
+            return digit < 0 ? null : new Parsed(digit, at + 2, false, times);
+        }
+        if (words.get(at).text().equals(SPOKEN_ZERO)) {
+            return new Parsed(0, at + 1, false);
         }
         int small = BELOW_TWENTY.indexOf(words.get(at).text());
         if (small >= 0) {
@@ -145,6 +167,12 @@ final class SpelledNumbers {
         return unit >= 1 && unit <= 9
                 ? new Parsed(20 + 10L * tens + unit, at + 2, false)
                 : new Parsed(20 + 10L * tens, at + 1, false);
+    }
+
+    /** The digit a word says ("oh" is zero), or -1. */
+    private static int digit(String word) {
+        int small = word.equals(SPOKEN_ZERO) ? 0 : BELOW_TWENTY.indexOf(word);
+        return small <= 9 ? small : -1;
     }
 
     /** Whether {@code words[at]} carries on the number before it: joined to it, and no comma between. */

@@ -73,7 +73,17 @@ class PhiScannerTest {
             "\u13a0O\u13f4 04/12/1961",
             "d\u0585b 04/12/1961",
             "\ud835\udc0c\ud835\udc11\ud835\udc0d: A1234567",
-            "\ud835\udeb3RN: A1234567"})
+            "\ud835\udeb3RN: A1234567",
+            "born on the first of May nineteen eighty",
+            "born on the 1st of May 1980",
+            "born on the twenty-first of june 1970",
+            "birthday: 12 March",
+            "birthday March 12",
+            "patient id AB12",
+            "MRN 12",
+            "patient 4821 excluded",
+            "subject #017 excluded",
+            "call double five, five oh one, two three four five six"})
     void identifiersAreFound(String text) {
         List<FieldError> found = PhiScanner.scan("manifest", JSON.createObjectNode().put("description", text));
 
@@ -92,7 +102,11 @@ class PhiScannerTest {
             "DOB nineteen hundred sixty-one | date of birth",
             "MRN is forty-five sixty-seven eighty-nine | MRN-like number",
             "SSN one two three, forty-five, sixty-seven eighty-nine | SSN-like number",
-            "call five five five, one twenty-three, forty-five sixty-seven | phone number"})
+            "call five five five, one twenty-three, forty-five sixty-seven | phone number",
+            "call five five five oh one two three four five six | phone number",
+            "SSN five five five oh two one two three four | SSN-like number",
+            "MRN is triple seven four two | MRN-like number",
+            "dob the twelfth of march nineteen sixty-one | date of birth"})
     void numbersInWordsAreReadAsTheIdentifierTheySpell(String text, String kind) {
         assertEquals(List.of(kind), PhiScanner.kindsIn(text));
     }
@@ -114,6 +128,10 @@ class PhiScannerTest {
             "ranks eight, sixteen and thirty-two, ninety-nine percent of one hundred images",
             "one hundred, two hundred, four hundred warm-up steps",
             "trained in twenty twenty-six on six thousand images, seed forty-two",
+            "oh well, one or two runs diverged",
+            "double check the first two epochs",
+            "one patient per image, patient-level split, 3 epochs",
+            "subject to review, 100 images per class",
             "\u043e\u0431\u0443\u0447\u0435\u043d\u0438\u0435: \u0434\u0432\u0430\u0434\u0446\u0430\u0442\u044c \u044d\u043f\u043e\u0445,"
                     + " \u0440\u0430\u043d\u0433 \u0448\u0435\u0441\u0442\u043d\u0430\u0434\u0446\u0430\u0442\u044c",
             "\u03b5\u03ba\u03c0\u03b1\u03af\u03b4\u03b5\u03c5\u03c3\u03b7 \u03b3\u03b9\u03b1 \u03c4\u03c1\u03b5\u03b9\u03c2"
