@@ -7,6 +7,8 @@ import dev.medforge.contracts.events.CompositeEvaluated.GateDecision;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.events.WorkTime;
+import dev.medforge.contracts.registry.OnBehalfOf;
+import dev.medforge.contracts.testing.RealmUsers;
 import dev.medforge.contracts.testing.ServiceIdentity;
 import dev.medforge.contracts.testing.TopicProbe;
 import io.restassured.http.ContentType;
@@ -40,6 +42,11 @@ public final class RegistryFixtures {
         return as(ServiceIdentity.GATEWAY);
     }
 
+    /** A request as the gateway acting for {@code username}, whose own token it forwards. */
+    public static RequestSpecification onBehalfOf(String username) {
+        return asGateway().header(OnBehalfOf.HEADER, RealmUsers.token(username));
+    }
+
     public static String newBranch() {
         return newBranch(Map.of());
     }
@@ -66,8 +73,9 @@ public final class RegistryFixtures {
         return branchWithTops(Map.of());
     }
 
+    /** Registered by the user named like the institution: each of the realm's contributors is its institution's. */
     public static void registerTask(String branch, String task, String institution) {
-        asGateway().contentType(ContentType.JSON)
+        onBehalfOf(institution).contentType(ContentType.JSON)
                 .body(Map.of("name", task, "institution", institution, "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", branch)
                 .then().statusCode(201);

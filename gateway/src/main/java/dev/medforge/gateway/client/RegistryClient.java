@@ -1,12 +1,14 @@
 package dev.medforge.gateway.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.medforge.contracts.registry.OnBehalfOf;
 import dev.medforge.contracts.registry.Webhooks;
 import dev.medforge.contracts.registry.Webhooks.Webhook;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -21,6 +23,8 @@ import java.util.List;
  * The registry's internal API. Bodies stay JSON trees: the registry validates and owns their shape,
  * and the gateway only adds who may ask, so it does not keep a second copy of every view. Webhooks
  * are the exception: the gateway signs and sends their deliveries, so it reads them as its own records.
+ * A change made for a user carries that user's own token ({@link OnBehalfOf}), which the registry
+ * verifies: whose task, withdrawal or webhook it is comes from that token.
  */
 @Path("/internal")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,7 +53,7 @@ public interface RegistryClient {
 
     @POST
     @Path("/branches/{branch}/tasks")
-    Uni<JsonNode> registerTask(@PathParam("branch") String branch, JsonNode task);
+    Uni<JsonNode> registerTask(@PathParam("branch") String branch, @HeaderParam(OnBehalfOf.HEADER) String onBehalfOf, JsonNode task);
 
     @GET
     @Path("/branches/{branch}/versions")
@@ -69,11 +73,12 @@ public interface RegistryClient {
 
     @POST
     @Path("/branches/{branch}/submissions/{id}/withdrawal")
-    Uni<JsonNode> withdraw(@PathParam("branch") String branch, @PathParam("id") String submissionId, JsonNode request);
+    Uni<JsonNode> withdraw(@PathParam("branch") String branch, @PathParam("id") String submissionId,
+                           @HeaderParam(OnBehalfOf.HEADER) String onBehalfOf, JsonNode request);
 
     @POST
     @Path("/webhooks")
-    Uni<Webhook> createWebhook(JsonNode request);
+    Uni<Webhook> createWebhook(@HeaderParam(OnBehalfOf.HEADER) String onBehalfOf, JsonNode request);
 
     /** Every webhook when {@code owner} is null. */
     @GET
@@ -86,7 +91,7 @@ public interface RegistryClient {
 
     @DELETE
     @Path("/webhooks/{id}")
-    Uni<Void> deleteWebhook(@PathParam("id") String id);
+    Uni<Void> deleteWebhook(@PathParam("id") String id, @HeaderParam(OnBehalfOf.HEADER) String onBehalfOf);
 
     @GET
     @Path("/webhooks/{id}/deliveries")

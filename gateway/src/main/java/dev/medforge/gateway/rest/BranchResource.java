@@ -97,7 +97,7 @@ public class BranchResource {
         }
         String claimed = task.hasNonNull("institution") ? task.get("institution").asText() : null;
         ObjectNode request = task.deepCopy().put("institution", currentCaller.get().actingInstitution(claimed, "institution"));
-        return registry.registerTask(branch, request).map(registered -> Response
+        return registry.registerTask(branch, currentCaller.accessToken(), request).map(registered -> Response
                 .created(URI.create("/api/v1/branches/" + branch + "/tasks/" + registered.path("name").asText()))
                 .entity(registered).build());
     }

@@ -61,7 +61,7 @@ public class WebhookResource {
             + "it is not shown again.")
     @Blocking
     public Uni<Response> create(CreateWebhook request) {
-        return webhooks.register(owner(), request == null ? null : request.url())
+        return webhooks.register(owner(), currentCaller.accessToken(), request == null ? null : request.url())
                 .map(webhook -> Response.created(URI.create("/api/v1/webhooks/" + webhook.id()))
                         .entity(new CreatedWebhook(webhook.id(), webhook.url(), webhook.secret(), webhook.createdAt()))
                         .build());
@@ -77,7 +77,7 @@ public class WebhookResource {
     @Path("/{id}")
     @Operation(summary = "Remove a webhook; pending retries stop", description = "Role subscriber, own webhooks only.")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return webhooks.delete(owner(), id).map(nothing -> Response.noContent().build());
+        return webhooks.delete(owner(), currentCaller.accessToken(), id).map(nothing -> Response.noContent().build());
     }
 
     @GET

@@ -52,7 +52,7 @@ public class WithdrawalResource {
         ObjectNode request = JsonNodeFactory.instance.objectNode()
                 .put("requestedBy", caller.name())
                 .put("requesterInstitution", caller.institution().orElse(null));
-        return allowed.flatMap(ok -> registry.withdraw(branch, id, request))
+        return allowed.flatMap(ok -> registry.withdraw(branch, id, currentCaller.accessToken(), request))
                 .map(withdrawal -> Response.accepted(withdrawal).build());
     }
 }

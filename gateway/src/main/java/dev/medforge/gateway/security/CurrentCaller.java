@@ -24,6 +24,15 @@ public class CurrentCaller {
         this.token = token;
     }
 
+    /**
+     * The caller's own access token, which the gateway forwards to the registry for the changes it
+     * makes on the caller's behalf (contracts {@code OnBehalfOf}); kept out of {@link Caller} so that
+     * it is never logged with it.
+     */
+    public String accessToken() {
+        return token.getRawToken();
+    }
+
     public Caller get() {
         // Assigned first: String.valueOf(getClaim(...)) would bind to the char[] overload.
         String institution = token.getClaim("institution");

@@ -56,13 +56,17 @@ public class WebhookService {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** Resolves the URL's host to check it, so it blocks: call it on a worker thread. The registry counts the owner's limit. */
-    public Uni<Webhook> register(String owner, String url) {
+    /**
+     * Resolves the URL's host to check it, so it blocks: call it on a worker thread. The registry counts the owner's limit.
+     *
+     * @param onBehalfOf the owner's access token, from which the registry takes the owner
+     */
+    public Uni<Webhook> register(String owner, String onBehalfOf, String url) {
         var request = JsonNodeFactory.instance.objectNode()
                 .put("owner", owner)
                 .put("url", guard.admit(url).toString())
                 .put("secret", WebhookSigner.newSecret(random));
-        return registry.createWebhook(request);
+        return registry.createWebhook(onBehalfOf, request);
     }
 
     public Uni<List<Webhook>> list(String owner) {
@@ -79,8 +83,8 @@ public class WebhookService {
         });
     }
 
-    public Uni<Void> delete(String owner, String id) {
-        return find(owner, id).flatMap(webhook -> registry.deleteWebhook(webhook.id()));
+    public Uni<Void> delete(String owner, String onBehalfOf, String id) {
+        return find(owner, id).flatMap(webhook -> registry.deleteWebhook(webhook.id(), onBehalfOf));
     }
 
     public Uni<List<Webhooks.Delivery>> deliveries(String owner, String id) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
+import dev.medforge.contracts.registry.OnBehalfOf;
+import dev.medforge.contracts.testing.RealmUsers;
 import dev.medforge.contracts.testing.ServiceIdentity;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.data.TestImages;
@@ -56,9 +58,7 @@ public final class PipelineFixtures {
             String architecture = Files.readString(dir.resolve(BaseModel.ARCHITECTURE_FILE));
             post(registryUrl + "/internal/branches", Map.of("id", branch, "baseModel",
                     Map.of("id", BASE.config().id(), "digest", digest, "architecture", architecture), "policy", policy));
-            post(registryUrl + "/internal/branches/" + branch + "/tasks",
-                    Map.of("name", "tops", "institution", "hospital-a", "classNames", TOPS,
-                            "evaluationSuite", storeLabeledImages(store, TOPS.size(), 25, 17)));
+            registerTask(registryUrl, branch, "tops", "hospital-a", TOPS, storeLabeledImages(store, TOPS.size(), 25, 17));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,17 +72,29 @@ public final class PipelineFixtures {
         for (int c = 0; c < classes; c++) {
             names.add(task + "-" + c);
         }
+        registerTask(registryUrl, branch, task, institution, names, evaluationSuite);
+    }
+
+    /** As the gateway does for the institution's own user (the realm's contributor named like it), whose token it forwards. */
+    private static void registerTask(String registryUrl, String branch, String task, String institution, List<String> classNames,
+                                     String evaluationSuite) {
         post(registryUrl + "/internal/branches/" + branch + "/tasks",
-                Map.of("name", task, "institution", institution, "classNames", names, "evaluationSuite", evaluationSuite));
+                Map.of("name", task, "institution", institution, "classNames", classNames, "evaluationSuite", evaluationSuite),
+                Map.of(OnBehalfOf.HEADER, RealmUsers.token(institution)));
     }
 
     private static void post(String url, Object body) {
+        post(url, body, Map.of());
+    }
+
+    private static void post(String url, Object body, Map<String, String> headers) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                            .header("Content-Type", "application/json")
-                            .header("Authorization", ServiceIdentity.GATEWAY.bearer())
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(new ObjectMapper().writeValueAsBytes(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", ServiceIdentity.GATEWAY.bearer())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new ObjectMapper().writeValueAsBytes(body)));
+            headers.forEach(request::header);
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 201) {
                 throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
             }

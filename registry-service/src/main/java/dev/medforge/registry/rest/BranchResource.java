@@ -1,5 +1,6 @@
 package dev.medforge.registry.rest;
 
+import dev.medforge.contracts.registry.OnBehalfOf;
 import dev.medforge.registry.api.AvailabilityRequest;
 import dev.medforge.registry.api.BranchRequests;
 import dev.medforge.registry.api.BranchRequests.CreateBranch;
@@ -11,12 +12,14 @@ import dev.medforge.registry.api.Views.ModelCard;
 import dev.medforge.registry.api.Views.TaskView;
 import dev.medforge.registry.api.Views.VersionView;
 import dev.medforge.registry.mapping.BranchMapper;
+import dev.medforge.registry.security.ActingUsers;
 import dev.medforge.registry.service.BranchService;
 import dev.medforge.registry.service.VersionService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -35,8 +38,9 @@ import static dev.medforge.registry.security.ServiceRoles.MERGE;
 
 /**
  * Internal API for the gateway and the pipeline services: branches, their policy, tasks and versions.
- * Changes come only through the gateway, which checks the user's role; the pipeline services read
- * what their stage needs.
+ * Changes come only through the gateway, which checks the user's role; a task is registered for the
+ * institution of the user whose token the gateway forwards ({@link OnBehalfOf}). The pipeline
+ * services read what their stage needs.
  */
 @Path("/internal/branches")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,10 +49,12 @@ public class BranchResource {
 
     private final BranchService branches;
     private final VersionService versions;
+    private final ActingUsers users;
 
-    BranchResource(BranchService branches, VersionService versions) {
+    BranchResource(BranchService branches, VersionService versions, ActingUsers users) {
         this.branches = branches;
         this.versions = versions;
+        this.users = users;
     }
 
     @RolesAllowed(GATEWAY)
@@ -87,9 +93,12 @@ public class BranchResource {
     @RolesAllowed(GATEWAY)
     @POST
     @Path("/{branch}/tasks")
-    public Uni<Response> registerTask(@PathParam("branch") String branchId, RegisterTask request) {
+    public Uni<Response> registerTask(@PathParam("branch") String branchId, @HeaderParam(OnBehalfOf.HEADER) String onBehalfOf,
+                                      RegisterTask request) {
         BranchRequests.validate(request);
-        return branches.registerTask(branchId, request)
+        return users.verify(onBehalfOf)
+                .invoke(user -> user.institutionFor(request.institution(), "institution"))
+                .flatMap(user -> branches.registerTask(branchId, request))
                 .map(task -> Response.created(URI.create("/internal/branches/" + branchId + "/tasks/" + task.name))
                         .entity(BranchMapper.toView(task)).build());
     }

@@ -1,15 +1,18 @@
 package dev.medforge.registry.rest;
 
+import dev.medforge.contracts.registry.OnBehalfOf;
 import dev.medforge.contracts.registry.Webhooks;
 import dev.medforge.registry.api.WebhookRequests;
 import dev.medforge.registry.api.WebhookRequests.NewWebhook;
 import dev.medforge.registry.mapping.WebhookMapper;
+import dev.medforge.registry.security.ActingUsers;
 import dev.medforge.registry.service.WebhookService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,7 +28,8 @@ import static dev.medforge.registry.security.ServiceRoles.GATEWAY;
 
 /**
  * Internal API for the gateways: subscribers' webhooks and their delivery logs, in the database so
- * that every gateway delivers from and logs into the same store.
+ * that every gateway delivers from and logs into the same store. Making and deleting one is for the
+ * user whose token the gateway forwards ({@link OnBehalfOf}); delivering reads them all.
  */
 @Path("/internal/webhooks")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,15 +38,19 @@ import static dev.medforge.registry.security.ServiceRoles.GATEWAY;
 public class WebhookResource {
 
     private final WebhookService webhooks;
+    private final ActingUsers users;
 
-    WebhookResource(WebhookService webhooks) {
+    WebhookResource(WebhookService webhooks, ActingUsers users) {
         this.webhooks = webhooks;
+        this.users = users;
     }
 
     @POST
-    public Uni<Response> create(NewWebhook request) {
+    public Uni<Response> create(@HeaderParam(OnBehalfOf.HEADER) String onBehalfOf, NewWebhook request) {
         NewWebhook.validate(request);
-        return webhooks.create(request).map(webhook -> Response.created(URI.create("/internal/webhooks/" + webhook.id))
+        return users.verify(onBehalfOf)
+                .invoke(user -> user.mustBe(request.owner(), "owner", true))
+                .flatMap(user -> webhooks.create(request)).map(webhook -> Response.created(URI.create("/internal/webhooks/" + webhook.id))
                 .entity(WebhookMapper.toView(webhook)).build());
     }
 
@@ -60,8 +68,8 @@ public class WebhookResource {
 
     @DELETE
     @Path("/{id}")
-    public Uni<Response> delete(@PathParam("id") String id) {
-        return webhooks.delete(id).map(nothing -> Response.noContent().build());
+    public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(OnBehalfOf.HEADER) String onBehalfOf) {
+        return users.verify(onBehalfOf).flatMap(user -> webhooks.delete(id, user.subject())).map(nothing -> Response.noContent().build());
     }
 
     @GET

@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Keeps subscribers' webhooks and their delivery logs for every gateway. Owners are the gateway's
- * business: it asks with the caller's subject and hides other owners' webhooks as 404s.
+ * Keeps subscribers' webhooks and their delivery logs for every gateway. A webhook is made and
+ * deleted only for the user whose token the gateway forwards (its subject is the owner); the
+ * gateway hides other owners' webhooks as 404s when it reads them.
  */
 @ApplicationScoped
 public class WebhookService {
@@ -73,11 +74,11 @@ public class WebhookService {
         });
     }
 
-    /** Its log goes with it (on delete cascade). */
+    /** Its log goes with it (on delete cascade). Another owner's webhook is as unknown as one that does not exist. */
     @WithTransaction
-    public Uni<Void> delete(String id) {
-        return Webhook.deleteById(id).map(deleted -> {
-            if (!deleted) {
+    public Uni<Void> delete(String id, String owner) {
+        return Webhook.delete("id = ?1 and owner = ?2", id, owner).map(deleted -> {
+            if (deleted == 0) {
                 throw RegistryException.notFound("Webhook", id);
             }
             return null;

@@ -11,6 +11,7 @@ import dev.medforge.registry.RegistryException;
 import dev.medforge.registry.Submission;
 import dev.medforge.registry.Withdrawal;
 import dev.medforge.registry.api.WithdrawalRequest;
+import dev.medforge.registry.security.ActingUser;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,13 +37,15 @@ public class WithdrawalService {
      * names, and two requests for one submission cannot both pass the pending check.
      */
     @WithTransaction
-    public Uni<Withdrawal> request(String branchId, String submissionId, WithdrawalRequest request) {
+    public Uni<Withdrawal> request(String branchId, String submissionId, ActingUser user) {
+        WithdrawalRequest request = new WithdrawalRequest(user.name(), user.institution().orElse(null));
         return Branch.<Branch>findById(branchId, LockModeType.PESSIMISTIC_WRITE).flatMap(branch -> {
             if (branch == null) {
                 throw RegistryException.notFound("Branch", branchId);
             }
             return Submission.<Submission>findById(submissionId).flatMap(submission -> {
-                if (submission == null) {
+                // Another institution's submission is as unknown to this user as one that does not exist.
+                if (submission == null || !user.mayActFor(submission.institution)) {
                     throw RegistryException.notFound("Submission", submissionId);
                 }
                 return Withdrawal.<Withdrawal>list("branchId = ?1 and state = ?2", branchId, Withdrawal.State.PENDING)

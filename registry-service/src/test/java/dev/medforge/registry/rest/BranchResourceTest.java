@@ -1,6 +1,7 @@
 package dev.medforge.registry.rest;
 
 import dev.medforge.contracts.events.AdapterRef;
+import dev.medforge.contracts.registry.OnBehalfOf;
 import dev.medforge.contracts.testing.ServiceIdentity;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -16,6 +17,7 @@ import static dev.medforge.registry.RegistryFixtures.adapter;
 import static dev.medforge.registry.RegistryFixtures.artifact;
 import static dev.medforge.registry.RegistryFixtures.as;
 import static dev.medforge.registry.RegistryFixtures.asGateway;
+import static dev.medforge.registry.RegistryFixtures.onBehalfOf;
 import static dev.medforge.registry.RegistryFixtures.DIGEST;
 import static dev.medforge.registry.RegistryFixtures.newBranch;
 import static dev.medforge.registry.RegistryFixtures.publish;
@@ -161,20 +163,53 @@ class BranchResourceTest {
         asGateway().get("/internal/branches/{b}/tasks", branch).then().statusCode(200).body("size()", is(0));
     }
 
+    /**
+     * Issue 9: the institution a task is registered for comes from the user's own token, which the
+     * gateway forwards, never from the body alone: the gateway's identity cannot register a task for
+     * an institution whose user did not ask.
+     */
+    @Test
+    void aTaskIsRegisteredOnlyForTheInstitutionOfTheUserWhoseTokenIsForwarded() {
+        String branch = newBranch();
+        Map<String, Object> tops = Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST);
+        asGateway().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(401).contentType("application/problem+json")
+                .body("errors[0].code", is("ON_BEHALF_OF_REQUIRED"))
+                .body("errors[0].field", is("header " + OnBehalfOf.HEADER));
+        asGateway().header(OnBehalfOf.HEADER, "not-a-token").contentType(ContentType.JSON).body(tops)
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(401).body("errors[0].code", is("ON_BEHALF_OF_INVALID"));
+        // A real token of the realm, but the gateway's own service identity's, not a user's for the gateway.
+        asGateway().header(OnBehalfOf.HEADER, ServiceIdentity.GATEWAY.token()).contentType(ContentType.JSON).body(tops)
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(401).body("errors[0].code", is("ON_BEHALF_OF_INVALID"));
+        onBehalfOf("hospital-b").contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(403).contentType("application/problem+json")
+                .body("errors[0].code", is("ON_BEHALF_OF_MISMATCH"))
+                .body("errors[0].field", is("institution"))
+                .body("errors[0].message", is("names 'hospital-a' but the user's token is for 'hospital-b'"));
+        onBehalfOf("ops").contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(403).body("errors[0].message", is("the user's token carries no institution claim"));
+        asGateway().get("/internal/branches/{b}/tasks", branch).then().statusCode(200).body("size()", is(0));
+
+        onBehalfOf("hospital-a").contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(201).body("institution", is("hospital-a"));
+    }
+
     @Test
     void tasksRegisterOnceAndAConflictingRegistrationIsRefused() {
         String branch = newBranch();
         Map<String, Object> tops = Map.of("name", "tops", "institution", "hospital-a",
                 "classNames", List.of("T-shirt/top", "Pullover", "Coat", "Shirt"), "evaluationSuite", DIGEST);
-        asGateway().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
-        asGateway().contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
-        asGateway().contentType(ContentType.JSON)
+        onBehalfOf("hospital-a").contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
+        onBehalfOf("hospital-a").contentType(ContentType.JSON).body(tops).post("/internal/branches/{b}/tasks", branch).then().statusCode(201);
+        onBehalfOf("hospital-b").contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-b", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", branch).then()
                 .statusCode(409)
                 .body("detail", is("task 'tops' on branch '" + branch + "' is registered by another institution; choose another name"))
                 .body("detail", not(containsString("hospital-a")));
-        asGateway().contentType(ContentType.JSON)
+        onBehalfOf("hospital-a").contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", branch).then()
                 .statusCode(409)
@@ -188,7 +223,7 @@ class BranchResourceTest {
 
     @Test
     void aTaskOrDecisionsOfAnUnknownBranchOrAnUnknownVersionIs404() {
-        asGateway().contentType(ContentType.JSON)
+        onBehalfOf("hospital-a").contentType(ContentType.JSON)
                 .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("a", "b"), "evaluationSuite", DIGEST))
                 .post("/internal/branches/{b}/tasks", "no-such-branch").then()
                 .statusCode(404)

@@ -1,21 +1,23 @@
 package dev.medforge.registry.rest;
 
+import dev.medforge.contracts.testing.RealmUsers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static dev.medforge.registry.RegistryFixtures.asGateway;
+import static dev.medforge.registry.RegistryFixtures.onBehalfOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.endsWith;
@@ -40,7 +42,16 @@ class WebhookResourceTest {
         }
     }
 
-    private final String owner = "subscriber-" + UUID.randomUUID();
+    /** The realm's subscriber; the owner of a webhook is its subject, taken from the token the gateway forwards. */
+    private static final String SUBSCRIBER = "viewer";
+    private final String owner = RealmUsers.subject(SUBSCRIBER);
+
+    /** The owner is a real user whom other runs may have left webhooks to: each test starts under the limit. */
+    @BeforeEach
+    void noWebhooksYet() {
+        List<String> left = asGateway().queryParam("owner", owner).get("/internal/webhooks").then().statusCode(200).extract().path("id");
+        left.forEach(id -> onBehalfOf(SUBSCRIBER).delete("/internal/webhooks/{id}", id).then().statusCode(204));
+    }
 
     @Test
     void aWebhookIsKeptWithItsSecretListedByOwnerAndDeletedWithItsLog() {
@@ -59,12 +70,32 @@ class WebhookResourceTest {
         asGateway().queryParam("owner", "somebody-else").get("/internal/webhooks").then().statusCode(200).body("id", not(hasItem(id)));
 
         record(id, 1, 500, "HTTP 500").then().statusCode(201).body("status", is(500));
-        asGateway().delete("/internal/webhooks/{id}", id).then().statusCode(204);
+        // Issue 9: only the owner, by their own forwarded token, deletes a webhook; another user's delete finds none.
+        onBehalfOf("hospital-a").delete("/internal/webhooks/{id}", id).then().statusCode(404);
+        asGateway().delete("/internal/webhooks/{id}", id).then().statusCode(401).body("errors[0].code", is("ON_BEHALF_OF_REQUIRED"));
+        asGateway().get("/internal/webhooks/{id}", id).then().statusCode(200);
+        onBehalfOf(SUBSCRIBER).delete("/internal/webhooks/{id}", id).then().statusCode(204);
         asGateway().get("/internal/webhooks/{id}", id).then().statusCode(404).body("detail", is("no webhook '" + id + "'"));
         asGateway().get("/internal/webhooks/{id}/deliveries", id).then().statusCode(404);
         // A gateway still retrying a deleted webhook learns from this that it should stop.
         record(id, 2, 200, null).then().statusCode(404);
-        asGateway().delete("/internal/webhooks/{id}", id).then().statusCode(404);
+        onBehalfOf(SUBSCRIBER).delete("/internal/webhooks/{id}", id).then().statusCode(404);
+    }
+
+    /** Issue 9: the owner comes from the user's own token; a body naming anyone else is refused and nothing is kept. */
+    @Test
+    void aWebhookIsMadeOnlyForTheUserWhoseTokenIsForwarded() {
+        onBehalfOf(SUBSCRIBER).contentType(ContentType.JSON)
+                .body(Map.of("owner", "somebody-else", "url", "https://hooks.example.org/x", "secret", "whsec_test"))
+                .post("/internal/webhooks").then()
+                .statusCode(403)
+                .body("errors[0].code", is("ON_BEHALF_OF_MISMATCH"))
+                .body("errors[0].field", is("owner"));
+        asGateway().contentType(ContentType.JSON).body(Map.of("owner", owner, "url", "https://hooks.example.org/x", "secret", "whsec_test"))
+                .post("/internal/webhooks").then()
+                .statusCode(401).body("errors[0].code", is("ON_BEHALF_OF_REQUIRED"));
+        asGateway().queryParam("owner", "somebody-else").get("/internal/webhooks").then().statusCode(200).body("$", empty());
+        asGateway().queryParam("owner", owner).get("/internal/webhooks").then().statusCode(200).body("$", empty());
     }
 
     @Test
@@ -112,7 +143,7 @@ class WebhookResourceTest {
     }
 
     private static Response create(String owner, String url) {
-        return asGateway().contentType(ContentType.JSON).body(Map.of("owner", owner, "url", url, "secret", "whsec_test"))
+        return onBehalfOf(SUBSCRIBER).contentType(ContentType.JSON).body(Map.of("owner", owner, "url", url, "secret", "whsec_test"))
                 .post("/internal/webhooks");
     }
 

@@ -27,6 +27,7 @@ import static dev.medforge.registry.RegistryFixtures.adapter;
 import static dev.medforge.registry.RegistryFixtures.artifact;
 import static dev.medforge.registry.RegistryFixtures.as;
 import static dev.medforge.registry.RegistryFixtures.asGateway;
+import static dev.medforge.registry.RegistryFixtures.onBehalfOf;
 import static dev.medforge.registry.RegistryFixtures.newBranch;
 import static dev.medforge.registry.RegistryFixtures.publish;
 import static dev.medforge.registry.RegistryFixtures.registerTask;
@@ -55,12 +56,12 @@ class WithdrawalResourceTest {
     void aWithdrawalRebasesTheHeadWithoutTheAdapterAndItsVersionOmitsItNamingWhoAskedAndWhen() {
         String branch = threeVersions();
         try (TopicProbe rebases = TopicProbe.tail(Topics.COMPOSITE_REBASE)) {
-            withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then()
+            withdraw(branch, footwear.submissionId(), "hospital-b", "hospital-b").then()
                     .statusCode(202)
                     .body("submissionId", is(footwear.submissionId()))
                     .body("institution", is("hospital-b"))
                     .body("task", is("footwear"))
-                    .body("requestedBy", is("bob"))
+                    .body("requestedBy", is("hospital-b"))
                     .body("requesterInstitution", is("hospital-b"))
                     .body("state", is("PENDING"))
                     .body("version", nullValue());
@@ -85,7 +86,7 @@ class WithdrawalResourceTest {
                 .body("added", empty())
                 .body("withdrawn.submissionId", contains(footwear.submissionId()))
                 .body("withdrawn[0].institution", is("hospital-b"))
-                .body("withdrawn[0].requestedBy", is("bob"))
+                .body("withdrawn[0].requestedBy", is("hospital-b"))
                 .body("withdrawn[0].requestedAt", notNullValue())
                 .body("withdrawn[0].state", is("PUBLISHED"))
                 .body("withdrawn[0].version", is(4));
@@ -95,14 +96,14 @@ class WithdrawalResourceTest {
         await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", footwear.submissionId()).then()
                 .body("stage", is("WITHDRAWN"))
                 .body("history[-1].stage", is("WITHDRAWN"))
-                .body("history[-1].detail", containsString("at the request of bob")));
+                .body("history[-1].detail", containsString("at the request of hospital-b")));
 
         asGateway().get("/internal/submissions/{id}", footwear.submissionId()).then()
                 .body("withdrawals.state", contains("PUBLISHED"))
                 .body("withdrawals[0].version", is(4))
-                .body("withdrawals[0].requestedBy", is("bob"));
+                .body("withdrawals[0].requestedBy", is("hospital-b"));
 
-        withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then()
+        withdraw(branch, footwear.submissionId(), "hospital-b", "hospital-b").then()
                 .statusCode(409).contentType("application/problem+json")
                 .body("errors[0].code", is("ALREADY_WITHDRAWN"))
                 .body("errors[0].field", is("submission"))
@@ -112,7 +113,7 @@ class WithdrawalResourceTest {
     @Test
     void earlierVersionsHoldingAWithdrawnContributionAreSupersededAndAnOperatorCanTakeTheirDownloadAway() {
         String branch = threeVersions();
-        withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202);
+        withdraw(branch, footwear.submissionId(), "hospital-b", "hospital-b").then().statusCode(202);
         awaitPublished(branch, withdrawing(branch, 3, footwear, PASSED));
 
         asGateway().get("/internal/branches/{b}/versions", branch).then()
@@ -156,7 +157,7 @@ class WithdrawalResourceTest {
     @Test
     void aWithdrawalWhoseCompositeFailsTheGateIsShownWithTheSubmissionWhichStaysInTheHead() {
         String branch = threeVersions();
-        withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202);
+        withdraw(branch, footwear.submissionId(), "hospital-b", "hospital-b").then().statusCode(202);
         String reason = "garments: accuracy fell 9.0 points, more than the 2.0 allowed";
         TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(branch, 3, footwear, new GateDecision(false, List.of(reason))));
 
@@ -165,14 +166,14 @@ class WithdrawalResourceTest {
                 .body("withdrawals[0].gateReasons", containsString(reason))
                 .body("stage", is("PUBLISHED")));
         asGateway().get("/internal/branches/{b}", branch).then().body("headVersion", is(3));
-        withdraw(branch, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202).body("state", is("PENDING"));
+        withdraw(branch, footwear.submissionId(), "hospital-b", "hospital-b").then().statusCode(202).body("state", is("PENDING"));
     }
 
     /** The withdrawal's composite was built on version 3, but another composite became version 4 first: it is merged again, still without the adapter. */
     @Test
     void aWithdrawalWhoseCompositeFindsTheHeadMovedIsRebasedStillWithdrawing() {
         String branch = threeVersions();
-        withdraw(branch, footwear.submissionId(), "op", null).then().statusCode(202).body("requesterInstitution", nullValue());
+        withdraw(branch, footwear.submissionId(), "ops", null).then().statusCode(202).body("requesterInstitution", nullValue());
         AdapterRef topsAgain = adapter("sub-a-" + UUID.randomUUID(), "hospital-a", "tops");
         publish(branch, 3, List.of(topsAgain), artifact(4));
 
@@ -184,7 +185,7 @@ class WithdrawalResourceTest {
             assertEquals(4, rebase.headVersion());
             assertEquals(List.of(footwear), rebase.withdrawn());
         }
-        withdraw(branch, footwear.submissionId(), "op", null).then()
+        withdraw(branch, footwear.submissionId(), "ops", null).then()
                 .statusCode(409)
                 .body("errors[0].code", is("WITHDRAWAL_PENDING"));
     }
@@ -200,7 +201,7 @@ class WithdrawalResourceTest {
         String fork = "fork-" + UUID.randomUUID().toString().substring(0, 8);
         asGateway().contentType(ContentType.JSON).body(Map.of("id", fork, "fromBranch", source, "fromVersion", 3))
                 .post("/internal/branches").then().statusCode(201);
-        withdraw(fork, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202).body("branch", is(fork));
+        withdraw(fork, footwear.submissionId(), "hospital-b", "hospital-b").then().statusCode(202).body("branch", is(fork));
         try (TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(fork, 1, footwear, PASSED));
             assertEquals(List.of(footwear.submissionId()),
@@ -209,7 +210,7 @@ class WithdrawalResourceTest {
         asGateway().get("/internal/branches/{b}/versions/2", fork).then()
                 .body("withdrawn.submissionId", contains(footwear.submissionId()))
                 .body("withdrawn[0].state", is("PUBLISHED"));
-        withdraw(source, footwear.submissionId(), "bob", "hospital-b").then().statusCode(202).body("state", is("PENDING"));
+        withdraw(source, footwear.submissionId(), "hospital-b", "hospital-b").then().statusCode(202).body("state", is("PENDING"));
         TopicProbe.send(Topics.COMPOSITE_EVALUATED, withdrawing(source, 3, footwear, PASSED));
         // Had the fork's withdrawal reached footwear's history, it would show two, or one naming the fork's version 2.
         await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", footwear.submissionId()).then()
@@ -223,13 +224,20 @@ class WithdrawalResourceTest {
     void onlyAContributionInTheHeadCanBeWithdrawnAndEachRefusalNamesItsRule() {
         String branch = newBranch();
         registerTask(branch, "tops", "hospital-a");
-        withdraw(branch, "no-such-submission", "bob", "hospital-b").then()
+        withdraw(branch, "no-such-submission", "hospital-b", "hospital-b").then()
                 .statusCode(404).contentType("application/problem+json");
-        withdraw("no-such-branch", tops.submissionId(), "bob", "hospital-a").then().statusCode(404);
+        withdraw("no-such-branch", tops.submissionId(), "hospital-a", "hospital-a").then().statusCode(404);
 
         publish(branch, 0, List.of(tops), artifact(1));
         awaitSubmission(tops);
-        withdraw(branch, tops.submissionId(), "alice", "hospital-a").then()
+        // Issue 9: the registry checks the forwarded user again; another institution's submission is as unknown as none.
+        withdraw(branch, tops.submissionId(), "hospital-b", "hospital-b").then()
+                .statusCode(404).body("detail", is("no submission '" + tops.submissionId() + "'"));
+        withdraw(branch, tops.submissionId(), "hospital-a", "hospital-b").then()
+                .statusCode(403)
+                .body("errors[0].code", is("ON_BEHALF_OF_MISMATCH"))
+                .body("errors[0].field", is("requesterInstitution"));
+        withdraw(branch, tops.submissionId(), "hospital-a", "hospital-a").then()
                 .statusCode(409)
                 .body("errors[0].code", is("LAST_CONTRIBUTION"))
                 .body("errors[0].field", is("submission"));
@@ -238,7 +246,7 @@ class WithdrawalResourceTest {
         TopicProbe.send(Topics.SUBMISSION_STATUS, EventEnvelope.wrap("test",
                 new SubmissionStatus(waiting, "hospital-a", branch, Stage.VALIDATED, "all checks passed")));
         await().atMost(WAIT).untilAsserted(() -> asGateway().get("/internal/submissions/{id}", waiting).then().statusCode(200));
-        withdraw(branch, waiting, "alice", "hospital-a").then()
+        withdraw(branch, waiting, "hospital-a", "hospital-a").then()
                 .statusCode(409)
                 .body("errors[0].code", is("NOT_IN_HEAD"))
                 .body("detail", containsString("(VALIDATED) is not in version 1"));
@@ -274,7 +282,7 @@ class WithdrawalResourceTest {
         Map<String, Object> body = new HashMap<>();
         body.put("requestedBy", by);
         body.put("requesterInstitution", institution);
-        return asGateway().contentType(ContentType.JSON).body(body)
+        return onBehalfOf(by).contentType(ContentType.JSON).body(body)
                 .post("/internal/branches/{b}/submissions/{id}/withdrawal", branch, submissionId);
     }
 
