@@ -7,6 +7,9 @@ import dev.medforge.ml.model.BaseModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -21,6 +24,19 @@ public final class BranchCommand {
 
     /** The policy fields an operator sets, at creation or later; those left out are not sent. */
     static final class PolicyOptions {
+
+        /** Each option's policy field, by the option's name. */
+        static final Map<String, String> FIELDS = new LinkedHashMap<>();
+
+        static {
+            FIELDS.put("strategy", "strategy");
+            FIELDS.put("max-regression", "maxRegression");
+            FIELDS.put("max-new-task-gap", "maxNewTaskGap");
+            FIELDS.put("max-membership-auc", "maxMembershipAuc");
+            FIELDS.put("min-nearest-real-ratio", "minNearestRealRatio");
+            FIELDS.put("max-distilled-per-class", "maxDistilledPerClass");
+            FIELDS.put("require-privacy-audit", "privacyAuditRequired");
+        }
 
         @Option(names = "--strategy", description = "fusion, mixture or fallback (left out: the registry default for a new branch, else unchanged)")
         String strategy;
@@ -167,14 +183,30 @@ public final class BranchCommand {
         @Mixin
         PolicyOptions policy;
 
+        @Option(names = "--reset", split = ",", paramLabel = "OPTION",
+                description = "policy options to set back to the registry's default, by name, e.g. --reset max-regression,strategy")
+        List<String> reset = List.of();
+
         @Override
         public Integer call() {
             ObjectNode changes = GatewayClient.JSON.createObjectNode();
-            if (policy.writeTo(changes) == 0) {
-                throw CliException.usage("say what to change: at least one policy option (see 'medforge branch policy --help')");
+            int set = policy.writeTo(changes);
+            for (String option : reset) {
+                String field = PolicyOptions.FIELDS.get(option.startsWith("--") ? option.substring(2) : option);
+                if (field == null) {
+                    throw CliException.usage("--reset takes policy options by name, one of " + PolicyOptions.FIELDS.keySet() + " (got '"
+                            + option + "')");
+                }
+                if (changes.has(field)) {
+                    throw CliException.usage("--" + option.replaceFirst("^--", "") + " is both set and reset; say one");
+                }
+                changes.putNull(field);
             }
-            // The gateway's PUT keeps every field the body leaves out, so the body is the changes alone.
-            JsonNode updated = gateway.client().putJson("/api/v1/branches/" + GatewayClient.segment(branch) + "/policy", changes);
+            if (set + reset.size() == 0) {
+                throw CliException.usage("say what to change: at least one policy option or --reset (see 'medforge branch policy --help')");
+            }
+            // A merge patch: fields left out keep their value, a null goes back to the registry's default.
+            JsonNode updated = gateway.client().patchJson("/api/v1/branches/" + GatewayClient.segment(branch) + "/policy", changes);
             Output out = out();
             if (json) {
                 out.json(updated);

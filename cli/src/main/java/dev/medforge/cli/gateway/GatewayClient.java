@@ -1,5 +1,6 @@
 package dev.medforge.cli.gateway;
 
+import dev.medforge.contracts.MergePatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.cli.CliException;
@@ -81,16 +82,21 @@ public final class GatewayClient {
     }
 
     public JsonNode postJson(String path, Object body) {
-        return sendJson("POST", path, body);
+        return sendJson("POST", path, "application/json", body);
     }
 
     public JsonNode putJson(String path, Object body) {
-        return sendJson("PUT", path, body);
+        return sendJson("PUT", path, "application/json", body);
     }
 
-    private JsonNode sendJson(String method, String path, Object body) {
+    /** A JSON merge patch (RFC 7396): members set to null go back to their defaults. */
+    public JsonNode patchJson(String path, Object patch) {
+        return sendJson("PATCH", path, MergePatch.MEDIA_TYPE, patch);
+    }
+
+    private JsonNode sendJson(String method, String path, String contentType, Object body) {
         try {
-            return json(method + " " + path, request(path, CALL_TIMEOUT).header("Content-Type", "application/json")
+            return json(method + " " + path, request(path, CALL_TIMEOUT).header("Content-Type", contentType)
                     .method(method, BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package dev.medforge.cli.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -123,10 +124,24 @@ class BranchAndTaskTest {
         assertEquals(2, nothing.exit(), nothing.toString());
         assertTrue(nothing.err().contains("at least one policy option"), nothing.toString());
 
+        // Issue 15: --reset sends a merge patch with nulls, which put the fields back to the registry's defaults.
+        Cli.Result reset = cli.run("ops", "branch", "policy", "--branch", branch, "--reset", "max-membership-auc,max-distilled-per-class");
+        assertEquals(0, reset.exit(), reset.toString());
+        JsonNode back = registry("/internal/branches/" + branch).path("policy");
+        assertEquals(before.path("maxMembershipAuc"), back.path("maxMembershipAuc"), back.toString());
+        assertEquals(before.path("maxDistilledPerClass"), back.path("maxDistilledPerClass"), back.toString());
+        assertFalse(back.path("privacyAuditRequired").asBoolean(), "a field not reset keeps its changed value: " + back);
+        Cli.Result unknown = cli.run("ops", "branch", "policy", "--branch", branch, "--reset", "max-regresion");
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("--reset takes policy options by name") && unknown.err().contains("max-regression"),
+                unknown.toString());
+        Cli.Result both = cli.run("ops", "branch", "policy", "--branch", branch, "--max-regression", "0.1", "--reset", "max-regression");
+        assertEquals(2, both.exit(), both.toString());
+
         assertEquals(0, cli.login("viewer").exit());
         Cli.Result viewer = cli.run("viewer", "branch", "policy", "--branch", branch, "--max-membership-auc", "0.9");
         assertEquals(3, viewer.exit(), viewer.toString());
-        assertEquals(0.6, registry("/internal/branches/" + branch).at("/policy/maxMembershipAuc").asDouble(), 1e-9);
+        assertEquals(before.path("maxMembershipAuc"), registry("/internal/branches/" + branch).at("/policy/maxMembershipAuc"));
     }
 
     /** Issue 14: {@code --from B@V} forks a published version; a malformed one is a usage error naming the option. */

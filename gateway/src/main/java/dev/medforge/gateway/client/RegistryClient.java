@@ -1,6 +1,7 @@
 package dev.medforge.gateway.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.medforge.contracts.MergePatch;
 import dev.medforge.contracts.registry.OnBehalfOf;
 import dev.medforge.contracts.registry.Webhooks;
 import dev.medforge.contracts.registry.Webhooks.Webhook;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -50,6 +52,11 @@ public interface RegistryClient {
     @PUT
     @Path("/branches/{branch}/policy")
     Uni<JsonNode> updatePolicy(@PathParam("branch") String branch, JsonNode policy);
+
+    @PATCH
+    @Path("/branches/{branch}/policy")
+    @Consumes(MergePatch.MEDIA_TYPE)
+    Uni<JsonNode> patchPolicy(@PathParam("branch") String branch, JsonNode patch);
 
     @POST
     @Path("/branches/{branch}/tasks")

@@ -2,6 +2,7 @@ package dev.medforge.gateway.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.contracts.MergePatch;
 import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.gateway.Caller;
@@ -15,6 +16,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -76,12 +78,25 @@ public class BranchResource {
                 .entity(branch).build());
     }
 
+    @PATCH
+    @Path("/{branch}/policy")
+    @Consumes(MergePatch.MEDIA_TYPE)
+    @RolesAllowed(Caller.OPERATOR)
+    @Operation(summary = "Change the branch's merge strategy, gate policy and privacy rules",
+            description = "Role operator. Body: a JSON merge patch (RFC 7396, application/merge-patch+json) of the policy fields of "
+                    + "POST /branches: a field with a value sets it, a field set to null goes back to the registry's default, fields left "
+                    + "out keep their value; an unknown field is 400 UNKNOWN_FIELD. The privacy rules (maxMembershipAuc, "
+                    + "minNearestRealRatio, maxDistilledPerClass, privacyAuditRequired) apply from the next submission.")
+    public Uni<JsonNode> patchPolicy(@PathParam("branch") String branch, JsonNode patch) {
+        return registry.patchPolicy(branch, patch);
+    }
+
     @PUT
     @Path("/{branch}/policy")
     @RolesAllowed(Caller.OPERATOR)
-    @Operation(summary = "Set the branch's merge strategy, gate policy and privacy rules",
-            description = "Role operator. Body: any of the policy fields of POST /branches. Fields left out keep their value; the privacy "
-                    + "rules (maxMembershipAuc, minNearestRealRatio, maxDistilledPerClass, privacyAuditRequired) apply from the next submission.")
+    @Operation(summary = "Set policy fields (kept for one release; use PATCH)", deprecated = true,
+            description = "Role operator. Body: any of the policy fields of POST /branches. Fields left out keep their value, so this is "
+                    + "the PATCH above without the way back to a default.")
     public Uni<JsonNode> updatePolicy(@PathParam("branch") String branch, JsonNode policy) {
         return registry.updatePolicy(branch, policy);
     }

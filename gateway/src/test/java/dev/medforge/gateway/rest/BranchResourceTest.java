@@ -61,6 +61,37 @@ class BranchResourceTest {
                 .post("/api/v1/branches").then().statusCode(403);
     }
 
+    /** Issue 15: a JSON merge patch changes what it names, puts a null field back to its default and refuses unknown fields. */
+    @Test
+    void theOperatorPatchesThePolicyAndANullGoesBackToTheDefault() {
+        String branch = GatewayFixtures.newBranch();
+        String ops = KeycloakTokens.userToken("ops");
+        float defaultRegression = given().auth().oauth2(ops).get("/api/v1/branches").then().statusCode(200)
+                .extract().path("find { it.id == '" + branch + "' }.policy.maxRegression");
+
+        given().auth().oauth2(ops).contentType("application/merge-patch+json")
+                .body(Map.of("strategy", "mixture", "maxRegression", 0.5))
+                .patch("/api/v1/branches/{b}/policy", branch).then()
+                .statusCode(200).body("policy.strategy", is("mixture")).body("policy.maxRegression", is(0.5f));
+        given().auth().oauth2(ops).contentType("application/merge-patch+json").body("{\"maxRegression\": null}")
+                .patch("/api/v1/branches/{b}/policy", branch).then()
+                .statusCode(200)
+                .body("policy.maxRegression", is(defaultRegression))
+                .body("policy.strategy", is("mixture"));
+        given().auth().oauth2(ops).contentType("application/merge-patch+json").body("{\"maxRegresion\": 0.1}")
+                .patch("/api/v1/branches/{b}/policy", branch).then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].code", is("UNKNOWN_FIELD"))
+                .body("errors[0].field", is("policy.maxRegresion"));
+        given().auth().oauth2(ops).contentType(ContentType.JSON).body(Map.of("strategy", "fusion"))
+                .patch("/api/v1/branches/{b}/policy", branch).then().statusCode(415);
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType("application/merge-patch+json")
+                .body(Map.of("strategy", "fusion"))
+                .patch("/api/v1/branches/{b}/policy", branch).then().statusCode(403);
+        given().auth().oauth2(ops).get("/api/v1/branches").then()
+                .body("find { it.id == '" + branch + "' }.policy.strategy", is("mixture"));
+    }
+
     @Test
     void theRegistrysRefusalsPassThroughAsProblemDetails() {
         String branch = GatewayFixtures.newBranch();

@@ -25,6 +25,7 @@ class OpenApiTest {
             Map.entry("GET /api/v1/submissions/{id}", Set.of("contributor", "operator")),
             Map.entry("GET /api/v1/branches", Set.of("subscriber", "operator")),
             Map.entry("POST /api/v1/branches", Set.of("operator")),
+            Map.entry("PATCH /api/v1/branches/{branch}/policy", Set.of("operator")),
             Map.entry("PUT /api/v1/branches/{branch}/policy", Set.of("operator")),
             Map.entry("POST /api/v1/branches/{branch}/tasks", Set.of("contributor")),
             Map.entry("GET /api/v1/branches/{branch}/versions", Set.of("subscriber")),

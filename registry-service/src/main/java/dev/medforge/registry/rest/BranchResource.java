@@ -1,5 +1,8 @@
 package dev.medforge.registry.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.medforge.contracts.MergePatch;
 import dev.medforge.contracts.registry.OnBehalfOf;
 import dev.medforge.registry.api.AvailabilityRequest;
 import dev.medforge.registry.api.BranchRequests;
@@ -20,6 +23,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -85,6 +89,18 @@ public class BranchResource {
     @PUT
     @Path("/{branch}/policy")
     public Uni<BranchView> updatePolicy(@PathParam("branch") String branchId, PolicyRequest policy) {
+        BranchRequests.validate(policy);
+        return branches.updatePolicy(branchId, policy)
+                .flatMap(b -> branches.baseModelOf(b).map(base -> BranchMapper.toView(b, base)));
+    }
+
+    /** A JSON merge patch of the policy: null sets a field back to the registry's default. */
+    @RolesAllowed(GATEWAY)
+    @PATCH
+    @Path("/{branch}/policy")
+    @Consumes(MergePatch.MEDIA_TYPE)
+    public Uni<BranchView> patchPolicy(@PathParam("branch") String branchId, JsonNode patch) throws JsonProcessingException {
+        PolicyRequest policy = BranchRequests.mergePatch(patch, branches.defaultPolicy());
         BranchRequests.validate(policy);
         return branches.updatePolicy(branchId, policy)
                 .flatMap(b -> branches.baseModelOf(b).map(base -> BranchMapper.toView(b, base)));

@@ -172,22 +172,20 @@ public class BranchService {
         return base;
     }
 
+    /** The policy of a new branch that sets none, every field given (medforge.registry.branch-defaults.*). */
+    public PolicyRequest defaultPolicy() {
+        RegistryConfig.BranchDefaults d = config.branchDefaults();
+        return new PolicyRequest(d.strategy(), d.maxRegression(), d.maxNewTaskGap(), d.rankLimit(), d.normBound(), d.maxMembershipAuc(),
+                d.minNearestRealRatio(), d.maxDistilledPerClass(), d.privacyAuditRequired());
+    }
+
     private Branch newBranch(CreateBranch request, BaseModel base) {
-        RegistryConfig.BranchDefaults defaults = config.branchDefaults();
         Branch branch = new Branch();
         branch.id = request.id();
         branch.baseModelId = base.id;
-        branch.strategy = defaults.strategy();
-        branch.maxRegression = defaults.maxRegression();
-        branch.maxNewTaskGap = defaults.maxNewTaskGap();
-        branch.rankLimit = defaults.rankLimit();
-        branch.normBound = defaults.normBound();
-        branch.maxMembershipAuc = defaults.maxMembershipAuc();
-        branch.minNearestRealRatio = defaults.minNearestRealRatio();
-        branch.maxDistilledPerClass = defaults.maxDistilledPerClass();
-        branch.privacyAuditRequired = defaults.privacyAuditRequired();
         branch.headVersion = 0;
         branch.createdAt = Instant.now();
+        applyPolicy(branch, defaultPolicy());
         applyPolicy(branch, request.policy());
         return branch;
     }
