@@ -2,10 +2,25 @@ package dev.medforge.eval.config;
 
 import dev.medforge.contracts.messaging.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 @ConfigMapping(prefix = "medforge.eval")
 public interface EvalConfig {
 
     /** An evaluation that fails for a reason that may pass (registry, store or broker away) is tried again within this budget. */
     RetryPolicy dependencyRetry();
+
+    /** The forward passes run at start ({@code service/ForwardWarmUp}). */
+    WarmUp warmUp();
+
+    interface WarmUp {
+
+        /** Images per pass, in batches as scoring runs them; 0 turns the warm-up off. */
+        @WithDefault("512")
+        int images();
+
+        /** Timed passes after the first, untimed one; the fastest is the floor. */
+        @WithDefault("2")
+        int passes();
+    }
 }
