@@ -44,7 +44,7 @@ public final class BranchRequests {
         for (Map.Entry<String, JsonNode> member : patch.properties()) {
             if (!known.has(member.getKey())) {
                 errors.add(new FieldError("UNKNOWN_FIELD", "policy." + member.getKey(), "is not a policy field; one of "
-                        + List.copyOf(known.properties().stream().map(Map.Entry::getKey).toList())));
+                        + known.properties().stream().map(Map.Entry::getKey).toList()));
             } else {
                 resolved.set(member.getKey(), member.getValue().isNull() ? known.get(member.getKey()) : member.getValue());
             }

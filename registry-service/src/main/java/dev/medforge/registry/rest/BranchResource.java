@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medforge.contracts.MergePatch;
 import dev.medforge.contracts.registry.OnBehalfOf;
+import dev.medforge.registry.Branch;
 import dev.medforge.registry.api.AvailabilityRequest;
 import dev.medforge.registry.api.BranchRequests;
 import dev.medforge.registry.api.BranchRequests.CreateBranch;
@@ -66,7 +67,7 @@ public class BranchResource {
     public Uni<Response> create(CreateBranch request) {
         BranchRequests.validate(request);
         return branches.create(request)
-                .flatMap(branch -> branches.baseModelOf(branch).map(base -> BranchMapper.toView(branch, base)))
+                .flatMap(this::view)
                 .map(view -> Response.created(URI.create("/internal/branches/" + view.id())).entity(view).build());
     }
 
@@ -82,7 +83,7 @@ public class BranchResource {
     @GET
     @Path("/{branch}")
     public Uni<BranchView> get(@PathParam("branch") String branchId) {
-        return branches.find(branchId).flatMap(b -> branches.baseModelOf(b).map(base -> BranchMapper.toView(b, base)));
+        return branches.find(branchId).flatMap(this::view);
     }
 
     @RolesAllowed(GATEWAY)
@@ -91,7 +92,7 @@ public class BranchResource {
     public Uni<BranchView> updatePolicy(@PathParam("branch") String branchId, PolicyRequest policy) {
         BranchRequests.validate(policy);
         return branches.updatePolicy(branchId, policy)
-                .flatMap(b -> branches.baseModelOf(b).map(base -> BranchMapper.toView(b, base)));
+                .flatMap(this::view);
     }
 
     /** A JSON merge patch of the policy: null sets a field back to the registry's default. */
@@ -103,7 +104,7 @@ public class BranchResource {
         PolicyRequest policy = BranchRequests.mergePatch(patch, branches.defaultPolicy());
         BranchRequests.validate(policy);
         return branches.updatePolicy(branchId, policy)
-                .flatMap(b -> branches.baseModelOf(b).map(base -> BranchMapper.toView(b, base)));
+                .flatMap(this::view);
     }
 
     @RolesAllowed(GATEWAY)
@@ -154,5 +155,9 @@ public class BranchResource {
                                             AvailabilityRequest request) {
         AvailabilityRequest.validate(request);
         return versions.setAvailability(branchId, number, request).map(BranchMapper::toView);
+    }
+
+    private Uni<BranchView> view(Branch branch) {
+        return branches.baseModelOf(branch).map(base -> BranchMapper.toView(branch, base));
     }
 }
