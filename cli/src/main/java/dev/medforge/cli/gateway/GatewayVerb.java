@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** A verb that calls the gateway: the connection and sign-in options, and text or JSON on stdout. */
@@ -17,6 +18,16 @@ abstract class GatewayVerb implements Callable<Integer> {
 
     @Option(names = "--json", description = "print JSON instead of text (watch: one event per line)")
     boolean json;
+
+    /** kubectl's and gh's spelling of the same choice; the last of {@code --json} and {@code -o} given wins. */
+    @Option(names = {"-o", "--output"}, paramLabel = "json|table", description = "output format: json (as --json) or table (text, the default)")
+    void output(String format) {
+        switch (format) {
+            case "json" -> json = true;
+            case "table" -> json = false;
+            default -> throw new ParameterException(spec.commandLine(), "-o/--output takes json or table (got '" + format + "')");
+        }
+    }
 
     Output out() {
         return new Output(spec);

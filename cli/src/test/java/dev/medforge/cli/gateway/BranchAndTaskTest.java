@@ -172,6 +172,13 @@ class BranchAndTaskTest {
         assertEquals("hospital-a", task(fork, "tops").path("institution").asText());
         Cli.Result list = cli.run("ops", "branch", "list");
         assertTrue(list.out().contains("forked from " + source + "@1"), list.toString());
+        // Issue 15: -o json is --json, -o table the text; anything else is a usage error naming the option.
+        JsonNode listed = JSON.readTree(cli.run("ops", "branch", "list", "-o", "json").out());
+        assertTrue(listed.isArray() && listed.findValuesAsText("id").contains(fork), listed.toString());
+        assertEquals(list.out(), cli.run("ops", "branch", "list", "--json", "-o", "table").out());
+        Cli.Result yaml = cli.run("ops", "branch", "list", "-o", "yaml");
+        assertEquals(2, yaml.exit(), yaml.toString());
+        assertTrue(yaml.err().contains("-o/--output takes json or table (got 'yaml')"), yaml.toString());
 
         for (String malformed : List.of(source, source + "@", "@1", source + "@0", source + "@two")) {
             Cli.Result refused = cli.run("ops", "branch", "create", "--branch", newBranchId(), "--from", malformed);
