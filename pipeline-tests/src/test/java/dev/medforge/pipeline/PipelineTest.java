@@ -1054,10 +1054,18 @@ class PipelineTest {
     @Test
     void twoGatewaysServeTheSameWebhooksDeliverEachEventOnceAndBothStreamsHearIt() throws Exception {
         String first = gateway();
-        ServiceProcess secondProcess = ServiceProcess.start("gateway", gatewayProperties());
+        // The second gateway's streams read in groups of their own, placed at the end before it starts and
+        // awaited below: its stream consumers start from "latest", and an event sent before they hold their
+        // partitions would never reach its subscribers (a CI run lost this test's event so).
+        String streams = run + "-gateway-2";
+        GroupsAtEnd.start(streams, Set.copyOf(CHANNELS.get("gateway").values()));
+        Map<String, String> secondProperties = gatewayProperties();
+        CHANNELS.get("gateway").keySet().forEach(channel -> secondProperties.put("mp.messaging.incoming." + channel + ".group.id", streams));
+        ServiceProcess secondProcess = ServiceProcess.start("gateway", secondProperties);
         SERVICES.add(secondProcess);
         String second = secondProcess.url();
         awaitPartitionsAssigned(List.of(run + "-gateway-webhooks"), 2);
+        awaitPartitionsAssigned(List.of(streams), 2);
         String viewer = KeycloakTokens.user("viewer");
         String branch = "two-gateways-" + UUID.randomUUID().toString().substring(0, 8);
 

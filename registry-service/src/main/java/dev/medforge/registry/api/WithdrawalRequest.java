@@ -6,8 +6,9 @@ import dev.medforge.registry.RegistryException;
 import java.util.List;
 
 /**
- * Who asks to withdraw a contribution, as the gateway vouches for it: the gateway has checked that
- * the requester's institution owns the submission, or that the requester is an operator.
+ * Who asks to withdraw a contribution, as the gateway names them. The registry records the user of
+ * the token the gateway forwards ({@code OnBehalfOf}), and refuses a body that names anyone else;
+ * it checks again that their institution owns the submission, or that they are an operator.
  *
  * @param requesterInstitution null for an operator acting for no institution
  */
