@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.gateway.Caller;
-import dev.medforge.gateway.GatewayException;
 import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.security.CurrentCaller;
 import io.smallrye.mutiny.Uni;
@@ -42,17 +41,12 @@ public class WithdrawalResource {
                     + "was withdrawn (ALREADY_WITHDRAWN) or is the head's only adapter (LAST_CONTRIBUTION). Copies of earlier versions "
                     + "already downloaded cannot be recalled.")
     public Uni<Response> withdraw(@PathParam("branch") String branch, @PathParam("id") String id) {
+        // The registry checks the institution against the forwarded token and answers 404 for another's.
         Caller caller = currentCaller.get();
-        Uni<Void> allowed = caller.isOperator() ? Uni.createFrom().voidItem()
-                : registry.submission(id).invoke(submission -> {
-                    if (!submission.path("institution").asText().equals(caller.institution().orElse(null))) {
-                        throw GatewayException.notFound("Submission", id);
-                    }
-                }).replaceWithVoid();
         ObjectNode request = JsonNodeFactory.instance.objectNode()
                 .put("requestedBy", caller.name())
                 .put("requesterInstitution", caller.institution().orElse(null));
-        return allowed.flatMap(ok -> registry.withdraw(branch, id, currentCaller.accessToken(), request))
+        return registry.withdraw(branch, id, currentCaller.accessToken(), request)
                 .map(withdrawal -> Response.accepted(withdrawal).build());
     }
 }
