@@ -49,7 +49,7 @@ public class WebhookResource {
     public Uni<Response> create(@HeaderParam(OnBehalfOf.HEADER) String onBehalfOf, NewWebhook request) {
         NewWebhook.validate(request);
         return users.verify(onBehalfOf)
-                .invoke(user -> user.mustBe(request.owner(), "owner", true))
+                .invoke(user -> user.mustBeSubject(request.owner(), "owner"))
                 .flatMap(user -> webhooks.create(request)).map(webhook -> Response.created(URI.create("/internal/webhooks/" + webhook.id))
                 .entity(WebhookMapper.toView(webhook)).build());
     }

@@ -43,7 +43,7 @@ public class WithdrawalResource {
         WithdrawalRequest.validate(request);
         return users.verify(onBehalfOf)
                 .invoke(user -> {
-                    user.mustBe(request.requestedBy(), "requestedBy", false);
+                    user.mustBeNamed(request.requestedBy(), "requestedBy");
                     if (request.requesterInstitution() != null) {
                         user.institutionFor(request.requesterInstitution(), "requesterInstitution");
                     }

@@ -30,9 +30,7 @@ public record ActingUser(String subject, String name, Optional<String> instituti
      */
     public String institutionFor(String named, String field) {
         String own = institution.orElseThrow(() -> refused(field, "the user's token carries no institution claim"));
-        if (named != null && !named.equals(own)) {
-            throw refused(field, "names '" + named + "' but the user's token is for '" + own + "'");
-        }
+        mustMatch(named, own, field);
         return own;
     }
 
@@ -41,9 +39,17 @@ public record ActingUser(String subject, String name, Optional<String> instituti
         return isOperator() || institution.equals(this.institution.orElse(null));
     }
 
-    /** Who asks, as a request names them in {@code field}: this user's name, or subject where {@code bySubject}. */
-    public void mustBe(String named, String field, boolean bySubject) {
-        String own = bySubject ? subject : name;
+    /** Who asks, where a request names them by user name in {@code field}: the body may repeat this user's name, not another. */
+    public void mustBeNamed(String named, String field) {
+        mustMatch(named, name, field);
+    }
+
+    /** Who owns what a request creates, where it names the owner's subject in {@code field}: only this user's. */
+    public void mustBeSubject(String named, String field) {
+        mustMatch(named, subject, field);
+    }
+
+    private static void mustMatch(String named, String own, String field) {
         if (named != null && !named.equals(own)) {
             throw refused(field, "names '" + named + "' but the user's token is for '" + own + "'");
         }
