@@ -14,7 +14,10 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code medforge branch ...}: branches and their base models. */
@@ -62,28 +65,17 @@ public final class BranchCommand {
                 description = "refuse privacy reports without a membership-inference audit")
         Boolean privacyAuditRequired;
 
-        /** Puts the options given into {@code policy}; returns how many. */
+        /** This mixin's own options, whose values {@link #writeTo} sends. */
+        @Spec
+        CommandSpec options;
+
+        /** Puts the options given into {@code policy}, each under its field of {@link #FIELDS}; returns how many. */
         int writeTo(ObjectNode policy) {
-            if (strategy != null) {
-                policy.put("strategy", strategy);
-            }
-            if (maxRegression != null) {
-                policy.put("maxRegression", maxRegression);
-            }
-            if (maxNewTaskGap != null) {
-                policy.put("maxNewTaskGap", maxNewTaskGap);
-            }
-            if (maxMembershipAuc != null) {
-                policy.put("maxMembershipAuc", maxMembershipAuc);
-            }
-            if (minNearestRealRatio != null) {
-                policy.put("minNearestRealRatio", minNearestRealRatio);
-            }
-            if (maxDistilledPerClass != null) {
-                policy.put("maxDistilledPerClass", maxDistilledPerClass);
-            }
-            if (privacyAuditRequired != null) {
-                policy.put("privacyAuditRequired", privacyAuditRequired);
+            for (OptionSpec option : options.options()) {
+                Object value = option.getValue();
+                if (value != null) {
+                    policy.set(FIELDS.get(option.longestName().substring(2)), GatewayClient.JSON.valueToTree(value));
+                }
             }
             return policy.size();
         }
