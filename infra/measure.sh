@@ -75,7 +75,7 @@ token() {
 a=$(ms); pg_tmp_start; b=$(ms); T[pg_cold]=$(secs "$a" "$b")
 a=$(ms); kafka_fetch; b=$(ms); T[kafka_fetch]=$(secs "$a" "$b")
 a=$(ms); kafka_start; b=$(ms); T[kafka_cold]=$(secs "$a" "$b")
-a=$(ms); kafka_ensure_topics; b=$(ms); T[topics_cold]=$(secs "$a" "$b")
+a=$(ms); kafka_provision; b=$(ms); T[topics_cold]=$(secs "$a" "$b")
 a=$(ms); kc_fetch; b=$(ms); T[kc_fetch]=$(secs "$a" "$b")
 a=$(ms); kc_start; b=$(ms); T[kc_cold]=$(secs "$a" "$b")
 token; rss_all
@@ -88,7 +88,7 @@ for (( r = 1; r <= ROUNDS; r++ )); do
   sleep 2
   a=$(ms); pg_tmp_start; b=$(ms); T[pg]=$(secs "$a" "$b")
   a=$(ms); kafka_start; b=$(ms); T[kafka]=$(secs "$a" "$b")
-  a=$(ms); kafka_ensure_topics; b=$(ms); T[topics]=$(secs "$a" "$b")
+  a=$(ms); kafka_provision; b=$(ms); T[topics]=$(secs "$a" "$b")
   a=$(ms); kc_start; b=$(ms); T[kc]=$(secs "$a" "$b")
   token; rss_all
   echo "| warm $r | ${T[pg]} | ${T[kafka]} | ${T[topics]} | ${T[kc]} | ${T[pg_rss]} | ${T[kafka_rss]} | ${T[kc_rss]} | ${T[total]} | $(cut -d' ' -f1 /proc/loadavg) |"

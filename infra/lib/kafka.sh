@@ -12,6 +12,9 @@ KAFKA_LOG="$LOG_DIR/kafka.log"
 KAFKA_CONF_DIR="$MEDFORGE_ROOT/infra/kafka"
 KAFKA_JAVA_OPTS="${MEDFORGE_KAFKA_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 KAFKA_TOOL_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
+# The broker's super user (SASL/PLAIN); services sign in as their own principals (infra/kafka/acls.txt).
+# The default is for loopback development only. Exported: KafkaAdmin and the tests read it.
+export MEDFORGE_KAFKA_ADMIN_SECRET="${MEDFORGE_KAFKA_ADMIN_SECRET:-kafka-admin-dev-secret}"
 
 kafka_fetch_locked() {
   [[ -f "$KAFKA_DIST/.complete" ]] && return 0
@@ -69,8 +72,9 @@ kafka_ready() { port_open "$KAFKA_PORT" && kafka_started_line; }
 
 kafka_render_config() {
   mkdir -p "$KAFKA_STATE/data"
-  sed "s|@DATA_DIR@|$KAFKA_STATE/data|g" "$KAFKA_CONF_DIR/server.properties.template" \
-    >"$KAFKA_STATE/server.properties"
+  (umask 077 && sed -e "s|@DATA_DIR@|$KAFKA_STATE/data|g" -e "s|@ADMIN_SECRET@|$MEDFORGE_KAFKA_ADMIN_SECRET|g" \
+      "$KAFKA_CONF_DIR/server.properties.template" >"$KAFKA_STATE/server.properties.new") \
+    && mv "$KAFKA_STATE/server.properties.new" "$KAFKA_STATE/server.properties"
 }
 
 kafka_format() {
@@ -109,11 +113,14 @@ kafka_start() {
   elapsed_since "$t0" >"$RUN_DIR/kafka.start-seconds"
 }
 
-kafka_ensure_topics() {
+kafka_provision() {
   local out
   out=$(kafka_admin ensure-topics "$KAFKA_BOOTSTRAP" "$KAFKA_CONF_DIR/topics.txt" 2>"$LOG_DIR/kafka-topics.log") \
     || { cat "$LOG_DIR/kafka-topics.log" >&2; die "creating Kafka topics failed; see $LOG_DIR/kafka-topics.log"; }
   log "Kafka $out"
+  out=$(kafka_admin ensure-principals "$KAFKA_BOOTSTRAP" "$KAFKA_CONF_DIR/acls.txt" 2>"$LOG_DIR/kafka-principals.log") \
+    || { cat "$LOG_DIR/kafka-principals.log" >&2; die "setting Kafka principals and ACLs failed; see $LOG_DIR/kafka-principals.log"; }
+  log "Kafka $out (infra/kafka/acls.txt)"
 }
 
 ensure_kafka() {
@@ -130,7 +137,7 @@ ensure_kafka() {
   else
     kafka_start
   fi
-  kafka_ensure_topics
+  kafka_provision
 }
 
 stop_kafka() { stop_daemon kafka "${MEDFORGE_STOP_TIMEOUT:-30}"; }

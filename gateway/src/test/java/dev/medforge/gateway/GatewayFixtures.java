@@ -5,6 +5,7 @@ import dev.medforge.contracts.events.AdapterRef;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.TaskMetrics;
+import dev.medforge.contracts.testing.Broker;
 import dev.medforge.contracts.testing.TopicProbe;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -68,13 +69,12 @@ public final class GatewayFixtures {
      * its partitions assigned when this returns. Close it to leave the group.
      */
     public static KafkaConsumer<String, String> consumerStandIn(String group, String clientId, String topic) {
-        KafkaConsumer<String, String> worker = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP,
+        KafkaConsumer<String, String> worker = new KafkaConsumer<>(Broker.asAdmin(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName())));
         worker.subscribe(List.of(topic));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             worker.poll(Duration.ofMillis(200));

@@ -17,6 +17,7 @@ import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.messaging.DeadLetters;
+import dev.medforge.contracts.testing.Broker;
 import dev.medforge.contracts.testing.GroupsAtEnd;
 import dev.medforge.contracts.testing.ServiceProcess;
 import dev.medforge.contracts.testing.TopicProbe;
@@ -34,7 +35,6 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -193,7 +193,7 @@ class PipelineTest {
      * time. That makes every test here fail in confusing ways, so say it once, plainly.
      */
     private static void requireNoOtherPipeline() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP))) {
+        try (Admin admin = Admin.create(Broker.asAdmin(Map.of()))) {
             List<String> active = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
                     .filter(g -> g.groupState().map(state -> state != GroupState.EMPTY && state != GroupState.DEAD).orElse(true))
                     .map(GroupListing::groupId)
@@ -218,7 +218,7 @@ class PipelineTest {
 
     /** Waits until each of {@code groups} is stable with at least {@code members} members holding partitions. */
     private static void awaitPartitionsAssigned(List<String> groups, int members) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP))) {
+        try (Admin admin = Admin.create(Broker.asAdmin(Map.of()))) {
             long deadline = System.currentTimeMillis() + 120_000;
             while (true) {
                 Map<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(groups).all().get();
@@ -929,7 +929,7 @@ class PipelineTest {
      * are keyed by branch, so the producer's partitioner (murmur2 of the key) says where they land.
      */
     private static String fashion3BranchDecidedBy(String clientId) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP))) {
+        try (Admin admin = Admin.create(Broker.asAdmin(Map.of()))) {
             int partitions = admin.describeTopics(List.of(Topics.COMPOSITE_EVALUATED)).allTopicNames().get()
                     .get(Topics.COMPOSITE_EVALUATED).partitions().size();
             Set<Integer> held = admin.describeConsumerGroups(List.of(run + "-registry-service")).all().get()

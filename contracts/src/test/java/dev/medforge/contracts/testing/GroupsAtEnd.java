@@ -1,7 +1,6 @@
 package dev.medforge.contracts.testing;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -30,7 +29,7 @@ public final class GroupsAtEnd {
      * group reading from "latest" would not do for a partition it had not committed on yet.
      */
     public static void start(String group, Collection<String> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP))) {
+        try (Admin admin = Admin.create(Broker.asAdmin(Map.of()))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (String topic : topics) {
                 offsets.putAll(endOffsets(admin, topic));
@@ -41,7 +40,7 @@ public final class GroupsAtEnd {
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not start test consumer groups at the end of their topics on "
-                    + TopicProbe.BOOTSTRAP + ": run ./medforge test, which starts the broker and creates the topics", e);
+                    + Broker.BOOTSTRAP + ": run ./medforge test, which starts the broker and creates the topics", e);
         }
     }
 

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +34,14 @@ import java.util.function.Predicate;
  */
 public final class TopicProbe implements AutoCloseable {
 
-    public static final String BOOTSTRAP = Optional.ofNullable(System.getenv("KAFKA_BOOTSTRAP_SERVERS"))
-            .orElse("127.0.0.1:9092");
-
     private final KafkaConsumer<String, String> consumer;
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
     private TopicProbe(String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
+        consumer = new KafkaConsumer<>(Broker.asAdmin(Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")));
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition()))
                 .toList();
@@ -100,19 +95,18 @@ public final class TopicProbe implements AutoCloseable {
     public static void send(String topic, String key, String value, Map<String, String> headers) {
         RecordHeaders recordHeaders = new RecordHeaders();
         headers.forEach((name, text) -> recordHeaders.add(name, text.getBytes(StandardCharsets.UTF_8)));
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Broker.asAdmin(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 // Marked as the services mark theirs, so every consumer test also reads the CloudEvents header.
                 ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, CloudEventsStructuredMode.class.getName(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
             producer.send(new ProducerRecord<>(topic, null, key, value, recordHeaders)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("broker at " + BOOTSTRAP + " did not take the record", e);
+            throw new IllegalStateException("broker at " + Broker.BOOTSTRAP + " did not take the record", e);
         }
     }
 
@@ -129,14 +123,13 @@ public final class TopicProbe implements AutoCloseable {
         if (envelopes.stream().map(EventEnvelope::subject).distinct().count() != 1) {
             throw new IllegalArgumentException("one record batch is one partition: the events need one subject");
         }
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Broker.asAdmin(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "60000",
                 ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(4 << 20),
                 ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, CloudEventsStructuredMode.class.getName(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
             List<Future<?>> sent = envelopes.stream()
                     .<Future<?>>map(e -> producer.send(new ProducerRecord<>(topic, e.subject(), EventCodec.encode(e))))
                     .toList();
@@ -148,7 +141,7 @@ public final class TopicProbe implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("broker at " + BOOTSTRAP + " did not take the records", e);
+            throw new IllegalStateException("broker at " + Broker.BOOTSTRAP + " did not take the records", e);
         }
     }
 

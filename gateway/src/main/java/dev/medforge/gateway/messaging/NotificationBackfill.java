@@ -5,6 +5,7 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.gateway.Notification;
+import dev.medforge.gateway.config.KafkaClients;
 import dev.medforge.gateway.service.NotificationHub;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,11 +32,11 @@ public class NotificationBackfill {
     private static final long TAIL = 2_000;
 
     private final NotificationHub hub;
-    private final String bootstrap;
+    private final KafkaClients kafka;
 
-    NotificationBackfill(NotificationHub hub, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    NotificationBackfill(NotificationHub hub, KafkaClients kafka) {
         this.hub = hub;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -59,7 +59,7 @@ public class NotificationBackfill {
 
     private List<Notification> read(String topic, Function<String, Notification> decode) {
         List<Notification> out = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : TopicReader.read(bootstrap, "gateway-notification-backfill", topic, TAIL, TIMEOUT)) {
+        for (ConsumerRecord<String, String> record : TopicReader.read(kafka, "gateway-notification-backfill", topic, TAIL, TIMEOUT)) {
             try {
                 out.add(decode.apply(record.value()));
             } catch (RuntimeException undecodable) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.medforge.gateway.config.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,9 +28,9 @@ public final class TopicReader {
      * The last {@code perPartition} records of each partition of {@code topic} (all with
      * {@link Long#MAX_VALUE}), partition by partition; none if the topic does not exist (yet).
      */
-    public static List<ConsumerRecord<String, String>> read(String bootstrap, String clientId, String topic, long perPartition,
+    public static List<ConsumerRecord<String, String>> read(KafkaClients clients, String clientId, String topic, long perPartition,
                                                             Duration timeout) {
-        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, clientId)) {
+        try (KafkaConsumer<String, String> consumer = consumer(clients, clientId)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -57,8 +58,8 @@ public final class TopicReader {
      * its partitions): what a count needs without reading every record. 0 for a topic that does
      * not exist (yet).
      */
-    public static Map<String, Long> sizes(String bootstrap, String clientId, List<String> topics, Duration timeout) {
-        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, clientId)) {
+    public static Map<String, Long> sizes(KafkaClients clients, String clientId, List<String> topics, Duration timeout) {
+        try (KafkaConsumer<String, String> consumer = consumer(clients, clientId)) {
             Map<String, Long> sizes = new LinkedHashMap<>();
             for (String topic : topics) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
@@ -71,13 +72,12 @@ public final class TopicReader {
         }
     }
 
-    private static KafkaConsumer<String, String> consumer(String bootstrap, String clientId) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    private static KafkaConsumer<String, String> consumer(KafkaClients clients, String clientId) {
+        return new KafkaConsumer<>(clients.config(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName())));
     }
 }

@@ -13,6 +13,7 @@ import dev.medforge.gateway.DeadLetterQueue;
 import dev.medforge.gateway.DeadLetterReplay;
 import dev.medforge.gateway.GatewayException;
 import dev.medforge.gateway.config.GatewayConfig;
+import dev.medforge.gateway.config.KafkaClients;
 import dev.medforge.gateway.messaging.TopicReader;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -73,24 +73,23 @@ public class DeadLetterService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    private final String bootstrap;
+    private final KafkaClients kafka;
     private final String markerTopic;
     private final Admin admin;
     private final KafkaProducer<String, String> producer;
 
-    DeadLetterService(GatewayConfig config, Admin admin, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.bootstrap = bootstrap;
+    DeadLetterService(GatewayConfig config, Admin admin, KafkaClients kafka) {
+        this.kafka = kafka;
         this.markerTopic = config.dlqReplayedTopic();
         this.admin = admin;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.producer = new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "gateway-dlq-replay",
                 // A replayed event goes back marked as the CloudEvent it is; the markers stay plain.
                 ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, CloudEventsStructuredMode.class.getName(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())));
     }
 
     /**
@@ -98,7 +97,7 @@ public class DeadLetterService {
      * page's counts, without reading and decoding every record as {@link #list} does.
      */
     public Map<String, Long> counts() {
-        Map<String, Long> sizes = TopicReader.sizes(bootstrap, "gateway-dlq-counter",
+        Map<String, Long> sizes = TopicReader.sizes(kafka, "gateway-dlq-counter",
                 Topics.ALL.stream().map(Topics::deadLetter).toList(), TIMEOUT);
         Map<String, Long> counts = new LinkedHashMap<>();
         Topics.ALL.forEach(topic -> counts.put(topic, sizes.get(Topics.deadLetter(topic))));
@@ -211,7 +210,7 @@ public class DeadLetterService {
 
     /** Every record of {@code topic} up to the end offsets at the start; none if the topic does not exist (yet). */
     private List<ConsumerRecord<String, String>> read(String topic) {
-        return TopicReader.read(bootstrap, "gateway-dlq-reader", topic, Long.MAX_VALUE, TIMEOUT);
+        return TopicReader.read(kafka, "gateway-dlq-reader", topic, Long.MAX_VALUE, TIMEOUT);
     }
 
     @PreDestroy

@@ -6,6 +6,7 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.messaging.DeadLetters;
+import dev.medforge.contracts.testing.Broker;
 import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.gateway.GatewayFixtures;
 import dev.medforge.gateway.KeycloakTokens;
@@ -176,11 +177,10 @@ class OpsResourceTest {
 
     /** As a consumer's dead-letter strategy writes it: the original key and value, and why. */
     private static void deadLetter(String dlq, String key, String value) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TopicProbe.BOOTSTRAP,
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Broker.asAdmin(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
             producer.send(new ProducerRecord<>(dlq, null, key, value, new RecordHeaders()
                     .add(DeadLetters.REASON_HEADER, "the test put it here".getBytes(StandardCharsets.UTF_8)))).get(30, TimeUnit.SECONDS);
         }
