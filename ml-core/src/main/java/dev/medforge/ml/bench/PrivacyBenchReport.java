@@ -16,7 +16,7 @@ public record PrivacyBenchReport(String scenario, boolean quick, int cores, Stri
 
     /**
      * The leaky baselines of one institution: the audit's set of real training images under each
-     * distance attack, and the overfitted adapter under {@value MembershipAudit#ADAPTER_LOSS}.
+     * distance attack, and the adapter overfitted on mislabelled images under {@value MembershipAudit#ADAPTER_LOSS}.
      */
     static Map<String, AttackResult> leaky(InstitutionResult r) {
         Map<String, AttackResult> leaky = new LinkedHashMap<>(r.audit().leaky());
@@ -34,7 +34,8 @@ public record PrivacyBenchReport(String scenario, boolean quick, int cores, Stri
         root.put("scenario", scenario);
         root.put("quick", quick);
         root.putObject("machine").put("cores", cores).put("device", device);
-        root.putObject("overfittedAdapter").put("images", PrivacyBench.OVERFIT_IMAGES).put("epochs", PrivacyBench.OVERFIT.epochs());
+        root.putObject("overfittedAdapter").put("images", PrivacyBench.OVERFIT_IMAGES).put("epochs", PrivacyBench.OVERFIT.epochs())
+                .put("labels", "mislabelled");
         ObjectNode all = root.putObject("institutions");
         for (InstitutionResult r : institutions) {
             ObjectNode inst = all.putObject(r.id());
@@ -62,7 +63,8 @@ public record PrivacyBenchReport(String scenario, boolean quick, int cores, Stri
             });
         }
         sb.append(String.format("0.5 = the attacker guesses. Leaky baselines: real training images as the distilled set; for %s, an adapter"
-                + " trained %d epochs on %d images.%n", MembershipAudit.ADAPTER_LOSS, PrivacyBench.OVERFIT.epochs(), PrivacyBench.OVERFIT_IMAGES));
+                + " trained %d epochs on %d training images, each with another class of its task drawn at random, against held-out images"
+                + " relabelled the same way.%n", MembershipAudit.ADAPTER_LOSS, PrivacyBench.OVERFIT.epochs(), PrivacyBench.OVERFIT_IMAGES));
         return sb.toString();
     }
 }
