@@ -219,7 +219,7 @@ public final class Benchmark {
     }
 
     /** Scores composites on the evaluation suites and on the distilled sets in one place. */
-    private record Scorer(ModelSession session, Map<String, LabeledImages> suites, CompositeLoss objective, Consumer<String> progress) {
+    record Scorer(ModelSession session, Map<String, LabeledImages> suites, CompositeLoss objective, Consumer<String> progress) {
 
         MethodResult score(String name, Composite c, long start) {
             Map<String, TaskMetrics> tasks = new LinkedHashMap<>();
