@@ -34,6 +34,11 @@ public class GatewayException extends RuntimeException {
         return broken(410, code, field, message);
     }
 
+    /** The request is well formed but contradicts an earlier one it claims to repeat. */
+    public static GatewayException unprocessable(String code, String field, String message) {
+        return broken(422, code, field, message);
+    }
+
     public static GatewayException tooLarge(String field, String message) {
         return broken(413, "TOO_LARGE", field, message);
     }

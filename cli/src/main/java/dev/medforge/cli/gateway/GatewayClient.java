@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +43,9 @@ public final class GatewayClient {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     /** Uploads of up to the gateway's 64 MiB limit, on a slow link. */
     private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(15);
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Sends of one request with an Idempotency-Key per gateway before giving up. */
+    static final int IDEMPOTENT_TRIES = 3;
 
     private final List<URI> gateways;
     private final Supplier<String> tokenSource;
@@ -108,6 +112,16 @@ public final class GatewayClient {
         return json("POST " + path, request(path, UPLOAD_TIMEOUT).header("Content-Type", contentType).POST(body));
     }
 
+    /**
+     * {@link #upload} with an {@code Idempotency-Key} of its own, so that a timeout or a broken
+     * connection after sending is sent again rather than failed: the gateway answers the repeat with
+     * the first request's result and submits nothing more.
+     */
+    public JsonNode uploadOnce(String path, String contentType, BodyPublisher body) {
+        return json("POST " + path, request(path, UPLOAD_TIMEOUT).header("Content-Type", contentType)
+                .header(IDEMPOTENCY_KEY, UUID.randomUUID().toString()).POST(body));
+    }
+
     /** Streams {@code file} into the artifact store and checks that the gateway stored what was sent. */
     public String uploadArtifact(Path file, UploadProgress progress) throws IOException {
         String expected = Digests.sha256(file);
@@ -158,12 +172,16 @@ public final class GatewayClient {
     /**
      * Sends to the current gateway, and on to the next ones while a gateway cannot be reached. A
      * request whose connection was never made was never seen, so any method goes again elsewhere; a
-     * GET goes again after any network failure, as reading twice changes nothing. Anything else that
-     * broke after sending (a timeout, a reset) may have been processed: it fails here, as it did
-     * before there were several gateways, rather than risk a second submission.
+     * GET goes again after any network failure, as reading twice changes nothing, and so does a
+     * request with an {@code Idempotency-Key} (a submission), up to {@value #IDEMPOTENT_TRIES} times
+     * per gateway, even with one gateway: the gateway answers a repeat as it answered the first.
+     * Anything else that broke after sending (a timeout, a reset) may have been processed: it fails
+     * here rather than risk doing it twice.
      */
     private <T> HttpResponse<T> send(String what, HttpRequest.Builder builder, HttpResponse.BodyHandler<T> handler) {
         HttpRequest request = builder.header("Authorization", "Bearer " + token()).build();
+        boolean idempotent = request.headers().firstValue(IDEMPOTENCY_KEY).isPresent();
+        int tries = gateways.size() * (idempotent ? IDEMPOTENT_TRIES : 1);
         List<String> failures = new ArrayList<>();
         int at = current;
         while (true) {
@@ -171,17 +189,20 @@ public final class GatewayClient {
             try {
                 return http.send(rebase(request, gateway), handler);
             } catch (IOException e) {
-                boolean retryable = neverConnected(e) || request.method().equals("GET");
+                boolean retryable = neverConnected(e) || request.method().equals("GET") || idempotent;
                 failures.add(gateway + ": " + Http.describe(e));
-                if (!retryable || gateways.size() == 1) {
+                if (!retryable || (gateways.size() == 1 && failures.size() == tries)) {
                     throw CliException.server(what + ": cannot reach the gateway at " + gateway + ": " + Http.describe(e));
                 }
-                if (failures.size() == gateways.size()) {
+                if (failures.size() == tries) {
                     throw CliException.server(what + ": cannot reach any gateway (" + String.join("; ", failures) + ")");
                 }
-                at = (at + 1) % gateways.size();
-                err.println("medforge: gateway " + gateway + " unreachable (" + Http.describe(e) + "); using " + gateways.get(at));
+                int next = (at + 1) % gateways.size();
+                err.println(next == at
+                        ? "medforge: no answer from " + gateway + " (" + Http.describe(e) + "); sending again with the same " + IDEMPOTENCY_KEY
+                        : "medforge: gateway " + gateway + " unreachable (" + Http.describe(e) + "); using " + gateways.get(next));
                 err.flush();
+                at = next;
                 current = at;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

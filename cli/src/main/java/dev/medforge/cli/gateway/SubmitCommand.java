@@ -52,7 +52,7 @@ public final class SubmitCommand extends GatewayVerb {
                 .file("adapter_model", existing(adapter.resolve(PeftAdapterIO.WEIGHTS_FILE), "--adapter"), "application/octet-stream")
                 .file("distilled", existing(distilled, "--distilled"), "application/octet-stream")
                 .file("privacy_report", existing(privacyReport, "--privacy-report"), "application/json");
-        JsonNode accepted = client.upload("/api/v1/branches/" + GatewayClient.segment(branch) + "/submissions",
+        JsonNode accepted = client.uploadOnce("/api/v1/branches/" + GatewayClient.segment(branch) + "/submissions",
                 body.contentType(), body.publisher(progress));
         return accepted.path("submissionId").asText();
     }

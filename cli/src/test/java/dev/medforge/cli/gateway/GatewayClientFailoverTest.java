@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ class GatewayClientFailoverTest {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private ServerSocket dropping;
     private final AtomicInteger dropped = new AtomicInteger();
+    /** The Idempotency-Key of every request either stand-in saw, in order ("-" for none). */
+    private final List<String> keys = new CopyOnWriteArrayList<>();
     private final StringWriter err = new StringWriter();
 
     @BeforeEach
@@ -69,6 +72,7 @@ class GatewayClientFailoverTest {
 
     private void answer(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
+        keys.add(String.valueOf(exchange.getRequestHeaders().getFirst(GatewayClient.IDEMPOTENCY_KEY)));
         received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getRequestHeaders().getFirst("Authorization")
                 + " " + new String(body, StandardCharsets.UTF_8));
         String json = "{\"ok\":true}";
@@ -92,6 +96,8 @@ class GatewayClientFailoverTest {
                 for (int b; !seen.endsWith("\r\n\r\n") && (b = in.read()) >= 0; ) {
                     seen += (char) b;
                 }
+                keys.add(seen.lines().filter(h -> h.regionMatches(true, 0, GatewayClient.IDEMPOTENCY_KEY + ":", 0,
+                        GatewayClient.IDEMPOTENCY_KEY.length() + 1)).map(h -> h.substring(h.indexOf(':') + 1).strip()).findFirst().orElse("null"));
                 dropped.incrementAndGet();
             } catch (IOException closed) {
                 return;
@@ -135,6 +141,31 @@ class GatewayClientFailoverTest {
         assertEquals(Digests.sha256(file), digest);
         assertEquals(1, received.size(), received.toString());
         assertEquals(1, failoverLines(), err.toString());
+    }
+
+    @Test
+    void aSubmissionWithItsIdempotencyKeyIsSentAgainAfterADroppedConnectionWithTheSameKey() {
+        GatewayClient failingOver = client(droppingUrl() + "," + liveUrl);
+        JsonNode answer = failingOver.uploadOnce("/api/v1/branches/b/submissions", "application/json",
+                BodyPublishers.ofString("{}"));
+        assertTrue(answer.path("ok").asBoolean(), answer.toString());
+        assertEquals(1, dropped.get());
+        assertEquals(1, received.size(), received.toString());
+        assertEquals(2, keys.size(), keys.toString());
+        assertEquals(keys.get(0), keys.get(1), "the gateway that answered got the key the dropping one got");
+        assertTrue(keys.get(0).matches("[0-9a-f-]{36}"), keys.toString());
+
+        keys.clear();
+        GatewayClient alone = client(droppingUrl());
+        CliException failed = assertThrows(CliException.class, () -> alone.uploadOnce("/api/v1/branches/b/submissions", "application/json",
+                BodyPublishers.ofString("{}")));
+        assertEquals(ExitCode.SERVER, failed.exitCode());
+        assertTrue(failed.getMessage().contains("cannot reach the gateway at " + droppingUrl()), failed.getMessage());
+        assertEquals(1 + GatewayClient.IDEMPOTENT_TRIES, dropped.get(), "one gateway: sent " + GatewayClient.IDEMPOTENT_TRIES + " times");
+        assertEquals(GatewayClient.IDEMPOTENT_TRIES, keys.size(), keys.toString());
+        assertEquals(1, keys.stream().distinct().count(), "every send carried the one key: " + keys);
+        assertEquals(GatewayClient.IDEMPOTENT_TRIES - 1, err.toString().lines().filter(l -> l.contains("sending again with the same Idempotency-Key"))
+                .count(), err.toString());
     }
 
     @Test

@@ -59,10 +59,15 @@ public class SubmissionService {
     }
 
     /**
+     * A submission, or with an {@code Idempotency-Key} the replay of the one that key made: a client
+     * that lost the answer to a timeout sends the same request again and gets the same id.
+     *
      * @param parts each part's uploaded file; a missing part is absent or null
-     * @return the new submission id
+     * @param idempotencyKey the request's {@code Idempotency-Key} header, if it has one
      */
-    public String submit(Caller caller, String branch, Map<SubmissionPart, Path> parts) throws IOException {
+    public Submitted submit(Caller caller, String branch, Map<SubmissionPart, Path> parts, Optional<String> idempotencyKey)
+            throws IOException {
+        idempotencyKey.ifPresent(SubmissionService::requireKey);
         requireName("branch", branch);
         checkSizesAndFormats(parts);
         JsonNode manifestTree = JSON.readTree(parts.get(SubmissionPart.MANIFEST).toFile());
@@ -81,14 +86,61 @@ public class SubmissionService {
                 digests.put(part.getKey(), store.put(in).toString());
             }
         }
+        Optional<IdempotencyClaim> claim = idempotencyKey.map(key -> IdempotencyClaim.of(institution, branch, key, task, digests));
+        if (claim.isPresent()) {
+            Optional<String> replayed = replay(claim.get(), institution, branch, task, digests.get(SubmissionPart.ADAPTER_MODEL));
+            if (replayed.isPresent()) {
+                return new Submitted(replayed.get(), true);
+            }
+        }
         String submissionId = submissionId(institution, branch, task, digests.get(SubmissionPart.ADAPTER_MODEL));
+        if (claim.isPresent()) {
+            // Kept before the event leaves, so that a retry arriving while it travels is a replay too.
+            claim.get().record(store);
+        }
         AdapterSubmitted submitted = new AdapterSubmitted(submissionId, institution, branch, task,
                 new AdapterSubmitted.SubmittedArtifacts(digests.get(SubmissionPart.ADAPTER_CONFIG),
                         digests.get(SubmissionPart.ADAPTER_MODEL), digests.get(SubmissionPart.DISTILLED),
                         digests.get(SubmissionPart.PRIVACY_REPORT)),
                 manifest);
         events.emit(EventEnvelope.wrap(SubmissionEvents.SOURCE, submitted)).await().atMost(BROKER_TIMEOUT);
-        return submissionId;
+        return new Submitted(submissionId, false);
+    }
+
+    /** @param replayed whether an earlier request with the same {@code Idempotency-Key} made it */
+    public record Submitted(String submissionId, boolean replayed) { }
+
+    /**
+     * The submission an earlier request with this claim's key made, if it made one with the same
+     * request; 422 if the key was used for a different one. That submission is the newest of its
+     * content's id sequence: the key's request made it, as nothing after it made another while it
+     * was in flight or decided, except a resubmission after a rejection.
+     */
+    private Optional<String> replay(IdempotencyClaim claim, String institution, String branch, String task, String adapterModel) {
+        if (claim.sameRequestRecorded(store)) {
+            String newest = null;
+            for (int attempt = 0; ; attempt++) {
+                String id = contentId(institution, branch, task, adapterModel, attempt);
+                if (known(id).isEmpty()) {
+                    break;
+                }
+                newest = id;
+            }
+            // Recorded but not yet known to the registry: its event is still on its way; the same id follows.
+            return Optional.of(newest != null ? newest : contentId(institution, branch, task, adapterModel, 0));
+        }
+        if (claim.keyRecorded(store)) {
+            throw GatewayException.unprocessable("IDEMPOTENCY_KEY_REUSED", IdempotencyClaim.HEADER,
+                    "this Idempotency-Key was used for a different submission (other parts or task); use a new key for a new submission");
+        }
+        return Optional.empty();
+    }
+
+    private static void requireKey(String key) {
+        if (!IdempotencyClaim.VALID_KEY.matcher(key).matches()) {
+            throw GatewayException.badRequest("INVALID_IDEMPOTENCY_KEY", IdempotencyClaim.HEADER,
+                    "an Idempotency-Key is 1 to 255 visible ASCII characters, such as a UUID");
+        }
     }
 
     /**
@@ -101,8 +153,7 @@ public class SubmissionService {
      */
     private String submissionId(String institution, String branch, String task, String adapterModel) {
         for (int attempt = 0; ; attempt++) {
-            String id = UUID.nameUUIDFromBytes(String.join("\n", "submission", institution, branch, String.valueOf(task),
-                    adapterModel, String.valueOf(attempt)).getBytes(StandardCharsets.UTF_8)).toString();
+            String id = contentId(institution, branch, task, adapterModel, attempt);
             Optional<JsonNode> earlier = known(id);
             if (earlier.isEmpty()) {
                 return id;
@@ -114,6 +165,11 @@ public class SubmissionService {
                                 + "); follow /api/v1/submissions/" + id);
             }
         }
+    }
+
+    private static String contentId(String institution, String branch, String task, String adapterModel, int attempt) {
+        return UUID.nameUUIDFromBytes(String.join("\n", "submission", institution, branch, String.valueOf(task), adapterModel,
+                String.valueOf(attempt)).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private Optional<JsonNode> known(String submissionId) {

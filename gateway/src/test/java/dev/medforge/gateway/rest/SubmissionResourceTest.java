@@ -25,8 +25,10 @@ import static dev.medforge.gateway.GatewayFixtures.submission;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class SubmissionResourceTest {
+
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String REPLAYED = "Idempotent-Replayed";
 
     private static final Duration QUIET = Duration.ofSeconds(3);
 
@@ -104,6 +109,44 @@ class SubmissionResourceTest {
         String retried = submission(token, "tops", same).post("/api/v1/branches/{b}/submissions", branch).then()
                 .statusCode(202).extract().path("submissionId");
         assertFalse(retried.equals(first), "a retry after a rejection is a submission of its own");
+    }
+
+    /**
+     * Issue 15: a request sent again with its Idempotency-Key, as the CLI does after a timeout, gets
+     * the first answer (202, the same id) and submits nothing, before and after the registry knows
+     * the submission; the key used for a different request is 422; a malformed key is 400.
+     */
+    @Test
+    void aRequestSentAgainWithItsIdempotencyKeyGetsTheFirstAnswerAndTheKeyOnAnotherRequestIs422() {
+        String branch = GatewayFixtures.newBranch();
+        String token = KeycloakTokens.userToken("hospital-a");
+        String key = UUID.randomUUID().toString();
+        Map<String, byte[]> parts = Map.of("adapter_model", safetensors(640));
+        String first = submission(token, "tops", parts).header(IDEMPOTENCY_KEY, key)
+                .post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(202).header(REPLAYED, nullValue()).extract().path("submissionId");
+
+        assertNothingEmittedFor(branch, () -> submission(token, "tops", parts).header(IDEMPOTENCY_KEY, key)
+                .post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(202).header(REPLAYED, is("true")).header("Location", endsWith("/api/v1/submissions/" + first))
+                .body("submissionId", is(first)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(token)
+                .get("/api/v1/submissions/{id}", first).then().statusCode(200));
+        assertNothingEmittedFor(branch, () -> submission(token, "tops", parts).header(IDEMPOTENCY_KEY, key)
+                .post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(202).header(REPLAYED, is("true")).body("submissionId", is(first)));
+        // Without the key the same bytes are still the duplicate they were.
+        submission(token, "tops", parts).post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(409).body("errors[0].code", is("DUPLICATE_SUBMISSION"));
+
+        assertNothingEmittedFor(branch, () -> submission(token, "tops", Map.of("adapter_model", safetensors(656)))
+                .header(IDEMPOTENCY_KEY, key).post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("errors[0].code", is("IDEMPOTENCY_KEY_REUSED"))
+                .body("errors[0].field", is(IDEMPOTENCY_KEY)));
+        submission(token, "tops", Map.of("adapter_model", safetensors(672))).header(IDEMPOTENCY_KEY, "two words")
+                .post("/api/v1/branches/{b}/submissions", branch).then()
+                .statusCode(400).body("errors[0].code", is("INVALID_IDEMPOTENCY_KEY")).body("errors[0].field", is(IDEMPOTENCY_KEY));
     }
 
     @Test
