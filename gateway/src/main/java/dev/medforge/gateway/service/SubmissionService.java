@@ -94,16 +94,17 @@ public class SubmissionService {
             }
         }
         String submissionId = submissionId(institution, branch, task, digests.get(SubmissionPart.ADAPTER_MODEL));
-        if (claim.isPresent()) {
-            // Kept before the event leaves, so that a retry arriving while it travels is a replay too.
-            claim.get().record(store);
-        }
         AdapterSubmitted submitted = new AdapterSubmitted(submissionId, institution, branch, task,
                 new AdapterSubmitted.SubmittedArtifacts(digests.get(SubmissionPart.ADAPTER_CONFIG),
                         digests.get(SubmissionPart.ADAPTER_MODEL), digests.get(SubmissionPart.DISTILLED),
                         digests.get(SubmissionPart.PRIVACY_REPORT)),
                 manifest);
         events.emit(EventEnvelope.wrap(SubmissionEvents.SOURCE, submitted)).await().atMost(BROKER_TIMEOUT);
+        if (claim.isPresent()) {
+            // Only once the event is out: a request whose event never left must not be replayed as if it had.
+            // A retry that arrives before this line is the same submission under the same id, handled once.
+            claim.get().record(store);
+        }
         return new Submitted(submissionId, false);
     }
 
@@ -126,7 +127,7 @@ public class SubmissionService {
                 }
                 newest = id;
             }
-            // Recorded but not yet known to the registry: its event is still on its way; the same id follows.
+            // Recorded, so its event left, but the registry has not read it yet: the first id of the sequence.
             return Optional.of(newest != null ? newest : contentId(institution, branch, task, adapterModel, 0));
         }
         if (claim.keyRecorded(store)) {
