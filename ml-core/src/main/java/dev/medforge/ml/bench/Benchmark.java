@@ -176,9 +176,7 @@ public final class Benchmark {
         methods.put("base-head-only", scorer.score("base-head-only", new Composite.Merged(Map.of(), heads, new double[0]), th));
 
         long to = System.nanoTime();
-        Map<String, TaskHead> ownHeads = new LinkedHashMap<>();
-        adapters.forEach(a -> ownHeads.put(a.task(), a.head()));
-        methods.put("oracle", scorer.score("oracle", Composite.Mixture.routed(adapters, ownHeads), to));
+        methods.put("oracle", scorer.score("oracle", oracle(adapters), to));
 
         Map<String, List<String>> classNames = new LinkedHashMap<>();
         data.inArrivalOrder().forEach(i -> classNames.put(i.institution().task(), i.institution().classNames()));
@@ -216,6 +214,13 @@ public final class Benchmark {
             real[i] = scorer.realLoss(c);
         }
         return new SpearmansCorrelation().correlation(proxy, real);
+    }
+
+    /** The per-task oracle: each task routed to its own institution's adapter and head. */
+    static Composite oracle(List<Adapter> adapters) {
+        Map<String, TaskHead> ownHeads = new LinkedHashMap<>();
+        adapters.forEach(a -> ownHeads.put(a.task(), a.head()));
+        return Composite.Mixture.routed(adapters, ownHeads);
     }
 
     /** Scores composites on the evaluation suites and on the distilled sets in one place. */

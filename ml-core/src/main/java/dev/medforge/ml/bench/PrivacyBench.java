@@ -11,25 +11,27 @@ import dev.medforge.ml.merge.MergeRequest;
 import dev.medforge.ml.merge.MergeStrategies;
 import dev.medforge.ml.model.Devices;
 import dev.medforge.ml.model.ModelSession;
-import dev.medforge.ml.model.TaskHead;
 import dev.medforge.ml.privacy.AttackResult;
 import dev.medforge.ml.privacy.MembershipAudit;
 import dev.medforge.ml.train.Training;
 import dev.medforge.ml.train.TrainingRecipe;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
  * The privacy side of a scenario: each institution trains its adapter and distils its set exactly
  * as in the merge benchmark (same settings, same seeds as its first run), then audits both with
  * {@link MembershipAudit}. Beside the audit's own leaky set of real images, an adapter overfitted on
- * purpose (many epochs on a small split given wrong labels: canaries) goes through the adapter-loss attack, so a low adapter AUC
- * can be told from an attack that sees nothing.
+ * purpose (many epochs on a small split given wrong labels: canaries) goes through the adapter-loss
+ * attack, so a low adapter AUC can be told from an attack that sees nothing.
  */
 public final class PrivacyBench {
 
@@ -41,13 +43,9 @@ public final class PrivacyBench {
     static final TrainingRecipe OVERFIT = new TrainingRecipe(160, 8, 5e-3f, 17, 8, 8f);
     private static final long AUDIT_SEED = 3;
     private static final String ORACLE = "oracle";
-    /** Each merge that searches on the distilled sets, and what it would be without them. */
-    static final Map<String, String> WITHOUT_DISTILLED = new LinkedHashMap<>();
-
-    static {
-        WITHOUT_DISTILLED.put("fusion", "linear");
-        WITHOUT_DISTILLED.put("mixture", ORACLE);
-    }
+    /** Each merge that searches on the distilled sets, and what it would be without them, in name order. */
+    static final SortedMap<String, String> WITHOUT_DISTILLED = Collections.unmodifiableSortedMap(
+            new TreeMap<>(Map.of("fusion", "linear", "mixture", ORACLE)));
 
     /**
      * One institution's figures.
@@ -107,13 +105,11 @@ public final class PrivacyBench {
      */
     private static Map<String, Map<String, Double>> mergeAccuracy(Benchmark.Scorer scorer, List<Adapter> adapters,
                                                                   Map<String, List<String>> classNames) {
-        Map<String, TaskHead> ownHeads = new LinkedHashMap<>();
-        adapters.forEach(a -> ownHeads.put(a.task(), a.head()));
         Map<String, Map<String, Double>> accuracy = new LinkedHashMap<>();
         for (Map.Entry<String, String> pair : WITHOUT_DISTILLED.entrySet()) {
             for (String method : List.of(pair.getValue(), pair.getKey())) {
                 long t0 = System.nanoTime();
-                Composite c = method.equals(ORACLE) ? Composite.Mixture.routed(adapters, ownHeads)
+                Composite c = method.equals(ORACLE) ? Benchmark.oracle(adapters)
                         : MergeStrategies.get(method).merge(new MergeRequest(adapters, MergeOptions.defaults(), scorer.objective(), classNames));
                 Map<String, Double> tasks = new LinkedHashMap<>();
                 scorer.score(method, c, t0).tasks().forEach((task, m) -> tasks.put(task, m.accuracy()));
