@@ -3,6 +3,7 @@ package dev.medforge.contracts.messaging;
 import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 
@@ -25,6 +26,14 @@ public final class EventSender {
      */
     public static void send(MutinyEmitter<Record<String, String>> emitter, EventEnvelope<?> envelope) {
         emitter.sendAndAwait(Record.of(envelope.subject(), EventCodec.encode(envelope)));
+    }
+
+    /**
+     * {@link #send} for a caller that must not block (a request or a consumer on the event loop): the
+     * broker's acknowledgement completes the returned {@code Uni}.
+     */
+    public static Uni<Void> emit(MutinyEmitter<Record<String, String>> emitter, EventEnvelope<?> envelope) {
+        return emitter.send(Record.of(envelope.subject(), EventCodec.encode(envelope)));
     }
 
     /** Records the queue wait of {@code consumed}: its producer's clock to ours, on one machine or NTP-synchronised ones. */

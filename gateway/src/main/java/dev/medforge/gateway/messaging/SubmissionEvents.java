@@ -1,15 +1,14 @@
 package dev.medforge.gateway.messaging;
 
 import dev.medforge.contracts.events.AdapterSubmitted;
-import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.messaging.EventSender;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Emits a new submission. Each Uni completes only once the broker acknowledged (acks=all). */
 @ApplicationScoped
@@ -17,11 +16,11 @@ public class SubmissionEvents {
 
     public static final String SOURCE = "gateway";
 
-    private final MutinyEmitter<String> submitted;
-    private final MutinyEmitter<String> status;
+    private final MutinyEmitter<Record<String, String>> submitted;
+    private final MutinyEmitter<Record<String, String>> status;
 
-    SubmissionEvents(@Channel("adapter-submitted") MutinyEmitter<String> submitted,
-                     @Channel("submission-status-out") MutinyEmitter<String> status) {
+    SubmissionEvents(@Channel("adapter-submitted") MutinyEmitter<Record<String, String>> submitted,
+                     @Channel("submission-status-out") MutinyEmitter<Record<String, String>> status) {
         this.submitted = submitted;
         this.status = status;
     }
@@ -34,12 +33,7 @@ public class SubmissionEvents {
         AdapterSubmitted data = event.data();
         SubmissionStatus received = new SubmissionStatus(data.submissionId(), data.institution(), data.branch(),
                 SubmissionStatus.Stage.RECEIVED, "task " + data.task());
-        return send(status, EventEnvelope.wrapCausedBy(SOURCE, received, event.id()))
-                .flatMap(ignored -> send(submitted, event));
-    }
-
-    private static Uni<Void> send(MutinyEmitter<String> emitter, EventEnvelope<?> envelope) {
-        return emitter.sendMessage(Message.of(EventCodec.encode(envelope))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(envelope.subject()).build()));
+        return EventSender.emit(status, EventEnvelope.wrapCausedBy(SOURCE, received, event.id()))
+                .flatMap(ignored -> EventSender.emit(submitted, event));
     }
 }

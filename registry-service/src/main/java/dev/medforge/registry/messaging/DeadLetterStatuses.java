@@ -1,7 +1,7 @@
 package dev.medforge.registry.messaging;
 
-import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.messaging.DeadLetters;
+import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.registry.service.PublishingService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -30,8 +30,7 @@ public class DeadLetterStatuses {
      */
     Uni<Void> reject(String topic, String message, Throwable failure) {
         return Multi.createFrom().iterable(DeadLetters.rejections(PublishingService.SOURCE, topic, message, failure))
-                .onItem().transformToUniAndConcatenate(rejection ->
-                        status.send(Record.of(rejection.subject(), EventCodec.encode(rejection))))
+                .onItem().transformToUniAndConcatenate(rejection -> EventSender.emit(status, rejection))
                 .collect().last()
                 .replaceWithVoid()
                 .onFailure().invoke(failure::addSuppressed)
