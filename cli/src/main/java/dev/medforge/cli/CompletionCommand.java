@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
  * generated from the command tree itself so it cannot fall behind. picocli's script serves zsh too,
  * through zsh's bashcompinit, which the script enables itself.
  */
-@Command(name = "completion",
+@Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script.",
             "bash: source <(medforge completion bash)   zsh: source <(medforge completion zsh)"})
 final class CompletionCommand implements Runnable {

@@ -163,7 +163,7 @@ class PipelineTest {
      */
     private static Map<String, String> gatewayProperties() {
         return new HashMap<>(Map.of("medforge.artifacts.root", artifacts.toString(),
-                "medforge.gateway.registry-url", registry,
+                "quarkus.rest-client.registry.url", registry,
                 "mp.messaging.incoming.webhook-deliveries.group.id", run + "-gateway-webhooks",
                 "medforge.gateway.webhooks.allowed-internal-hosts", WEBHOOK_RECEIVER_HOST));
     }

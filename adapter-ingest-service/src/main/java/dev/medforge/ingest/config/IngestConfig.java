@@ -1,6 +1,7 @@
 package dev.medforge.ingest.config;
 
 import dev.medforge.contracts.messaging.RetryPolicy;
+import dev.medforge.contracts.validation.Rules;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -8,7 +9,7 @@ import io.smallrye.config.WithDefault;
 public interface IngestConfig {
 
     /** Largest part of a submission, in bytes. The gateway enforces the same limit at upload. */
-    @WithDefault("67108864")
+    @WithDefault(Rules.MAX_PART_BYTES)
     long maxPartBytes();
 
     /**

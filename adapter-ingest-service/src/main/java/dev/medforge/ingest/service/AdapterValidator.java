@@ -6,9 +6,9 @@ import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.AdapterValidated.ValidationReport;
 import dev.medforge.ingest.ValidationOutcome;
-import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
-import dev.medforge.contracts.registry.RegistryClient.Policy;
-import dev.medforge.contracts.registry.RegistryClient.TaskInfo;
+import dev.medforge.contracts.registry.Views.BranchView;
+import dev.medforge.contracts.registry.Views.Policy;
+import dev.medforge.contracts.registry.Views.TaskView;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.lora.Adapter;
@@ -44,7 +44,7 @@ public class AdapterValidator {
         this.models = models;
     }
 
-    public ValidationOutcome validate(AdapterSubmitted submission, BranchInfo branch, TaskInfo task) {
+    public ValidationOutcome validate(AdapterSubmitted submission, BranchView branch, TaskView task) {
         BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
         List<RejectionReason> reasons = new ArrayList<>();
         try {
@@ -91,7 +91,7 @@ public class AdapterValidator {
         };
     }
 
-    private void checkAdapter(Adapter adapter, BranchInfo branch, TaskInfo task, List<RejectionReason> reasons) {
+    private void checkAdapter(Adapter adapter, BranchView branch, TaskView task, List<RejectionReason> reasons) {
         int rank = adapter.modules().values().stream().mapToInt(LoraModule::rank).max().orElse(0);
         if (rank > branch.policy().rankLimit()) {
             reasons.add(new RejectionReason("RANK_LIMIT", "r", "rank " + rank + " exceeds the branch limit of " + branch.policy().rankLimit()));
@@ -110,7 +110,7 @@ public class AdapterValidator {
         });
     }
 
-    private LabeledImages readDistilled(String digest, TaskInfo task, BaseModel base, Policy policy, List<RejectionReason> reasons) {
+    private LabeledImages readDistilled(String digest, TaskView task, BaseModel base, Policy policy, List<RejectionReason> reasons) {
         int classes = task.classNames().size();
         LabeledImages distilled;
         try {

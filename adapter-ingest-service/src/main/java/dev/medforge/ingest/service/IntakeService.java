@@ -7,12 +7,12 @@ import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.artifacts.InvalidDigestException;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
-import dev.medforge.ingest.SubmissionPart;
-import dev.medforge.ingest.config.IngestConfig;
-import dev.medforge.ingest.ValidationOutcome;
 import dev.medforge.contracts.registry.RegistryClient;
-import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
-import dev.medforge.contracts.registry.RegistryClient.TaskInfo;
+import dev.medforge.contracts.registry.Views.BranchView;
+import dev.medforge.contracts.registry.Views.TaskView;
+import dev.medforge.ingest.SubmissionPart;
+import dev.medforge.ingest.ValidationOutcome;
+import dev.medforge.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -61,7 +61,7 @@ public class IntakeService {
         }
         // Before any other verdict: a part with identifiers is deleted, so nothing after this could read it,
         // and an unknown branch must not keep one either.
-        Optional<BranchInfo> branch = lookUp(() -> registry.branch(submission.branch()));
+        Optional<BranchView> branch = lookUp(() -> registry.branch(submission.branch()).await().indefinitely());
         Set<String> platformText = branch.map(b -> Stream.of(b.id(), b.baseModel()).filter(Objects::nonNull).collect(Collectors.toSet()))
                 .orElse(Set.of());
         List<RejectionReason> identifiers = scanForIdentifiers(submission, platformText);
@@ -71,7 +71,7 @@ public class IntakeService {
         if (branch.isEmpty()) {
             return invalid("UNKNOWN_BRANCH", "branch", "no branch '" + submission.branch() + "'");
         }
-        Optional<TaskInfo> task = lookUp(() -> registry.tasks(submission.branch())).orElse(List.of()).stream()
+        Optional<TaskView> task = lookUp(() -> registry.tasks(submission.branch()).await().indefinitely()).orElse(List.of()).stream()
                 .filter(t -> t.name().equals(submission.task()))
                 .findFirst();
         if (task.isEmpty()) {

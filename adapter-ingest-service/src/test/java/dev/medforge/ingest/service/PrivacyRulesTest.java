@@ -3,7 +3,7 @@ package dev.medforge.ingest.service;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted.SubmittedArtifacts;
 import dev.medforge.contracts.events.PrivacyFigures;
-import dev.medforge.contracts.registry.RegistryClient.Policy;
+import dev.medforge.contracts.registry.Views.Policy;
 import dev.medforge.ml.distill.PrivacyReport;
 import dev.medforge.ml.privacy.AttackResult;
 import dev.medforge.ml.privacy.MembershipAudit;

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code medforge diff}: what changed between two published versions of a branch. */
-@Command(name = "diff", description = "Show what changed between two versions: adapters added and removed, strategy and "
+@Command(name = "diff", mixinStandardHelpOptions = true, description = "Show what changed between two versions: adapters added and removed, strategy and "
         + "coefficients, and each task's accuracy and AUC with the gate's verdict.")
 public final class DiffCommand extends GatewayVerb {
 

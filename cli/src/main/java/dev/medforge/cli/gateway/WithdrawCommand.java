@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import java.util.Map;
 
 /** {@code medforge withdraw ID}: take a published contribution out of its branch, as {@code git revert} would. */
-@Command(name = "withdraw", description = "Withdraw a published submission from a branch (its institution, or an operator): the "
+@Command(name = "withdraw", mixinStandardHelpOptions = true, description = "Withdraw a published submission from a branch (its institution, or an operator): the "
         + "head's other adapters are merged again without it, and the version published from them omits it. Copies of earlier "
         + "versions already pulled cannot be recalled. 'medforge status ID' shows WITHDRAWN once that version is published.")
 public final class WithdrawCommand extends GatewayVerb {

@@ -45,7 +45,7 @@ public final class GatewayStack implements BeforeAllCallback {
                     "mp.messaging.incoming.composite-evaluated.group.id", group));
             try {
                 ServiceProcess gateway = ServiceProcess.start("gateway", Map.of(
-                        "medforge.gateway.registry-url", registry.url(),
+                        "quarkus.rest-client.registry.url", registry.url(),
                         "medforge.artifacts.root", artifacts.toString()));
                 running = new Running(registry, gateway, artifacts);
                 return running;

@@ -2,6 +2,7 @@ package dev.medforge.contracts.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.contracts.validation.Rules;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,7 +21,7 @@ public final class ManifestSchema {
     public static final String RULE = "MANIFEST_SCHEMA";
     public static final int MAX_DESCRIPTION = 280;
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern NAME = Pattern.compile(Rules.NAME);
     private static final String NAME_RULE = "a name: lowercase letters, digits, '.', '_' or '-', at most 64";
 
     private record Field(boolean required, String expected, Predicate<JsonNode> valid) {

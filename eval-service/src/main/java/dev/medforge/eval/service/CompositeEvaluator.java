@@ -6,8 +6,8 @@ import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.events.WorkTime;
 import dev.medforge.contracts.registry.RegistryClient;
-import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
-import dev.medforge.contracts.registry.RegistryClient.TaskInfo;
+import dev.medforge.contracts.registry.Views.BranchView;
+import dev.medforge.contracts.registry.Views.TaskView;
 import dev.medforge.eval.GatePolicy;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.lora.Adapter;
@@ -67,15 +67,15 @@ public class CompositeEvaluator {
      */
     public Evaluation evaluate(CompositeCreated created) {
         long start = System.nanoTime();
-        BranchInfo branch = registry.branch(created.branch());
+        BranchView branch = registry.branch(created.branch()).await().indefinitely();
         if (branch.headVersion() != created.parentVersion()) {
             meters.counter("medforge.eval.skipped", "why", "stale").increment();
             return new Evaluation(verdict(created, Map.of(), Map.of(), Map.of(), new CompositeEvaluated.GateDecision(false,
                     List.of("not scored: built on version " + created.parentVersion() + ", and version " + branch.headVersion()
                             + " is the head")), start), false, 0, 0);
         }
-        Map<String, TaskInfo> tasks = registry.tasks(created.branch()).stream()
-                .collect(Collectors.toMap(TaskInfo::name, Function.identity()));
+        Map<String, TaskView> tasks = registry.tasks(created.branch()).await().indefinitely().stream()
+                .collect(Collectors.toMap(TaskView::name, Function.identity()));
         BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
         Composite composite = load(created.artifact());
 
@@ -97,7 +97,7 @@ public class CompositeEvaluator {
             }
         }
         Map<String, TaskMetrics> parent = withoutWithdrawnTasks(created.parentVersion() == 0 ? Map.of()
-                : registry.version(created.branch(), created.parentVersion()).metrics(), created, metrics);
+                : registry.version(created.branch(), created.parentVersion()).await().indefinitely().metrics(), created, metrics);
         GatePolicy gate = new GatePolicy(branch.policy().maxRegression(), branch.policy().maxNewTaskGap());
         CompositeEvaluated.GateDecision decision = gate.decide(metrics, parent, standalone);
         meters.timer("medforge.eval.duration").record(Duration.ofNanos(System.nanoTime() - start));
@@ -215,8 +215,8 @@ public class CompositeEvaluator {
         private final BaseModel base;
         private LabeledImages images;
 
-        Suite(Map<String, TaskInfo> tasks, String task, int classes, BaseModel base) {
-            TaskInfo info = tasks.get(task);
+        Suite(Map<String, TaskView> tasks, String task, int classes, BaseModel base) {
+            TaskView info = tasks.get(task);
             if (info == null) {
                 throw new IllegalStateException("task '" + task + "' has no registered evaluation suite");
             }

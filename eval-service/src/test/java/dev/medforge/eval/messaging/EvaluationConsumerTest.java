@@ -207,7 +207,7 @@ class EvaluationConsumerTest {
 
     private void awaitHead(String branch, int version) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (registry.branch(branch).headVersion() != version) {
+        while (registry.branch(branch).await().indefinitely().headVersion() != version) {
             assertTrue(System.nanoTime() < deadline, "the registry did not publish version " + version + " of " + branch);
             Thread.sleep(200);
         }

@@ -1,6 +1,7 @@
 package dev.medforge.gateway.config;
 
 import dev.medforge.contracts.messaging.RetryPolicy;
+import dev.medforge.contracts.validation.Rules;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,10 +14,6 @@ import java.util.Set;
 @ConfigMapping(prefix = "medforge.gateway")
 public interface GatewayConfig {
 
-    /** The registry's internal API; it listens on loopback or a private network only. */
-    @WithDefault("http://127.0.0.1:8081")
-    URI registryUrl();
-
     /**
      * The platform's other parts by name, whose {@code /q/health/ready} the console's operations
      * page asks; application.properties names the launcher's ports.
@@ -27,7 +24,7 @@ public interface GatewayConfig {
      * Largest part of a submission, in bytes. Ingest enforces the same default; checking here as
      * well refuses an oversized upload before anything is stored or emitted.
      */
-    @WithDefault("67108864")
+    @WithDefault(Rules.MAX_PART_BYTES)
     long maxPartBytes();
 
     /**

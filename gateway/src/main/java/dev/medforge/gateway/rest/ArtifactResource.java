@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.io.FilterInputStream;
@@ -51,7 +53,8 @@ public class ArtifactResource {
             description = "Role contributor or operator. The body is streamed into the content-addressed store; at most "
                     + "medforge.gateway.max-part-bytes (413 beyond). Name it by the returned digest in POST /branches or "
                     + "POST /branches/{branch}/tasks.")
-    @APIResponse(responseCode = "201", description = "Stored; `digest` is sha256:<hex> of the body")
+    @APIResponse(responseCode = "201", description = "Stored; `digest` is sha256:<hex> of the body",
+            content = @Content(schema = @Schema(implementation = Stored.class)))
     public Response upload(@HeaderParam(HttpHeaders.CONTENT_LENGTH) Long declaredLength, InputStream body) throws IOException {
         long limit = config.maxPartBytes();
         // A declared length lets an oversized upload be refused before a byte reaches the disk.

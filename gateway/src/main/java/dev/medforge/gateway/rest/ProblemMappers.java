@@ -12,6 +12,7 @@ import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -69,6 +70,13 @@ public class ProblemMappers {
     public Response unreachable(ProcessingException e) {
         LOG.warnf("an internal service is unreachable: %s", e.getMessage());
         return problem(Problem.of(502, "an internal service is unreachable; try again later"));
+    }
+
+    /** The registry did not answer within its client's timeout (contracts RegistryClient): a wait, not a refusal. */
+    @ServerExceptionMapper
+    public Response timedOut(TimeoutException e) {
+        LOG.warnf("an internal service did not answer in time: %s", e.getMessage());
+        return problem(Problem.of(504, "an internal service did not answer in time; try again later"));
     }
 
     /** Quarkus reports JSON that does not parse as a bare 400 whose cause says what is wrong. */

@@ -15,12 +15,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,12 +43,17 @@ public class SubmissionResource {
         this.submissions = submissions;
     }
 
+    /** The id a submission goes by from here on: in its status, its events and the model cards that hold it. */
+    public record Accepted(String submissionId) {
+    }
+
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @RolesAllowed(Caller.CONTRIBUTOR)
     @Operation(summary = "Submit an adapter", description = "Role contributor. The institution is the token's; "
             + "a manifest naming another institution is refused (400). Each part is size-checked (413) and sniffed (400).")
-    @APIResponse(responseCode = "202", description = "Accepted; follow the Location for its status")
+    @APIResponse(responseCode = "202", description = "Accepted; follow the Location for its status",
+            content = @Content(schema = @Schema(implementation = Accepted.class)))
     @APIResponse(responseCode = "409", description = "An identical submission (same institution, branch, task and adapter "
             + "bytes) is in flight or decided: the problem detail and errors[0] name its id. After a rejection the same bytes may be sent again.")
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used before for a different submission "
@@ -59,7 +65,7 @@ public class SubmissionResource {
                            @HeaderParam(IdempotencyClaim.HEADER) String idempotencyKey) throws IOException {
         SubmissionService.Submitted submitted = submissions.submit(currentCaller.get(), branch, form.files(),
                 Optional.ofNullable(idempotencyKey));
-        Response.ResponseBuilder accepted = Response.accepted(Map.of("submissionId", submitted.submissionId()))
+        Response.ResponseBuilder accepted = Response.accepted(new Accepted(submitted.submissionId()))
                 .location(URI.create("/api/v1/submissions/" + submitted.submissionId()));
         if (submitted.replayed()) {
             accepted.header(REPLAYED, "true");

@@ -1,9 +1,9 @@
 package dev.medforge.gateway.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.medforge.contracts.registry.RegistryClient;
+import dev.medforge.contracts.registry.SubmissionView;
 import dev.medforge.gateway.Caller;
 import dev.medforge.gateway.GatewayException;
-import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.security.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -13,6 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 
 @Path("/api/v1/submissions")
@@ -22,7 +23,7 @@ public class SubmissionStatusResource {
     private final CurrentCaller currentCaller;
     private final RegistryClient registry;
 
-    SubmissionStatusResource(CurrentCaller currentCaller, RegistryClient registry) {
+    SubmissionStatusResource(CurrentCaller currentCaller, @RestClient RegistryClient registry) {
         this.currentCaller = currentCaller;
         this.registry = registry;
     }
@@ -35,11 +36,11 @@ public class SubmissionStatusResource {
                     + "Role operator: any submission, as the operator replays dead letters and withdraws for institutions. "
                     + "`withdrawals` lists each request to take it out of a branch: PENDING, PUBLISHED (from `version` on) or "
                     + "GATED_OUT (with `gateReasons`; the submission stays in the head and may be withdrawn again).")
-    public Uni<JsonNode> status(@PathParam("id") String id) {
+    public Uni<SubmissionView> status(@PathParam("id") String id) {
         Caller caller = currentCaller.get();
         String institution = caller.institution().orElse(null);
         return registry.submission(id).map(submission -> {
-            if (!caller.isOperator() && !submission.path("institution").asText().equals(institution)) {
+            if (!caller.isOperator() && !submission.institution().equals(institution)) {
                 throw GatewayException.notFound("Submission", id);
             }
             return submission;

@@ -18,6 +18,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
 import java.time.Instant;
@@ -59,6 +62,8 @@ public class WebhookResource {
             + "(409 WEBHOOK_LIMIT). The answer carries the secret (whsec_<base64>) that signs deliveries the Standard "
             + "Webhooks way (webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>); "
             + "it is not shown again.")
+    @APIResponse(responseCode = "201", description = "Registered; the secret is shown this once",
+            content = @Content(schema = @Schema(implementation = CreatedWebhook.class)))
     @Blocking
     public Uni<Response> create(CreateWebhook request) {
         return webhooks.register(owner(), currentCaller.accessToken(), request == null ? null : request.url())
@@ -76,6 +81,7 @@ public class WebhookResource {
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Remove a webhook; pending retries stop", description = "Role subscriber, own webhooks only.")
+    @APIResponse(responseCode = "204", description = "Removed")
     public Uni<Response> delete(@PathParam("id") String id) {
         return webhooks.delete(owner(), currentCaller.accessToken(), id).map(nothing -> Response.noContent().build());
     }

@@ -1,10 +1,10 @@
 package dev.medforge.gateway.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.medforge.contracts.registry.RegistryClient;
+import dev.medforge.contracts.registry.Views.WithdrawalView;
 import dev.medforge.gateway.Caller;
-import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.security.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -15,6 +15,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** An institution takes its published contribution out of a branch; an operator may do so for any. */
 @Path("/api/v1/branches/{branch}/submissions/{id}/withdrawal")
@@ -24,7 +28,7 @@ public class WithdrawalResource {
     private final CurrentCaller currentCaller;
     private final RegistryClient registry;
 
-    WithdrawalResource(CurrentCaller currentCaller, RegistryClient registry) {
+    WithdrawalResource(CurrentCaller currentCaller, @RestClient RegistryClient registry) {
         this.currentCaller = currentCaller;
         this.registry = registry;
     }
@@ -40,6 +44,8 @@ public class WithdrawalResource {
                     + "409 naming the rule when the submission is not in the head (NOT_IN_HEAD), is being withdrawn (WITHDRAWAL_PENDING), "
                     + "was withdrawn (ALREADY_WITHDRAWN) or is the head's only adapter (LAST_CONTRIBUTION). Copies of earlier versions "
                     + "already downloaded cannot be recalled.")
+    @APIResponse(responseCode = "202", description = "Recorded; the composite without the contribution is on its way",
+            content = @Content(schema = @Schema(implementation = WithdrawalView.class)))
     public Uni<Response> withdraw(@PathParam("branch") String branch, @PathParam("id") String id) {
         // The registry checks the institution against the forwarded token and answers 404 for another's.
         Caller caller = currentCaller.get();

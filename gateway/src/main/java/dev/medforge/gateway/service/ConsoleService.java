@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.registry.RegistryClient;
+import dev.medforge.contracts.registry.Views.BranchView;
+import dev.medforge.contracts.registry.Views.DecisionView;
+import dev.medforge.contracts.registry.Views.ModelCard;
+import dev.medforge.contracts.registry.Views.VersionView;
 import dev.medforge.gateway.Caller;
 import dev.medforge.gateway.MergeWorkers;
 import dev.medforge.gateway.Notification;
-import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.config.GatewayConfig;
 import io.quarkus.qute.TemplateData;
 import io.smallrye.health.SmallRyeHealthReporter;
@@ -16,6 +20,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -62,7 +69,7 @@ public class ConsoleService {
     private final StageTimings timings;
     private final PartHealth parts = new PartHealth();
 
-    ConsoleService(RegistryClient registry, NotificationHub hub, ObjectMapper json, MergeWorkerService mergeWorkers,
+    ConsoleService(@RestClient RegistryClient registry, NotificationHub hub, ObjectMapper json, MergeWorkerService mergeWorkers,
                    DeadLetterService deadLetters, SmallRyeHealthReporter health, GatewayConfig config, StageTimings timings) {
         this.registry = registry;
         this.hub = hub;
@@ -227,18 +234,16 @@ public class ConsoleService {
 
     public Uni<BranchList> branches(int page) {
         return registry.branches().flatMap(all -> {
-            List<JsonNode> branches = new ArrayList<>();
-            all.forEach(branches::add);
-            branches.sort(Comparator.comparing((JsonNode b) -> instant(b.path("createdAt"))).reversed());
+            List<BranchView> branches = new ArrayList<>(all);
+            branches.sort(Comparator.comparing((BranchView b) -> Objects.requireNonNullElse(b.createdAt(), Instant.EPOCH)).reversed());
             int pages = Math.max(1, (branches.size() + BRANCHES_PER_PAGE - 1) / BRANCHES_PER_PAGE);
             int shown = Math.min(Math.max(page, 1), pages);
             List<Uni<BranchRow>> rows = new ArrayList<>();
-            for (JsonNode b : branches.subList((shown - 1) * BRANCHES_PER_PAGE, Math.min(branches.size(), shown * BRANCHES_PER_PAGE))) {
-                int head = b.path("headVersion").asInt();
+            for (BranchView b : branches.subList((shown - 1) * BRANCHES_PER_PAGE, Math.min(branches.size(), shown * BRANCHES_PER_PAGE))) {
+                int head = b.headVersion();
                 Uni<Integer> institutions = head < 1 ? Uni.createFrom().item(0)
-                        : registry.version(b.path("id").asText(), head).map(card -> card.path("institutions").size());
-                rows.add(institutions.map(n -> new BranchRow(b.path("id").asText(), b.path("baseModel").asText(), head,
-                        b.path("policy").path("strategy").asText(), map(b.path("policy")), n)));
+                        : registry.version(b.id(), head).map(card -> card.institutions().size());
+                rows.add(institutions.map(n -> new BranchRow(b.id(), b.baseModel(), head, b.policy().strategy(), map(b.policy()), n)));
             }
             Uni<List<BranchRow>> read = rows.isEmpty() ? Uni.createFrom().item(List.<BranchRow>of())
                     : Uni.join().all(rows).andFailFast().map(List::copyOf);
@@ -247,18 +252,18 @@ public class ConsoleService {
     }
 
     public Uni<BranchPage> branch(String id) {
-        return Uni.combine().all().unis(registry.branch(id), registry.versions(id), registry.decisions(id)).asTuple().flatMap(t -> {
-            JsonNode branch = t.getItem1();
-            JsonNode decisions = t.getItem3();
-            List<JsonNode> versions = new ArrayList<>();
-            t.getItem2().forEach(versions::add);
-            versions.sort(Comparator.comparingInt(v -> v.path("version").asInt()));
-            List<JsonNode> recent = versions.subList(Math.max(0, versions.size() - LINEAGE_VERSIONS), versions.size());
-            NextVersion next = next(recent.size(), branch.path("headVersion").asInt(), decisions);
+        Uni<List<VersionView>> allVersions = registry.versions(id, null, null).map(RestResponse::getEntity);
+        return Uni.combine().all().unis(registry.branch(id), allVersions, registry.decisions(id)).asTuple().flatMap(t -> {
+            BranchView branch = t.getItem1();
+            List<DecisionView> decisions = t.getItem3();
+            List<VersionView> versions = new ArrayList<>(t.getItem2());
+            versions.sort(Comparator.comparingInt(VersionView::version));
+            List<VersionView> recent = versions.subList(Math.max(0, versions.size() - LINEAGE_VERSIONS), versions.size());
+            NextVersion next = next(recent.size(), branch.headVersion(), decisions);
             if (recent.isEmpty()) {
                 return Uni.createFrom().item(new BranchPage(map(branch), maps(versions), List.of(), next, null, chart(branch, versions)));
             }
-            List<Uni<JsonNode>> cards = recent.stream().map(v -> registry.version(id, v.path("version").asInt())).toList();
+            List<Uni<ModelCard>> cards = recent.stream().map(v -> registry.version(id, v.version())).toList();
             return Uni.join().all(cards).andFailFast().map(read -> {
                 List<LineageNode> lineage = IntStream.range(0, read.size())
                         .mapToObj(i -> lineage(i, branch, read.get(i), decisions)).toList();
@@ -305,37 +310,26 @@ public class ConsoleService {
         return node.toString().replace("<", "\\u003c");
     }
 
-    private static Instant instant(JsonNode node) {
-        return node.isTextual() ? Instant.parse(node.asText()) : Instant.EPOCH;
+    /** Templates read maps and lists; the registry's views keep the shape they have in the API. */
+    private Map<String, Object> map(Object view) {
+        return json.convertValue(view, new TypeReference<Map<String, Object>>() { });
     }
 
-    /** Templates read maps and lists; the registry's views pass through unchanged in shape. */
-    private Map<String, Object> map(JsonNode node) {
-        return json.convertValue(node, new TypeReference<Map<String, Object>>() { });
+    private List<Map<String, Object>> maps(List<?> views) {
+        return views.stream().map(this::map).toList();
     }
 
-    private List<Map<String, Object>> maps(List<JsonNode> nodes) {
-        return nodes.stream().map(this::map).toList();
-    }
-
-    static LineageNode lineage(int position, JsonNode branch, JsonNode card, JsonNode decisions) {
+    static LineageNode lineage(int position, BranchView branch, ModelCard card, List<DecisionView> decisions) {
         Map<String, String> bySubmission = new LinkedHashMap<>();
-        card.path("adapters").forEach(a -> bySubmission.put(a.path("submissionId").asText(),
-                a.path("institution").asText() + " · " + a.path("task").asText()));
-        List<String> added = new ArrayList<>();
-        card.path("added").forEach(s -> added.add(bySubmission.getOrDefault(s.asText(), s.asText())));
-        List<String> withdrawn = new ArrayList<>();
-        card.path("withdrawn").forEach(w -> withdrawn.add(w.path("institution").asText() + " · " + w.path("task").asText()));
-        String strategy = card.path("strategy").asText();
-        int version = card.path("version").asInt();
-        return new LineageNode(position, version, strategy,
-                !strategy.equalsIgnoreCase(branch.path("policy").path("strategy").asText()), added, withdrawn,
-                card.path("unavailable").isObject(), card.hasNonNull("publishedAt") ? instant(card.path("publishedAt")) : null,
-                marks(version - 1, decisions));
+        card.adapters().forEach(a -> bySubmission.put(a.submissionId(), a.institution() + " · " + a.task()));
+        List<String> added = card.added().stream().map(s -> bySubmission.getOrDefault(s, s)).toList();
+        List<String> withdrawn = card.withdrawn().stream().map(w -> w.institution() + " · " + w.task()).toList();
+        return new LineageNode(position, card.version(), card.strategy(), !card.strategy().equalsIgnoreCase(branch.policy().strategy()),
+                added, withdrawn, card.unavailable() != null, card.publishedAt(), marks(card.version() - 1, decisions));
     }
 
     /** What waits on the head for the next version, at {@code position} after the last node; null when nothing does. */
-    static NextVersion next(int position, int headVersion, JsonNode decisions) {
+    static NextVersion next(int position, int headVersion, List<DecisionView> decisions) {
         List<Mark> marks = marks(headVersion, decisions);
         return marks.isEmpty() ? null : new NextVersion(position, headVersion + 1, marks);
     }
@@ -345,21 +339,20 @@ public class ConsoleService {
      * with its count, and one a gated-out composite, naming its tasks with the gate's reasons, since
      * each of those is a contribution that ended there.
      */
-    static List<Mark> marks(int parentVersion, JsonNode decisions) {
+    static List<Mark> marks(int parentVersion, List<DecisionView> decisions) {
         Map<String, Integer> counts = new HashMap<>();
         List<Mark> gatedOut = new ArrayList<>();
-        for (JsonNode d : decisions) {
-            if (d.path("parentVersion").asInt() != parentVersion) {
+        for (DecisionView d : decisions) {
+            if (d.parentVersion() != parentVersion) {
                 continue;
             }
-            String decision = d.path("decision").asText();
+            String decision = d.decision();
             if (decision.equals("GATED_OUT")) {
-                List<String> tasks = new ArrayList<>();
-                d.path("tasks").forEach(task -> tasks.add(task.asText()));
                 // A composite that only withdraws adds no adapter, so it has no task to name.
+                List<String> tasks = d.tasks();
                 List<String> reasons = new ArrayList<>();
                 // The registry joins the gate's reasons with "; ": each starts a line of its own.
-                for (String reason : d.path("reasons").asText().split("; ")) {
+                for (String reason : Objects.requireNonNullElse(d.reasons(), "").split("; ")) {
                     reasons.addAll(wrap(reason, REASON_LINE));
                 }
                 gatedOut.add(new Mark(kind(decision), "gated out: " + (tasks.isEmpty() ? "a withdrawal" : String.join(", ", tasks)), reasons));
@@ -403,28 +396,27 @@ public class ConsoleService {
      * Accuracy and AUC per task across versions, and the gate's accuracy limit for the next version:
      * the head's accuracy less the policy's maxRegression (in points), the rule {@link VersionDiffs} applies.
      */
-    String chart(JsonNode branch, List<JsonNode> versions) {
+    String chart(BranchView branch, List<VersionView> versions) {
         ObjectNode chart = json.createObjectNode();
-        versions.forEach(v -> chart.withArray("versions").add(v.path("version").asInt()));
+        versions.forEach(v -> chart.withArray("versions").add(v.version()));
         ObjectNode tasks = chart.putObject("tasks");
         for (int i = 0; i < versions.size(); i++) {
             int at = i;
-            versions.get(i).path("metrics").fields().forEachRemaining(m -> {
-                ObjectNode task = tasks.has(m.getKey()) ? (ObjectNode) tasks.get(m.getKey()) : tasks.putObject(m.getKey());
-                for (String metric : List.of("accuracy", "auc")) {
-                    while (task.withArray(metric).size() < at) {
-                        task.withArray(metric).addNull();
+            versions.get(i).metrics().forEach((name, metrics) -> {
+                ObjectNode task = tasks.has(name) ? (ObjectNode) tasks.get(name) : tasks.putObject(name);
+                for (Map.Entry<String, Double> metric : Map.of("accuracy", metrics.accuracy(), "auc", metrics.auc()).entrySet()) {
+                    while (task.withArray(metric.getKey()).size() < at) {
+                        task.withArray(metric.getKey()).addNull();
                     }
-                    task.withArray(metric).add(m.getValue().path(metric).asDouble());
+                    task.withArray(metric.getKey()).add(metric.getValue());
                 }
             });
         }
-        double maxRegression = branch.path("policy").path("maxRegression").asDouble();
+        double maxRegression = branch.policy().maxRegression();
         chart.put("maxRegression", maxRegression);
         ObjectNode gate = chart.putObject("gate");
         if (!versions.isEmpty()) {
-            versions.get(versions.size() - 1).path("metrics").fields().forEachRemaining(m ->
-                    gate.put(m.getKey(), m.getValue().path("accuracy").asDouble() - maxRegression / 100));
+            versions.get(versions.size() - 1).metrics().forEach((name, metrics) -> gate.put(name, metrics.accuracy() - maxRegression / 100));
         }
         return scriptJson(chart);
     }

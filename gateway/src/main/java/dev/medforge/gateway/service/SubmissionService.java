@@ -8,15 +8,20 @@ import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterSubmitted;
 import dev.medforge.contracts.events.EventEnvelope;
+import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.privacy.ManifestSchema;
 import dev.medforge.contracts.privacy.PhiScanner;
+import dev.medforge.contracts.registry.RegistryClient;
+import dev.medforge.contracts.registry.SubmissionView;
+import dev.medforge.contracts.registry.Views.BranchView;
+import dev.medforge.contracts.validation.Rules;
 import dev.medforge.gateway.Caller;
 import dev.medforge.gateway.GatewayException;
 import dev.medforge.gateway.SubmissionPart;
-import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.config.GatewayConfig;
 import dev.medforge.gateway.messaging.SubmissionEvents;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,17 +46,16 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class SubmissionService {
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern NAME = Pattern.compile(Rules.NAME);
     private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String REJECTED = "REJECTED";
 
     private final GatewayConfig config;
     private final ArtifactStore store;
     private final RegistryClient registry;
     private final SubmissionEvents events;
 
-    SubmissionService(GatewayConfig config, ArtifactStore store, RegistryClient registry, SubmissionEvents events) {
+    SubmissionService(GatewayConfig config, ArtifactStore store, @RestClient RegistryClient registry, SubmissionEvents events) {
         this.config = config;
         this.store = store;
         this.registry = registry;
@@ -73,8 +77,8 @@ public class SubmissionService {
         JsonNode manifestTree = JSON.readTree(parts.get(SubmissionPart.MANIFEST).toFile());
         throwIfAny(ManifestSchema.check(manifestTree));
         // Fails with the registry's 404 for an unknown branch before any byte is stored.
-        JsonNode branchView = registry.branch(branch).await().atMost(BROKER_TIMEOUT);
-        throwIfAny(identifiers(manifestTree, parts, new HashSet<>(List.of(branch, branchView.path("baseModel").asText("")))));
+        BranchView branchView = registry.branch(branch).await().indefinitely();
+        throwIfAny(identifiers(manifestTree, parts, new HashSet<>(List.of(branch, branchView.baseModel()))));
         Map<String, Object> manifest = JSON.convertValue(manifestTree, new TypeReference<>() {
         });
         String institution = caller.actingInstitution(text(manifest, "institution"), "manifest.institution");
@@ -155,12 +159,12 @@ public class SubmissionService {
     private String submissionId(String institution, String branch, String task, String adapterModel) {
         for (int attempt = 0; ; attempt++) {
             String id = contentId(institution, branch, task, adapterModel, attempt);
-            Optional<JsonNode> earlier = known(id);
+            Optional<SubmissionView> earlier = known(id);
             if (earlier.isEmpty()) {
                 return id;
             }
-            String stage = earlier.get().path("stage").asText();
-            if (!REJECTED.equals(stage)) {
+            SubmissionStatus.Stage stage = earlier.get().stage();
+            if (stage != SubmissionStatus.Stage.REJECTED) {
                 throw GatewayException.conflict("DUPLICATE_SUBMISSION", SubmissionPart.ADAPTER_MODEL.partName(),
                         "the same adapter for task '" + task + "' on branch '" + branch + "' is submission " + id + " (" + stage
                                 + "); follow /api/v1/submissions/" + id);
@@ -173,9 +177,9 @@ public class SubmissionService {
                 String.valueOf(attempt)).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private Optional<JsonNode> known(String submissionId) {
+    private Optional<SubmissionView> known(String submissionId) {
         try {
-            return Optional.of(registry.submission(submissionId).await().atMost(BROKER_TIMEOUT));
+            return Optional.of(registry.submission(submissionId).await().indefinitely());
         } catch (GatewayException e) {
             if (e.problem().status() == 404) {
                 return Optional.empty();

@@ -5,16 +5,17 @@ import dev.medforge.contracts.events.EventCodec;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.ModelPublished;
 import dev.medforge.contracts.messaging.TransientFailures;
+import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.registry.Webhooks;
 import dev.medforge.contracts.registry.Webhooks.Webhook;
 import dev.medforge.gateway.GatewayException;
 import dev.medforge.gateway.Notification;
-import dev.medforge.gateway.client.RegistryClient;
 import dev.medforge.gateway.config.GatewayConfig;
 import dev.medforge.gateway.service.WebhookAddressGuard.Refusal;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import java.net.http.HttpClient;
@@ -47,7 +48,7 @@ public class WebhookService {
     private final HttpClient http;
     private final SecureRandom random = new SecureRandom();
 
-    WebhookService(GatewayConfig config, WebhookAddressGuard guard, RegistryClient registry) {
+    WebhookService(GatewayConfig config, WebhookAddressGuard guard, @RestClient RegistryClient registry) {
         this.config = config.webhooks();
         this.guard = guard;
         this.registry = registry;

@@ -29,11 +29,12 @@ import static dev.medforge.gateway.GatewayFixtures.publish;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -178,7 +179,8 @@ class BranchResourceTest {
                 .statusCode(200).header("Content-Length", String.valueOf(model.length));
         given().auth().oauth2(viewer).header("Range", "bytes=" + model.length + "-")
                 .get("/api/v1/branches/{b}/versions/1/artifact", branch).then()
-                .statusCode(416).header("Content-Range", "bytes */" + model.length);
+                .statusCode(416).header("Content-Range", "bytes */" + model.length)
+                .contentType("application/problem+json").body("detail", containsString("of " + model.length + " bytes"));
 
         given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/2", branch).then()
                 .statusCode(404).contentType("application/problem+json");
@@ -257,6 +259,33 @@ class BranchResourceTest {
         given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions/1...9", branch).then()
                 .statusCode(404).contentType("application/problem+json");
         given().get("/api/v1/branches/{b}/versions/1...2", branch).then().statusCode(401);
+    }
+
+    /** Issue 15: the public versions list pages by cursor like the registry's, its Link naming the gateway's own path. */
+    @Test
+    void theVersionsListPagesByCursorAndTheLinkLeadsThroughTheGateway() {
+        String branch = GatewayFixtures.newBranch();
+        given().auth().oauth2(KeycloakTokens.userToken("hospital-a")).contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "classNames", List.of("one", "two"), "evaluationSuite", GatewayFixtures.DIGEST))
+                .post("/api/v1/branches/{b}/tasks", branch).then()
+                .statusCode(201);
+        String viewer = KeycloakTokens.userToken("viewer");
+        for (int parent = 0; parent < 2; parent++) {
+            AdapterRef tops = new AdapterRef("sub-a-" + UUID.randomUUID(), "hospital-a", "tops", GatewayFixtures.DIGEST,
+                    GatewayFixtures.DIGEST, GatewayFixtures.DIGEST);
+            publish(branch, parent, "fusion", List.of(tops), Map.of(tops.submissionId(), 1.0), Map.of("tops", new TaskMetrics(0.9, 0.95, 2000)));
+            int version = parent + 1;
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    given().auth().oauth2(viewer).get("/api/v1/branches/{b}/versions", branch).then().body("version", hasItem(version)));
+        }
+
+        given().auth().oauth2(viewer).queryParam("limit", 1).get("/api/v1/branches/{b}/versions", branch).then()
+                .statusCode(200).body("version", contains(1))
+                .header("Link", is("</api/v1/branches/" + branch + "/versions?after=1&limit=1>; rel=\"next\""));
+        given().auth().oauth2(viewer).queryParam("after", 1).queryParam("limit", 1).get("/api/v1/branches/{b}/versions", branch).then()
+                .statusCode(200).body("version", contains(2)).header("Link", nullValue());
+        given().auth().oauth2(viewer).queryParam("limit", 0).get("/api/v1/branches/{b}/versions", branch).then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", is("limit"));
     }
 
     /** Issue 14: {@code git branch} at a tag, forwarded to the registry, for operators only. */

@@ -1,9 +1,14 @@
 package dev.medforge.gateway.service;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.events.EventEnvelope;
 import dev.medforge.contracts.events.SubmissionStatus;
+import dev.medforge.contracts.registry.Views.BranchView;
+import dev.medforge.contracts.registry.Views.DecisionView;
+import dev.medforge.contracts.registry.Views.ModelCard;
+import dev.medforge.contracts.registry.Views.VersionView;
 import dev.medforge.gateway.Caller;
 import dev.medforge.gateway.Notification;
 import org.junit.jupiter.api.Test;
@@ -22,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What the console's pages are made of, without a browser or a registry. */
 class ConsoleServiceTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final Caller HOSPITAL_A = new Caller("sub-a", "hospital-a", Optional.of("hospital-a"), Set.of(Caller.CONTRIBUTOR));
 
     private static Notification status(String eventId, String submission, String institution, SubmissionStatus.Stage stage,
@@ -61,22 +66,21 @@ class ConsoleServiceTest {
 
     @Test
     void aVersionWhoseStrategyIsNotThePolicysIsAFallbackAndItsAddedAdaptersAreNamedByInstitutionAndTask() throws Exception {
-        JsonNode branch = JSON.readTree("{\"policy\":{\"strategy\":\"fusion\",\"maxRegression\":2.0}}");
-        JsonNode card = JSON.readTree("""
+        BranchView branch = branch("fusion");
+        ModelCard card = JSON.readValue("""
                 {"version":2,"strategy":"mixture","publishedAt":"2026-01-01T00:00:00Z",
                  "adapters":[{"submissionId":"a1","institution":"hospital-a","task":"tops"},
                              {"submissionId":"b1","institution":"hospital-b","task":"footwear"}],
                  "added":["b1"],
-                 "withdrawn":[{"institution":"hospital-c","task":"garments"}]}""");
+                 "withdrawn":[{"institution":"hospital-c","task":"garments"}]}""", ModelCard.class);
 
-        ConsoleService.LineageNode node = ConsoleService.lineage(1, branch, card, JSON.createArrayNode());
+        ConsoleService.LineageNode node = ConsoleService.lineage(1, branch, card, List.of());
 
         assertTrue(node.fallback());
         assertEquals(List.of("hospital-b · footwear"), node.added());
         assertEquals(List.of("hospital-c · garments"), node.withdrawn());
         assertFalse(node.unavailable());
-        assertFalse(ConsoleService.lineage(0, branch, JSON.readTree("{\"version\":1,\"strategy\":\"fusion\"}"), JSON.createArrayNode())
-                .fallback());
+        assertFalse(ConsoleService.lineage(0, branch, firstCard(), List.of()).fallback());
     }
 
     /**
@@ -85,8 +89,8 @@ class ConsoleServiceTest {
      */
     @Test
     void aVersionIsMarkedWithTheUnpublishedDecisionsOnItsParentAndTheHeadsWaitForTheNextVersion() throws Exception {
-        JsonNode branch = JSON.readTree("{\"policy\":{\"strategy\":\"fallback\",\"maxRegression\":2.0}}");
-        JsonNode decisions = JSON.readTree("""
+        BranchView branch = branch("fallback");
+        List<DecisionView> decisions = JSON.readValue("""
                 [{"parentVersion":0,"decision":"PUBLISHED","tasks":["tops"]},
                  {"parentVersion":1,"decision":"REBASE","tasks":["tops"]},
                  {"parentVersion":1,"decision":"GATED_OUT","tasks":["footwear"],"reasons":"footwear lost 3.1 points against version 1"},
@@ -96,14 +100,13 @@ class ConsoleServiceTest {
                  {"parentVersion":1,"decision":"NOT_OWNED","tasks":["tops"]},
                  {"parentVersion":1,"decision":"PUBLISHED","tasks":["sleeves"]},
                  {"parentVersion":2,"decision":"GATED_OUT","tasks":[],"reasons":"tops lost 2.2 points against version 2; sleeves lost 4 points"},
-                 {"parentVersion":2,"decision":"REBASE","tasks":["tops"]}]""");
+                 {"parentVersion":2,"decision":"REBASE","tasks":["tops"]}]""", new TypeReference<>() { });
 
-        ConsoleService.LineageNode first = ConsoleService.lineage(0, branch, JSON.readTree("{\"version\":1,\"strategy\":\"fusion\"}"),
-                decisions);
-        ConsoleService.LineageNode second = ConsoleService.lineage(1, branch, JSON.readTree("""
+        ConsoleService.LineageNode first = ConsoleService.lineage(0, branch, firstCard(), decisions);
+        ConsoleService.LineageNode second = ConsoleService.lineage(1, branch, JSON.readValue("""
                 {"version":2,"strategy":"fusion","adapters":[{"submissionId":"a2","institution":"hospital-a","task":"tops"},
                  {"submissionId":"b2","institution":"hospital-b","task":"sleeves"},{"submissionId":"c2","institution":"hospital-c","task":"hats"}],
-                 "added":["a2","b2","c2"]}"""), decisions);
+                 "added":["a2","b2","c2"],"withdrawn":[]}""", ModelCard.class), decisions);
         ConsoleService.NextVersion next = ConsoleService.next(2, 2, decisions);
 
         assertEquals(List.of(), first.marks(), "v1's parent saw only v1 itself published");
@@ -137,13 +140,13 @@ class ConsoleServiceTest {
 
     @Test
     void theChartHasEachTasksSeriesAlignedToVersionsAndTheGatesLimitBelowTheHead() throws Exception {
-        JsonNode branch = JSON.readTree("{\"policy\":{\"strategy\":\"fusion\",\"maxRegression\":2.0}}");
-        List<JsonNode> versions = List.of(
-                JSON.readTree("{\"version\":1,\"metrics\":{\"tops\":{\"accuracy\":0.91,\"auc\":0.97}}}"),
-                JSON.readTree("{\"version\":2,\"metrics\":{\"tops\":{\"accuracy\":0.89,\"auc\":0.96},"
-                        + "\"footwear\":{\"accuracy\":0.88,\"auc\":0.95}}}"));
+        List<VersionView> versions = List.of(
+                JSON.readValue("{\"version\":1,\"metrics\":{\"tops\":{\"accuracy\":0.91,\"auc\":0.97}}}", VersionView.class),
+                JSON.readValue("{\"version\":2,\"metrics\":{\"tops\":{\"accuracy\":0.89,\"auc\":0.96},"
+                        + "\"footwear\":{\"accuracy\":0.88,\"auc\":0.95}}}", VersionView.class));
 
-        JsonNode chart = JSON.readTree(new ConsoleService(null, new NotificationHub(), JSON, null, null, null, null, null).chart(branch, versions));
+        JsonNode chart = JSON.readTree(new ConsoleService(null, new NotificationHub(), JSON, null, null, null, null, null)
+                .chart(branch("fusion"), versions));
 
         assertEquals("[1,2]", chart.path("versions").toString());
         assertEquals("[0.91,0.89]", chart.path("tasks").path("tops").path("accuracy").toString());
@@ -151,5 +154,15 @@ class ConsoleServiceTest {
         assertEquals("[null,0.88]", chart.path("tasks").path("footwear").path("accuracy").toString());
         assertEquals(0.87, chart.path("gate").path("tops").asDouble(), 1e-12);
         assertEquals(0.86, chart.path("gate").path("footwear").asDouble(), 1e-12);
+    }
+
+    /** A branch whose policy names {@code strategy} and allows a regression of 2 points. */
+    private static BranchView branch(String strategy) throws Exception {
+        return JSON.readValue("{\"policy\":{\"strategy\":\"" + strategy + "\",\"maxRegression\":2.0}}", BranchView.class);
+    }
+
+    /** Version 1 of a fused branch, with no adapter named: only its place in the lineage matters. */
+    private static ModelCard firstCard() throws Exception {
+        return JSON.readValue("{\"version\":1,\"strategy\":\"fusion\",\"adapters\":[],\"added\":[],\"withdrawn\":[]}", ModelCard.class);
     }
 }

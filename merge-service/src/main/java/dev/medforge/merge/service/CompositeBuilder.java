@@ -6,7 +6,8 @@ import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.Duplicates;
 import dev.medforge.contracts.registry.BranchStrategy;
 import dev.medforge.contracts.registry.RegistryClient;
-import dev.medforge.contracts.registry.RegistryClient.BranchInfo;
+import dev.medforge.contracts.registry.Views.BranchView;
+import dev.medforge.contracts.registry.Views.TaskView;
 import dev.medforge.merge.Lineage;
 import dev.medforge.merge.config.MergeConfig;
 import dev.medforge.ml.data.LabeledImages;
@@ -16,9 +17,9 @@ import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.merge.CompositeIO;
 import dev.medforge.ml.merge.DistilledSetLoss;
 import dev.medforge.ml.merge.FusionProgress;
+import dev.medforge.ml.merge.MemberOutputMemo;
 import dev.medforge.ml.merge.MergeOptions;
 import dev.medforge.ml.merge.MergeRequest;
-import dev.medforge.ml.merge.MemberOutputMemo;
 import dev.medforge.ml.merge.MergeStrategies;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
@@ -86,9 +87,9 @@ public class CompositeBuilder {
     public Optional<CompositeCreated> build(String branchId, List<AdapterRef> arriving, String strategy, List<AdapterRef> withdrawn,
                                             BiConsumer<AdapterRef, String> refused) {
         long start = System.nanoTime();
-        BranchInfo branch = registry.branch(branchId);
+        BranchView branch = registry.branch(branchId).await().indefinitely();
         HeadLineages.Head headComposite = branch.headVersion() == 0 ? HeadLineages.Head.EMPTY
-                : lineages.of(branch.headCompositeId(), () -> registry.version(branchId, branch.headVersion()).artifact());
+                : lineages.of(branch.headCompositeId(), () -> registry.version(branchId, branch.headVersion()).await().indefinitely().artifact());
         Lineage head = headComposite.lineage();
         Set<String> leaving = withdrawn.stream().map(AdapterRef::submissionId).collect(Collectors.toSet());
         List<AdapterRef> removed = head.members().stream().filter(m -> leaving.contains(m.submissionId())).toList();
@@ -197,7 +198,7 @@ public class CompositeBuilder {
 
     /** Each registered task's class names: a mixture lets members help only tasks they share a class with. */
     private Map<String, List<String>> classNames(String branchId) {
-        return registry.tasks(branchId).stream().collect(Collectors.toMap(RegistryClient.TaskInfo::name, RegistryClient.TaskInfo::classNames));
+        return registry.tasks(branchId).await().indefinitely().stream().collect(Collectors.toMap(TaskView::name, TaskView::classNames));
     }
 
     /**
@@ -255,7 +256,7 @@ public class CompositeBuilder {
     }
 
     /** After a failed gate the registry may ask for another merge in a rebase ({@link BranchStrategy#afterFailedGate}). */
-    static String strategyOf(BranchInfo branch) {
+    static String strategyOf(BranchView branch) {
         return BranchStrategy.of(branch.policy().strategy()).orElse(BranchStrategy.FUSION).firstMerge();
     }
 

@@ -3,7 +3,7 @@ package dev.medforge.registry.mapping;
 import dev.medforge.registry.Submission;
 import dev.medforge.registry.SubmissionStatusEntry;
 import dev.medforge.registry.Withdrawal;
-import dev.medforge.registry.api.SubmissionView;
+import dev.medforge.contracts.registry.SubmissionView;
 
 import java.util.List;
 

@@ -3,18 +3,22 @@ package dev.medforge.registry.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medforge.contracts.MergePatch;
+import dev.medforge.contracts.Page;
+import dev.medforge.contracts.Problem.FieldError;
 import dev.medforge.contracts.registry.OnBehalfOf;
+import dev.medforge.contracts.registry.Requests.AvailabilityRequest;
+import dev.medforge.contracts.registry.Requests.CreateBranch;
+import dev.medforge.contracts.registry.Requests.PolicyRequest;
+import dev.medforge.contracts.registry.Requests.RegisterTask;
+import dev.medforge.contracts.registry.Views.BranchView;
+import dev.medforge.contracts.registry.Views.DecisionView;
+import dev.medforge.contracts.registry.Views.ModelCard;
+import dev.medforge.contracts.registry.Views.TaskView;
+import dev.medforge.contracts.registry.Views.VersionView;
 import dev.medforge.registry.Branch;
-import dev.medforge.registry.api.AvailabilityRequest;
-import dev.medforge.registry.api.BranchRequests;
-import dev.medforge.registry.api.BranchRequests.CreateBranch;
-import dev.medforge.registry.api.BranchRequests.PolicyRequest;
-import dev.medforge.registry.api.BranchRequests.RegisterTask;
-import dev.medforge.registry.api.Views.BranchView;
-import dev.medforge.registry.api.Views.DecisionView;
-import dev.medforge.registry.api.Views.ModelCard;
-import dev.medforge.registry.api.Views.TaskView;
-import dev.medforge.registry.api.Views.VersionView;
+import dev.medforge.registry.RegistryException;
+import dev.medforge.registry.api.PolicyPatch;
+import dev.medforge.registry.api.RequestRules;
 import dev.medforge.registry.mapping.BranchMapper;
 import dev.medforge.registry.security.ActingUsers;
 import dev.medforge.registry.service.BranchService;
@@ -30,8 +34,11 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
 import java.util.List;
@@ -55,17 +62,19 @@ public class BranchResource {
     private final BranchService branches;
     private final VersionService versions;
     private final ActingUsers users;
+    private final RequestRules rules;
 
-    BranchResource(BranchService branches, VersionService versions, ActingUsers users) {
+    BranchResource(BranchService branches, VersionService versions, ActingUsers users, RequestRules rules) {
         this.branches = branches;
         this.versions = versions;
         this.users = users;
+        this.rules = rules;
     }
 
     @RolesAllowed(GATEWAY)
     @POST
     public Uni<Response> create(CreateBranch request) {
-        BranchRequests.validate(request);
+        rules.check(request);
         return branches.create(request)
                 .flatMap(this::view)
                 .map(view -> Response.created(URI.create("/internal/branches/" + view.id())).entity(view).build());
@@ -90,7 +99,7 @@ public class BranchResource {
     @PUT
     @Path("/{branch}/policy")
     public Uni<BranchView> updatePolicy(@PathParam("branch") String branchId, PolicyRequest policy) {
-        BranchRequests.validate(policy);
+        rules.check(policy);
         return branches.updatePolicy(branchId, policy)
                 .flatMap(this::view);
     }
@@ -101,8 +110,8 @@ public class BranchResource {
     @Path("/{branch}/policy")
     @Consumes(MergePatch.MEDIA_TYPE)
     public Uni<BranchView> patchPolicy(@PathParam("branch") String branchId, JsonNode patch) throws JsonProcessingException {
-        PolicyRequest policy = BranchRequests.mergePatch(patch, branches.defaultPolicy());
-        BranchRequests.validate(policy);
+        PolicyRequest policy = PolicyPatch.apply(patch, branches.defaultPolicy());
+        rules.check(policy);
         return branches.updatePolicy(branchId, policy)
                 .flatMap(this::view);
     }
@@ -112,7 +121,7 @@ public class BranchResource {
     @Path("/{branch}/tasks")
     public Uni<Response> registerTask(@PathParam("branch") String branchId, @HeaderParam(OnBehalfOf.HEADER) String onBehalfOf,
                                       RegisterTask request) {
-        BranchRequests.validate(request);
+        rules.check(request);
         return users.verify(onBehalfOf)
                 .invoke(user -> user.institutionFor(request.institution(), "institution"))
                 .flatMap(user -> branches.registerTask(branchId, request))
@@ -127,11 +136,26 @@ public class BranchResource {
         return branches.tasks(branchId).map(all -> all.stream().map(BranchMapper::toView).toList());
     }
 
+    /**
+     * The branch's published versions, oldest first; {@code after} and {@code limit} page through
+     * them ({@link Page}), and without {@code limit} the answer holds every version.
+     */
     @RolesAllowed(GATEWAY)
     @GET
     @Path("/{branch}/versions")
-    public Uni<List<VersionView>> versions(@PathParam("branch") String branchId) {
-        return versions.versions(branchId).map(all -> all.stream().map(BranchMapper::toView).toList());
+    public Uni<RestResponse<List<VersionView>>> versions(@PathParam("branch") String branchId, @QueryParam(Page.AFTER) Integer after,
+                                                         @QueryParam(Page.LIMIT) Integer limit) {
+        List<FieldError> paging = Page.check(after, limit);
+        if (!paging.isEmpty()) {
+            throw RegistryException.invalid(paging);
+        }
+        return versions.versions(branchId).map(all -> {
+            Page<VersionView> page = Page.of(all.stream().map(BranchMapper::toView).toList(), VersionView::version, after, limit);
+            RestResponse.ResponseBuilder<List<VersionView>> answer = RestResponse.ResponseBuilder.ok(page.items());
+            page.link("/internal/branches/" + branchId + "/versions")
+                    .ifPresent(link -> answer.header(HttpHeaders.LINK, link));
+            return answer.build();
+        });
     }
 
     @RolesAllowed(GATEWAY)
@@ -153,7 +177,7 @@ public class BranchResource {
     @Path("/{branch}/versions/{version}/availability")
     public Uni<VersionView> setAvailability(@PathParam("branch") String branchId, @PathParam("version") int number,
                                             AvailabilityRequest request) {
-        AvailabilityRequest.validate(request);
+        rules.check(request);
         return versions.setAvailability(branchId, number, request).map(BranchMapper::toView);
     }
 

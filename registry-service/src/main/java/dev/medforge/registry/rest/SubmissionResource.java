@@ -1,7 +1,7 @@
 package dev.medforge.registry.rest;
 
 import dev.medforge.registry.RegistryException;
-import dev.medforge.registry.api.SubmissionView;
+import dev.medforge.contracts.registry.SubmissionView;
 import dev.medforge.registry.mapping.SubmissionMapper;
 import dev.medforge.registry.security.ServiceRoles;
 import dev.medforge.registry.service.SubmissionHistoryService;

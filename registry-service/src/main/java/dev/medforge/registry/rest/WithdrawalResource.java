@@ -1,7 +1,8 @@
 package dev.medforge.registry.rest;
 
 import dev.medforge.contracts.registry.OnBehalfOf;
-import dev.medforge.registry.api.WithdrawalRequest;
+import dev.medforge.contracts.registry.Requests.WithdrawalRequest;
+import dev.medforge.registry.api.RequestRules;
 import dev.medforge.registry.mapping.BranchMapper;
 import dev.medforge.registry.security.ActingUsers;
 import dev.medforge.registry.service.WithdrawalService;
@@ -29,10 +30,12 @@ public class WithdrawalResource {
 
     private final WithdrawalService withdrawals;
     private final ActingUsers users;
+    private final RequestRules rules;
 
-    WithdrawalResource(WithdrawalService withdrawals, ActingUsers users) {
+    WithdrawalResource(WithdrawalService withdrawals, ActingUsers users, RequestRules rules) {
         this.withdrawals = withdrawals;
         this.users = users;
+        this.rules = rules;
     }
 
     /** 202: the request is recorded and the composite without the submission is on its way. */
@@ -40,7 +43,7 @@ public class WithdrawalResource {
     @POST
     public Uni<Response> withdraw(@PathParam("branch") String branch, @PathParam("id") String submissionId,
                                   @HeaderParam(OnBehalfOf.HEADER) String onBehalfOf, WithdrawalRequest request) {
-        WithdrawalRequest.validate(request);
+        rules.check(request);
         return users.verify(onBehalfOf)
                 .invoke(user -> {
                     user.mustBeNamed(request.requestedBy(), "requestedBy");

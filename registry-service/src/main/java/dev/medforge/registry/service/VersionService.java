@@ -1,16 +1,16 @@
 package dev.medforge.registry.service;
 
 import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.contracts.registry.Requests.AvailabilityRequest;
 import dev.medforge.registry.BaseModel;
 import dev.medforge.registry.Branch;
-import dev.medforge.registry.DescribedVersion;
-import dev.medforge.registry.Task;
 import dev.medforge.registry.Composite;
+import dev.medforge.registry.DescribedVersion;
 import dev.medforge.registry.ModelVersion;
 import dev.medforge.registry.PublishedVersion;
 import dev.medforge.registry.RegistryException;
+import dev.medforge.registry.Task;
 import dev.medforge.registry.Withdrawal;
-import dev.medforge.registry.api.AvailabilityRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;

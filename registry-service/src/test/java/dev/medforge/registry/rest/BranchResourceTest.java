@@ -17,6 +17,7 @@ import static dev.medforge.registry.RegistryFixtures.adapter;
 import static dev.medforge.registry.RegistryFixtures.artifact;
 import static dev.medforge.registry.RegistryFixtures.as;
 import static dev.medforge.registry.RegistryFixtures.asGateway;
+import static dev.medforge.registry.RegistryFixtures.branchWithTops;
 import static dev.medforge.registry.RegistryFixtures.onBehalfOf;
 import static dev.medforge.registry.RegistryFixtures.DIGEST;
 import static dev.medforge.registry.RegistryFixtures.newBranch;
@@ -31,6 +32,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
@@ -196,6 +198,28 @@ class BranchResourceTest {
                 .statusCode(201).body("institution", is("hospital-a"));
     }
 
+    /**
+     * Issue 15: a field's own rules are Bean Validation constraints on the request record in
+     * contracts; each broken one is named with its field, its JSON Pointer and its rule's code,
+     * together with the rules the registry checks in code, before anything else is looked at.
+     */
+    @Test
+    void aTaskBreakingFieldRulesIsRefusedNamingEachWithItsCode() {
+        String branch = newBranch();
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("name", "Tops!", "classNames", List.of("shirt", " "), "evaluationSuite", "md5:1"))
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors.field", contains("classNames[1]", "evaluationSuite", "name", "institution"))
+                .body("errors.code", contains("REQUIRED", "DIGEST_FORMAT", "NAME_FORMAT", "REQUIRED"))
+                .body("errors[0].pointer", is("/classNames/1"))
+                .body("errors[2].message", is("lowercase letters, digits, '.', '_' or '-', at most 64, got 'Tops!'"));
+        asGateway().contentType(ContentType.JSON)
+                .body(Map.of("name", "tops", "institution", "hospital-a", "classNames", List.of("shirt"), "evaluationSuite", DIGEST))
+                .post("/internal/branches/{b}/tasks", branch).then()
+                .statusCode(400).body("errors.code", contains("TOO_FEW")).body("errors.field", contains("classNames"));
+    }
+
     @Test
     void tasksRegisterOnceAndAConflictingRegistrationIsRefused() {
         String branch = newBranch();
@@ -235,6 +259,28 @@ class BranchResourceTest {
                 .statusCode(404)
                 .body("detail", is("no branch 'no-such-branch'"));
         asGateway().get("/internal/branches/{b}/decisions", newBranch()).then().statusCode(200).body("", hasSize(0));
+    }
+
+    /**
+     * Issue 15: a branch's versions page by cursor. Each page names the next in a Link header (RFC
+     * 8288) until the last; without a limit the list is whole, as callers before paging expect; a
+     * cursor or limit out of range is named.
+     */
+    @Test
+    void versionsPageByCursorAndEachPageNamesTheNext() {
+        String branch = branchWithTops();
+        for (int parent = 0; parent < 3; parent++) {
+            publish(branch, parent, List.of(adapter("sub-a-" + UUID.randomUUID(), "hospital-a", "tops")), artifact(parent + 1));
+        }
+        asGateway().queryParam("limit", 2).get("/internal/branches/{b}/versions", branch).then()
+                .statusCode(200).body("version", contains(1, 2))
+                .header("Link", is("</internal/branches/" + branch + "/versions?after=2&limit=2>; rel=\"next\""));
+        asGateway().queryParam("after", 2).queryParam("limit", 2).get("/internal/branches/{b}/versions", branch).then()
+                .statusCode(200).body("version", contains(3)).header("Link", nullValue());
+        asGateway().get("/internal/branches/{b}/versions", branch).then()
+                .statusCode(200).body("version", contains(1, 2, 3)).header("Link", nullValue());
+        asGateway().queryParam("after", -1).queryParam("limit", 501).get("/internal/branches/{b}/versions", branch).then()
+                .statusCode(400).body("errors.field", contains("after", "limit")).body("errors.code", everyItem(is("OUT_OF_RANGE")));
     }
 
     /**

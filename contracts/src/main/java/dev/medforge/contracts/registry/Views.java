@@ -1,4 +1,4 @@
-package dev.medforge.registry.api;
+package dev.medforge.contracts.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.medforge.contracts.events.AdapterRef;
@@ -9,7 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** What the internal API returns; the gateway passes these on to its callers. */
+/**
+ * The registry's views: what its internal API returns, what the pipeline services read of it, and what the
+ * gateway shows its callers. One set of records, so the registry, the services and the public OpenAPI
+ * document cannot drift apart.
+ */
 public final class Views {
 
     private Views() {

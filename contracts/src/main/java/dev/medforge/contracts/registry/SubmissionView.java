@@ -1,4 +1,4 @@
-package dev.medforge.registry.api;
+package dev.medforge.contracts.registry;
 
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 
