@@ -1,55 +1,31 @@
 package dev.medforge.ml.merge;
 
-import dev.medforge.ml.lora.Adapter;
-import dev.medforge.ml.lora.LoraModule;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * TIES-merging (Yadav et al., 2023) on each module's weighted delta W: trim every task vector to
- * its top {@code density} fraction by magnitude, elect each entry's sign as the sign of the summed
- * trimmed values, then average only the entries that agree with it. The result is SVD-factored
- * back to a LoRA, exactly at full rank for small modules ({@link LoraAlgebra#deltaRank}), and scaled
- * by the λ that the distilled sets prefer ({@link MergedScale}).
+ * TIES-merging (Yadav et al., 2023): trim every weighted task vector to its top {@code density}
+ * fraction by magnitude, elect each entry's sign as the sign of the summed trimmed values, then
+ * average only the entries that agree with it. The rest is the family's ({@link SparsifiedDeltaMerge}).
  */
-final class TiesMerge implements MergeStrategy {
+final class TiesMerge extends SparsifiedDeltaMerge {
     @Override
     public String name() {
         return "ties";
     }
 
     @Override
-    public Composite merge(MergeRequest request) {
-        List<Adapter> adapters = request.adapters();
-        double[] w = new double[adapters.size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = request.options().weight(i, 1.0);
-        }
-        Map<String, LoraModule> out = new LinkedHashMap<>();
-        for (String name : LoraAlgebra.moduleNames(adapters)) {
-            double[][] deltas = new double[adapters.size()][];
-            for (int i = 0; i < deltas.length; i++) {
-                deltas[i] = adapters.get(i).modules().get(name).delta();
-                for (int k = 0; k < deltas[i].length; k++) {
-                    deltas[i][k] *= w[i];
-                }
-            }
-            LoraModule first = adapters.get(0).modules().get(name);
-            int rank = LoraAlgebra.deltaRank(adapters, name, request.options());
-            out.put(name, LoraAlgebra.factorize(mergeDeltas(deltas, request.options().density()), first.out(), first.in(), rank));
-        }
-        return MergedScale.chosenOnDistilledSets(new Composite.Merged(out, request.heads(), w), request);
+    Sparsifier sparsifier(MergeOptions options) {
+        return (delta, weight) -> trim(scaled(delta, weight), options.density());
     }
 
-    /** The TIES rule on flat task vectors of equal length. */
-    static double[] mergeDeltas(double[][] deltas, double density) {
-        double[][] trimmed = new double[deltas.length][];
-        for (int i = 0; i < deltas.length; i++) {
-            trimmed[i] = trim(deltas[i], density);
-        }
-        int len = deltas[0].length;
+    @Override
+    double[] consensus(double[][] trimmed) {
+        return electAndAverage(trimmed);
+    }
+
+    /** Each entry's sign is the sign of its sum; the entries that agree with it are averaged. */
+    static double[] electAndAverage(double[][] trimmed) {
+        int len = trimmed[0].length;
         double[] merged = new double[len];
         for (int k = 0; k < len; k++) {
             double total = 0;

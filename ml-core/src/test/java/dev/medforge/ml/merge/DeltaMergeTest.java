@@ -103,7 +103,7 @@ class DeltaMergeTest {
         Composite.Merged ties = (Composite.Merged) MergeStrategies.get("ties").merge(new MergeRequest(List.of(A, B, C), MergeOptions.defaults()));
         LoraModule got = ties.modules().get(Q0);
         assertEquals(64, got.rank(), "64 x 64 modules are factored back at full rank");
-        double[] expected = TiesMerge.mergeDeltas(new double[][] {A.modules().get(Q0).delta(), B.modules().get(Q0).delta(),
+        double[] expected = ties(new double[][] {A.modules().get(Q0).delta(), B.modules().get(Q0).delta(),
             C.modules().get(Q0).delta()}, MergeOptions.defaults().density());
         double[] delta = got.delta();
         for (int k = 0; k < expected.length; k++) {
@@ -121,7 +121,7 @@ class DeltaMergeTest {
         // density 0.5 keeps 3 of 6 per vector:
         //   t1 -> {5, 0, 0, -4, 2, 0}; t2 -> {-3, -2, 0, 6, 0, 0}; t3 -> {1, 0, 0, -5, 3, 0}
         assertArrayEquals(new double[] {5, 0, 0, -4, 2, 0}, TiesMerge.trim(t1, 0.5), 0);
-        double[] merged = TiesMerge.mergeDeltas(new double[][] {t1, t2, t3}, 0.5);
+        double[] merged = ties(new double[][] {t1, t2, t3}, 0.5);
         // entry 0: sum 3 -> +, agreeing {5, 1} -> 3
         // entry 1: sum -2 -> -, agreeing {-2} -> -2
         // entry 2: all trimmed -> 0
@@ -136,7 +136,7 @@ class DeltaMergeTest {
     void tiesStrategyMatchesTheRuleOnModuleDeltas() {
         Composite.Merged m = (Composite.Merged) MergeStrategies.get("ties").merge(
                 new MergeRequest(List.of(A, B), MergeOptions.defaults().withDensity(0.3).withRank(64)));
-        double[] expected = TiesMerge.mergeDeltas(new double[][] {A.modules().get(Q0).delta(), B.modules().get(Q0).delta()}, 0.3);
+        double[] expected = ties(new double[][] {A.modules().get(Q0).delta(), B.modules().get(Q0).delta()}, 0.3);
         double[] got = m.modules().get(Q0).delta();
         for (int k = 0; k < got.length; k++) {
             assertEquals(expected[k], got[k], 1e-4);
@@ -191,4 +191,12 @@ class DeltaMergeTest {
         }
     }
 
+    /** The TIES rule on flat task vectors: each trimmed, then signs elected and agreeing entries averaged. */
+    private static double[] ties(double[][] deltas, double density) {
+        double[][] trimmed = new double[deltas.length][];
+        for (int i = 0; i < deltas.length; i++) {
+            trimmed[i] = TiesMerge.trim(deltas[i], density);
+        }
+        return TiesMerge.electAndAverage(trimmed);
+    }
 }
