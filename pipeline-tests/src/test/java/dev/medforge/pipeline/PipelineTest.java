@@ -1498,7 +1498,7 @@ class PipelineTest {
     }
 
     private static int[] predictions(float[][] scores) {
-        return Arrays.stream(scores).mapToInt(dev.medforge.ml.metrics.TaskMetrics::argMax).toArray();
+        return Arrays.stream(scores).mapToInt(dev.medforge.ml.metrics.Scoring::argMax).toArray();
     }
 
     private static String storeImages(LabeledImages images) throws Exception {

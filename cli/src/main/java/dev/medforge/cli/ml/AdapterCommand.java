@@ -1,24 +1,24 @@
 package dev.medforge.cli.ml;
 
-import dev.medforge.ml.data.Scenario;
+import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.ml.data.ScenarioData;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.PeftAdapterIO;
-import dev.medforge.ml.metrics.TaskMetrics;
+import dev.medforge.ml.metrics.Scoring;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.train.Training;
 import dev.medforge.ml.train.TrainingRecipe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code medforge adapter ...}: an institution's LoRA adapter. */
 @Command(name = "adapter", description = "Train LoRA adapters.", subcommands = AdapterCommand.Train.class)
@@ -62,7 +62,7 @@ public final class AdapterCommand {
                     progress.accept(line);
                 });
                 PeftAdapterIO.write(adapter, job.out);
-                TaskMetrics m = TaskMetrics.of(session.probabilities(data.eval().pixels(), data.eval().size(), adapter.modules(), adapter.head()),
+                TaskMetrics m = Scoring.of(session.probabilities(data.eval().pixels(), data.eval().size(), adapter.modules(), adapter.head()),
                         data.eval().labels());
                 String summary = String.format("evaluation on %s: accuracy %.4f, macro AUC %.4f, n %d", task, m.accuracy(), m.auc(), m.n());
                 log.add(summary);

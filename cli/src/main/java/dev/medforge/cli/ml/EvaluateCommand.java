@@ -4,21 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.cli.CliException;
+import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.distill.DistilledSetIO;
-import dev.medforge.ml.metrics.TaskMetrics;
+import dev.medforge.ml.metrics.Scoring;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.VitConfig;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code medforge evaluate}: a composite's accuracy and AUC on an evaluation suite, computed as the platform's gate computes them. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -60,7 +62,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         TaskMetrics metrics;
         try (ModelSession session = ModelSession.open(pulled.base())) {
-            metrics = TaskMetrics.of(pulled.composite().scores(session, task, images.pixels(), images.size()), images.labels());
+            metrics = Scoring.of(pulled.composite().scores(session, task, images.pixels(), images.size()), images.labels());
         }
         JsonNode card = pulled.cardMetrics(task);
         Boolean matches = card == null || card.isMissingNode() ? null

@@ -1,9 +1,5 @@
 package dev.medforge.cli.gateway;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medforge.contracts.Topics;
@@ -23,6 +19,8 @@ import dev.medforge.ml.merge.CompositeIO;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.store.PipelineFixtures;
+import org.junit.jupiter.api.Test;
+
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 16: a subscriber goes from a published version to predictions and scores without writing
@@ -53,9 +53,9 @@ class PredictAndEvaluateTest extends BranchWithTopsTest {
         Files.write(suite, GatewayStack.store().getBytes(ArtifactDigest.parse(
                 PipelineFixtures.storeLabeledImages(GatewayStack.store(), PipelineFixtures.TOPS.size(), 25, 17))));
         LabeledImages suiteImages = DistilledSetIO.read(suite, 4, 28, 28);
-        dev.medforge.ml.metrics.TaskMetrics scored;
+        dev.medforge.contracts.events.TaskMetrics scored;
         try (ModelSession session = ModelSession.open(PipelineFixtures.BASE)) {
-            scored = dev.medforge.ml.metrics.TaskMetrics.of(composite.scores(session, "tops", suiteImages.pixels(), suiteImages.size()),
+            scored = dev.medforge.ml.metrics.Scoring.of(composite.scores(session, "tops", suiteImages.pixels(), suiteImages.size()),
                     suiteImages.labels());
         }
         String submission = UUID.randomUUID().toString();
@@ -99,7 +99,7 @@ class PredictAndEvaluateTest extends BranchWithTopsTest {
         for (int i = 0; i < IMAGES; i++) {
             JsonNode p = predictions.path("predictions").get(i);
             assertEquals("images-idx3-ubyte#" + i, p.path("image").asText());
-            int best = dev.medforge.ml.metrics.TaskMetrics.argMax(expected[i]);
+            int best = dev.medforge.ml.metrics.Scoring.argMax(expected[i]);
             assertEquals(PipelineFixtures.TOPS.get(best), p.path("class").asText(), "image " + i);
             assertEquals(expected[i][best], p.path("probabilities").path(PipelineFixtures.TOPS.get(best)).floatValue(), 1e-6);
         }

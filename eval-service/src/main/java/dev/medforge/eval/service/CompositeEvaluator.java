@@ -15,6 +15,7 @@ import dev.medforge.ml.lora.AdapterValidationException;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.merge.MemberKey;
+import dev.medforge.ml.metrics.Scoring;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
@@ -81,7 +82,7 @@ public class CompositeEvaluator {
 
         Map<String, TaskMetrics> metrics = new LinkedHashMap<>();
         Map<String, TaskMetrics> standalone = new LinkedHashMap<>();
-        Scoring scoring = new Scoring();
+        Scorer scoring = new Scorer();
         try (ModelSession session = ModelSession.open(base)) {
             for (String task : composite.heads().keySet()) {
                 Suite suite = new Suite(tasks, task, composite.head(task).classes(), base);
@@ -93,7 +94,7 @@ public class CompositeEvaluator {
                 Adapter alone = adapter(adapter, base);
                 Suite suite = new Suite(tasks, adapter.task(), alone.head().classes(), base);
                 Outputs outputs = scoring.member(session, alone.modules(), alone.head(), suite);
-                standalone.put(adapter.task(), metricsOf(outputs.probabilities(), outputs.labels()));
+                standalone.put(adapter.task(), Scoring.of(outputs.probabilities(), outputs.labels()));
             }
         }
         Map<String, TaskMetrics> parent = withoutWithdrawnTasks(created.parentVersion() == 0 ? Map.of()
@@ -137,7 +138,7 @@ public class CompositeEvaluator {
      * output cache: a member seen on a suite before costs no forward pass, so a mixture version costs
      * the forward passes of its new members only, however long the lineage.
      */
-    private final class Scoring {
+    private final class Scorer {
         private long nanos;
         private int images;
         /** A mixture member is looked up under every task's head; its modules are hashed once, by identity, as they do not change while scoring. */
@@ -148,12 +149,12 @@ public class CompositeEvaluator {
             float[][] scores = composite.scores(session, task, suite.pixels(), suite.size());
             nanos += System.nanoTime() - start;
             images += suite.size();
-            return metricsOf(scores, suite.labels());
+            return Scoring.of(scores, suite.labels());
         }
 
         TaskMetrics score(Composite.Mixture mixture, ModelSession session, String task, Suite suite) {
             RowMembers members = new RowMembers(mixture, session, task, suite);
-            return metricsOf(mixture.scores(task, members), members.labels);
+            return Scoring.of(mixture.scores(task, members), members.labels);
         }
 
         /**
@@ -200,11 +201,6 @@ public class CompositeEvaluator {
             }
             return lookup.outputs();
         }
-    }
-
-    private static TaskMetrics metricsOf(float[][] scores, int[] labels) {
-        dev.medforge.ml.metrics.TaskMetrics m = dev.medforge.ml.metrics.TaskMetrics.of(scores, labels);
-        return new TaskMetrics(m.accuracy(), m.auc(), m.n());
     }
 
     /** A task's evaluation suite, read from the store only when something must run on its images. */

@@ -1,5 +1,6 @@
 package dev.medforge.ml.bench;
 
+import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.data.ScenarioData;
@@ -12,7 +13,7 @@ import dev.medforge.ml.merge.DistilledSetLoss;
 import dev.medforge.ml.merge.MergeOptions;
 import dev.medforge.ml.merge.MergeRequest;
 import dev.medforge.ml.merge.MergeStrategies;
-import dev.medforge.ml.metrics.TaskMetrics;
+import dev.medforge.ml.metrics.Scoring;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ClassAnchors;
 import dev.medforge.ml.model.Devices;
@@ -20,6 +21,8 @@ import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
 import dev.medforge.ml.model.VitConfig;
 import dev.medforge.ml.train.Training;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
  * The whole story of a scenario on one machine: pretrain the base on the public pool once, then,
@@ -245,7 +247,7 @@ public final class Benchmark {
             for (Map.Entry<String, LabeledImages> suite : suites.entrySet()) {
                 LabeledImages set = suite.getValue();
                 float[][] p = c.scores(session, suite.getKey(), set.pixels(), set.size());
-                tasks.put(suite.getKey(), TaskMetrics.of(p, set.labels()));
+                tasks.put(suite.getKey(), Scoring.of(p, set.labels()));
                 realLoss += CompositeLoss.crossEntropy(CompositeLoss.trueClass(p, set.labels())) / suites.size();
             }
             return realLoss;

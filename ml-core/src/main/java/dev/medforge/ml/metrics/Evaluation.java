@@ -1,8 +1,10 @@
 package dev.medforge.ml.metrics;
 
+import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.model.ModelSession;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,7 +22,7 @@ public final class Evaluation {
         Map<String, TaskMetrics> out = new LinkedHashMap<>();
         suites.forEach((task, suite) -> {
             if (composite.heads().containsKey(task)) {
-                out.put(task, TaskMetrics.of(composite.scores(session, task, suite.pixels(), suite.size()), suite.labels()));
+                out.put(task, Scoring.of(composite.scores(session, task, suite.pixels(), suite.size()), suite.labels()));
             }
         });
         return out;

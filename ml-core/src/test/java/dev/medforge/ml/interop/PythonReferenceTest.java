@@ -1,8 +1,5 @@
 package dev.medforge.ml.interop;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,9 +14,13 @@ import dev.medforge.ml.merge.MergeOptions;
 import dev.medforge.ml.merge.MergeRequest;
 import dev.medforge.ml.merge.MergeStrategies;
 import dev.medforge.ml.merge.PeftExport;
-import dev.medforge.ml.metrics.TaskMetrics;
+import dev.medforge.ml.metrics.Scoring;
 import dev.medforge.ml.model.BaseModel;
 import dev.medforge.ml.model.ModelSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What we publish means the same outside our code: the NumPy reference in {@code interop/python},
@@ -124,7 +125,7 @@ class PythonReferenceTest {
 
         JsonNode sklearn = run("auc", "--scores", in.toString());
 
-        double ours = TaskMetrics.of(scores, labels).auc();
+        double ours = Scoring.of(scores, labels).auc();
         System.out.printf("AUC ours %.17g, scikit-learn %.17g%n", ours, sklearn.path("auc").asDouble());
         assertEquals(sklearn.path("auc").asDouble(), ours, 1e-9, "scikit-learn's roc_auc_score(multi_class='ovr') against ours");
     }

@@ -1,15 +1,16 @@
 package dev.medforge.ml.model;
 
-import static org.junit.jupiter.api.Assertions.*;
-
+import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.data.Scenario;
 import dev.medforge.ml.data.ScenarioData;
 import dev.medforge.ml.lora.Adapter;
-import dev.medforge.ml.metrics.TaskMetrics;
+import dev.medforge.ml.metrics.Scoring;
 import dev.medforge.ml.train.Training;
 import dev.medforge.ml.train.TrainingRecipe;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
 
 class TrainingSmokeTest {
 
@@ -28,7 +29,7 @@ class TrainingSmokeTest {
             long t2 = System.nanoTime();
             System.out.printf("adapter 3x1024 imgs: %.2fs%n", (t2 - t1) / 1e9);
             LabeledImages ev = a.eval();
-            TaskMetrics m = TaskMetrics.of(s.probabilities(ev.pixels(), ev.size(), ad.modules(), ad.head()), ev.labels());
+            TaskMetrics m = Scoring.of(s.probabilities(ev.pixels(), ev.size(), ad.modules(), ad.head()), ev.labels());
             System.out.println("tops " + m + " eval " + (System.nanoTime() - t2) / 1e9);
             assertTrue(m.accuracy() > 0.4, m.toString());
         }

@@ -1,14 +1,16 @@
 package dev.medforge.ml.metrics;
 
+import dev.medforge.contracts.events.TaskMetrics;
+
 /**
- * Scores of one model on one task's evaluation suite.
- *
- * @param accuracy fraction of samples whose arg-max class is the label
- * @param auc macro one-vs-rest ROC AUC over the classes that have both positives and negatives
- *     (NaN when no class does)
- * @param n number of samples scored
+ * Scores one model on one task's evaluation suite, as the wire's {@link TaskMetrics}: accuracy is the
+ * fraction of samples whose arg-max class is the label, AUC the macro one-vs-rest ROC AUC over the
+ * classes that have both positives and negatives (NaN when no class does).
  */
-public record TaskMetrics(double accuracy, double auc, int n) {
+public final class Scoring {
+
+    private Scoring() {
+    }
 
     /**
      * Scores class probabilities (or any per-class scores that rank like them).

@@ -1,10 +1,11 @@
 package dev.medforge.ml.metrics;
 
-import static org.junit.jupiter.api.Assertions.*;
-
+import dev.medforge.contracts.events.TaskMetrics;
 import org.junit.jupiter.api.Test;
 
-class TaskMetricsTest {
+import static org.junit.jupiter.api.Assertions.*;
+
+class ScoringTest {
 
     @Test
     void binaryAucCountsPairsAndHalfTies() {
@@ -12,10 +13,10 @@ class TaskMetricsTest {
         // Pairs (pos > neg): 0.9 beats 3, 0.4 beats 0.1 and ties 0.4 (1.5), 0.6 beats 0.1 and 0.4 -> 3+1.5+2 = 6.5 of 9.
         float[][] s = {{0.1f, 0.9f}, {0.6f, 0.4f}, {0.4f, 0.6f}, {0.9f, 0.1f}, {0.6f, 0.4f}, {0.2f, 0.8f}};
         int[] y = {1, 1, 1, 0, 0, 0};
-        assertEquals(6.5 / 9, TaskMetrics.oneVsRestAuc(s, y, 1), 1e-12);
+        assertEquals(6.5 / 9, Scoring.oneVsRestAuc(s, y, 1), 1e-12);
         // Class 0 is the mirror image: its scores are 1 - class-1 scores, so its AUC is the same.
-        assertEquals(6.5 / 9, TaskMetrics.oneVsRestAuc(s, y, 0), 1e-12);
-        TaskMetrics m = TaskMetrics.of(s, y);
+        assertEquals(6.5 / 9, Scoring.oneVsRestAuc(s, y, 0), 1e-12);
+        TaskMetrics m = Scoring.of(s, y);
         // arg-max: 1,0(wrong, tie resolves to 0 with 0.6),1,0,0,1(wrong) -> 4/6
         assertEquals(4.0 / 6, m.accuracy(), 1e-12);
         assertEquals(6.5 / 9, m.auc(), 1e-12);
@@ -35,7 +36,7 @@ class TaskMetricsTest {
         // class 1: pos {0.5,0.4}, neg {0.2,0.2}: 4/4 = 1
         // class 2: pos {0.6}, neg {0.1,0.2,0.1}: 1
         // accuracy: rows 0,1,2 right; row 3 predicts 0 -> 3/4
-        TaskMetrics m = TaskMetrics.of(s, y);
+        TaskMetrics m = Scoring.of(s, y);
         assertEquals(0.75, m.accuracy(), 1e-12);
         assertEquals(1.0, m.auc(), 1e-12);
 
@@ -43,7 +44,7 @@ class TaskMetricsTest {
         // class 1 now: pos {0.5,0.2}, neg {0.2,0.2}: 0.5 beats 2, 0.2 ties 2 -> (2 + 1) / 4 = 0.75
         // class 2: pos {0.6}, neg {0.1,0.2,0.7}: 2/3
         // class 0: pos {0.7}, neg {0.3,0.2,0.1}: 1
-        m = TaskMetrics.of(s, y);
+        m = Scoring.of(s, y);
         assertEquals((1 + 0.75 + 2.0 / 3) / 3, m.auc(), 1e-12);
         assertEquals(0.75, m.accuracy(), 1e-12);
     }
@@ -53,7 +54,7 @@ class TaskMetricsTest {
         float[][] s = {{0.8f, 0.1f, 0.1f}, {0.3f, 0.6f, 0.1f}, {0.6f, 0.3f, 0.1f}};
         int[] y = {0, 1, 0};
         // class 0: pos {0.8,0.6}, neg {0.3}: 1; class 1: pos {0.6}, neg {0.1,0.3}: 1; class 2 undefined.
-        assertEquals(1.0, TaskMetrics.of(s, y).auc(), 1e-12);
-        assertTrue(Double.isNaN(TaskMetrics.oneVsRestAuc(s, y, 2)));
+        assertEquals(1.0, Scoring.of(s, y).auc(), 1e-12);
+        assertTrue(Double.isNaN(Scoring.oneVsRestAuc(s, y, 2)));
     }
 }
