@@ -7,10 +7,10 @@ import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.artifacts.InvalidDigestException;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
+import dev.medforge.contracts.events.SubmissionPart;
 import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.registry.Views.BranchView;
 import dev.medforge.contracts.registry.Views.TaskView;
-import dev.medforge.ingest.SubmissionPart;
 import dev.medforge.ingest.ValidationOutcome;
 import dev.medforge.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -119,7 +119,7 @@ public class IntakeService {
             problems.add(new RejectionReason("MISSING_FIELD", "artifacts", "the submission names no artifacts"));
             return problems;
         }
-        for (SubmissionPart part : SubmissionPart.values()) {
+        for (SubmissionPart part : SubmissionPart.STORED) {
             checkPart(part, part.digestIn(submission.artifacts())).ifPresent(problems::add);
         }
         return problems;

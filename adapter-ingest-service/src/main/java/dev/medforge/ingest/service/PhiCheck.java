@@ -6,8 +6,8 @@ import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.events.AdapterRejected.RejectionReason;
 import dev.medforge.contracts.events.AdapterSubmitted;
+import dev.medforge.contracts.events.SubmissionPart;
 import dev.medforge.contracts.privacy.PhiScanner;
-import dev.medforge.ingest.SubmissionPart;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -45,11 +45,11 @@ public class PhiCheck {
     public List<RejectionReason> scanAndDeleteRefused(AdapterSubmitted submission, Set<String> platformText) throws IOException {
         List<RejectionReason> found = new ArrayList<>(reasons(PhiScanner.scan("manifest",
                 JSON.valueToTree(submission.manifest() == null ? Map.of() : submission.manifest()), platformText)));
-        for (SubmissionPart part : SubmissionPart.values()) {
+        for (SubmissionPart part : SubmissionPart.STORED) {
             ArtifactDigest digest = ArtifactDigest.parse(part.digestIn(submission.artifacts()));
             List<RejectionReason> inPart;
             try (InputStream in = store.get(digest)) {
-                inPart = reasons(part == SubmissionPart.ADAPTER_MODEL || part == SubmissionPart.DISTILLED
+                inPart = reasons(part.format() == SubmissionPart.Format.SAFETENSORS
                         ? PhiScanner.scanSafetensors(part.partName(), in, platformText) : PhiScanner.scanJson(part.partName(), in, platformText));
             }
             if (!inPart.isEmpty()) {

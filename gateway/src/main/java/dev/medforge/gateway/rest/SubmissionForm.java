@@ -1,6 +1,6 @@
 package dev.medforge.gateway.rest;
 
-import dev.medforge.gateway.SubmissionPart;
+import dev.medforge.contracts.events.SubmissionPart;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.resteasy.reactive.RestForm;

@@ -2,7 +2,7 @@ package dev.medforge.gateway.service;
 
 import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.artifacts.ArtifactStore;
-import dev.medforge.gateway.SubmissionPart;
+import dev.medforge.contracts.events.SubmissionPart;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

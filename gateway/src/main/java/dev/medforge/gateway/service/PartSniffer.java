@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.medforge.contracts.Problem.FieldError;
-import dev.medforge.gateway.SubmissionPart;
+import dev.medforge.contracts.events.SubmissionPart;
 
 import java.io.IOException;
 import java.io.InputStream;
