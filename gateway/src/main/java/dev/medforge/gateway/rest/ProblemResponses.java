@@ -81,8 +81,9 @@ public class ProblemResponses implements OASFilter {
     }
 
     private static Content problemContent(int status, String operation) {
+        // A template rather than a real case: one example serves every operation's 400.
         List<Problem.FieldError> errors = status == 400
-                ? List.of(new Problem.FieldError("UNKNOWN_STRATEGY", "policy.strategy", "one of [fusion, mixture, fallback]"))
+                ? List.of(new Problem.FieldError("RULE_CODE", "member.of.the.request", "what the rule asks, and what was sent"))
                 : List.of();
         Problem example = Problem.of(status, "what went wrong with this request, in words", errors)
                 .withInstance(operation.substring(operation.indexOf(' ') + 1));
