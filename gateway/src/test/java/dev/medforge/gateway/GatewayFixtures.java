@@ -85,7 +85,10 @@ public final class GatewayFixtures {
 
     /** Registers a fresh branch through the gateway, as the operator would. */
     public static String newBranch() {
-        String branch = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+        return newBranch("gw-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    public static String newBranch(String branch) {
         given().auth().oauth2(KeycloakTokens.userToken("ops"))
                 .contentType(ContentType.JSON)
                 .body(Map.of("id", branch,

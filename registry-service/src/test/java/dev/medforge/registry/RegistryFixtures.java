@@ -52,7 +52,10 @@ public final class RegistryFixtures {
     }
 
     public static String newBranch(Map<String, Object> policy) {
-        String branch = "b-" + UUID.randomUUID().toString().substring(0, 8);
+        return newBranch("b-" + UUID.randomUUID().toString().substring(0, 8), policy);
+    }
+
+    public static String newBranch(String branch, Map<String, Object> policy) {
         asGateway().contentType(ContentType.JSON)
                 .body(Map.of("id", branch,
                         "baseModel", Map.of("id", "vit-tiny-test", "digest", DIGEST, "architecture", "{\"width\":64}"),

@@ -123,7 +123,7 @@ public final class BranchCommand {
                         new UploadProgress(out.err(), "base weights")));
             }
             JsonNode created = client.postJson("/api/v1/branches", request);
-            if (json) {
+            if (json()) {
                 out.json(created);
             } else if (start.from != null) {
                 out.line("created branch %s as a fork of %s@%d: head v%d, strategy %s", created.path("id").asText(),
@@ -200,7 +200,7 @@ public final class BranchCommand {
             // A merge patch: fields left out keep their value, a null goes back to the registry's default.
             JsonNode updated = gateway.client().patchJson("/api/v1/branches/" + GatewayClient.segment(branch) + "/policy", changes);
             Output out = out();
-            if (json) {
+            if (json()) {
                 out.json(updated);
                 return 0;
             }
@@ -217,7 +217,7 @@ public final class BranchCommand {
         public Integer call() {
             JsonNode branches = gateway.client().get("/api/v1/branches");
             Output out = out();
-            if (json) {
+            if (json()) {
                 out.json(branches);
                 return 0;
             }

@@ -15,7 +15,7 @@ public final class CardCommand extends GatewayVerb {
     public Integer call() {
         JsonNode card = gateway.client().get(ref.path());
         Output out = out();
-        if (json) {
+        if (json()) {
             out.json(card);
             return 0;
         }

@@ -22,7 +22,7 @@ public final class DiffCommand extends GatewayVerb {
     public Integer call() {
         JsonNode diff = gateway.client().get("/api/v1/branches/" + GatewayClient.segment(branch) + "/versions/" + from + "..." + to);
         Output out = out();
-        if (json) {
+        if (json()) {
             out.json(diff);
             return 0;
         }

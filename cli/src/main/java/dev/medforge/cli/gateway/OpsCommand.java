@@ -24,7 +24,7 @@ public final class OpsCommand {
         public Integer call() {
             JsonNode timings = gateway.client().get("/api/v1/ops/timings");
             Output out = out();
-            if (json) {
+            if (json()) {
                 out.json(timings);
                 return 0;
             }
@@ -73,7 +73,7 @@ public final class OpsCommand {
                 }
                 JsonNode queue = gateway.client().get("/api/v1/ops/dlq" + query);
                 Output out = out();
-                if (json) {
+                if (json()) {
                     out.json(queue);
                     return 0;
                 }
@@ -106,7 +106,7 @@ public final class OpsCommand {
                 }
                 JsonNode replay = gateway.client().postJson("/api/v1/ops/dlq/replay", request);
                 Output out = out();
-                if (json) {
+                if (json()) {
                     out.json(replay);
                     return 0;
                 }

@@ -75,7 +75,7 @@ public final class PredictCommand extends GatewayVerb {
         }
         List<String> classes = pulled.classNames(task);
         Output out = out();
-        if (json) {
+        if (json()) {
             ObjectNode result = GatewayClient.JSON.createObjectNode().put("model", pulled.file().toString()).put("task", task);
             classes.forEach(result.putArray("classNames")::add);
             ArrayNode predictions = result.putArray("predictions");

@@ -60,7 +60,7 @@ public final class PullCommand extends GatewayVerb {
         if (format == Format.peft) {
             peft = exportPeft(pulled, out);
         }
-        if (json) {
+        if (json()) {
             ObjectNode result = GatewayClient.JSON.createObjectNode().put("file", pulled.model().toString())
                     .put("modelCard", pulled.card().toString()).put("digest", pulled.digest()).put("size", pulled.size());
             result.put("base", pulled.base() == null ? null : pulled.base().toString());

@@ -62,7 +62,7 @@ public final class RetireCommand extends GatewayVerb {
             }
         }
         Output out = out();
-        if (json) {
+        if (json()) {
             out.json(changed);
         } else if (changed.isEmpty()) {
             out.line("no superseded version of %s is %s", branch, restore ? "unavailable" : "downloadable");

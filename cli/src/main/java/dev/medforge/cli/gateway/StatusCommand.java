@@ -19,7 +19,7 @@ public final class StatusCommand extends GatewayVerb {
     public Integer call() {
         JsonNode submission = fetch(gateway.client(), id);
         Output out = out();
-        if (json) {
+        if (json()) {
             out.json(submission);
         } else {
             out.line("submission %s  branch %s  institution %s  stage %s", submission.path("submissionId").asText(),

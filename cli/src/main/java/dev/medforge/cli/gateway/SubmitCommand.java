@@ -34,7 +34,7 @@ public final class SubmitCommand extends GatewayVerb {
     public Integer call() throws Exception {
         Output out = out();
         String id = upload(gateway.client(), branch, adapter, distilled, privacyReport, manifest, new UploadProgress(out.err(), "upload"));
-        if (json) {
+        if (json()) {
             out.compactJson(GatewayClient.JSON.createObjectNode().put("submissionId", id)
                     .put("location", "/api/v1/submissions/" + id));
         } else {

@@ -126,7 +126,7 @@ public final class TaskCommand {
                 String digest = client.uploadArtifact(suite, new UploadProgress(out.err(), "suite"));
                 request.put("evaluationSuite", digest);
                 JsonNode task = client.postJson("/api/v1/branches/" + GatewayClient.segment(branch) + "/tasks", request);
-                if (json) {
+                if (json()) {
                     out.json(task);
                 } else {
                     out.line("registered task %s on branch %s for %s: classes %s, suite %s", task.path("name").asText(),

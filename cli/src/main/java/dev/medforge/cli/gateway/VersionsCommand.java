@@ -16,7 +16,7 @@ public final class VersionsCommand extends GatewayVerb {
     public Integer call() {
         JsonNode versions = gateway.client().get("/api/v1/branches/" + GatewayClient.segment(branch) + "/versions");
         Output out = out();
-        if (json) {
+        if (json()) {
             out.json(versions);
             return 0;
         }

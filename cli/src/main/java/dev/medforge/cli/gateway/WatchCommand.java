@@ -211,7 +211,7 @@ public final class WatchCommand extends GatewayVerb {
     }
 
     private void print(Output out, EventStream.Event event, JsonNode envelope) {
-        if (json) {
+        if (json()) {
             out.compactJson(envelope);
             return;
         }

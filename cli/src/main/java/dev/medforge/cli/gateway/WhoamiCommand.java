@@ -13,7 +13,7 @@ public final class WhoamiCommand extends GatewayVerb {
     public Integer call() throws Exception {
         JsonNode me = gateway.client().get("/api/v1/me");
         Output out = out();
-        if (json) {
+        if (json()) {
             out.json(me);
         } else {
             List<String> roles = new ArrayList<>();

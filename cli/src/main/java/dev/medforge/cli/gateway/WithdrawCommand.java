@@ -26,7 +26,7 @@ public final class WithdrawCommand extends GatewayVerb {
         JsonNode withdrawal = client.postJson("/api/v1/branches/" + GatewayClient.segment(from) + "/submissions/"
                 + GatewayClient.segment(id) + "/withdrawal", Map.of());
         Output out = out();
-        if (json) {
+        if (json()) {
             out.json(withdrawal);
         } else {
             out.line("withdrawal of %s (%s/%s) from %s requested by %s at %s: %s", withdrawal.path("submissionId").asText(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medforge.cli.CliException;
+import dev.medforge.cli.OutputFormat;
 import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.distill.DistilledSetIO;
@@ -12,6 +13,7 @@ import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.VitConfig;
 import dev.medforge.ml.safetensors.SafetensorsFormatException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,8 +48,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--base", paramLabel = "DIR", description = "the base model folder (default: base/ beside the model)")
     Path base;
 
-    @Option(names = "--json", description = "print JSON instead of text")
-    boolean json;
+    @Mixin
+    OutputFormat output;
 
     @Override
     public Integer call() throws IOException {
@@ -68,7 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Boolean matches = card == null || card.isMissingNode() ? null
                 : same(card.path("accuracy").asDouble(), metrics.accuracy()) && same(card.path("auc").asDouble(), metrics.auc());
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json()) {
             ObjectNode result = JSON.createObjectNode().put("model", model.toString()).put("task", task).put("suite", suite.toString())
                     .put("images", metrics.n()).put("accuracy", metrics.accuracy()).put("auc", metrics.auc());
             if (matches != null) {

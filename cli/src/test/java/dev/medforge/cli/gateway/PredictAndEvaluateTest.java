@@ -105,14 +105,14 @@ class PredictAndEvaluateTest extends BranchWithTopsTest {
         }
 
         Cli.Result evaluated = Cli.raw("evaluate", "--model", pulledDir.resolve(branch + "-v1.safetensors").toString(),
-                "--task", "tops", "--suite", suite.toString(), "--json");
+                "--task", "tops", "--suite", suite.toString(), "-o", "json");
         assertEquals(0, evaluated.exit(), evaluated.toString());
         JsonNode scores = JSON.readTree(evaluated.out());
         assertEquals(scored.accuracy(), scores.path("accuracy").asDouble());
         assertEquals(scored.auc(), scores.path("auc").asDouble());
         assertTrue(scores.path("matchesModelCard").asBoolean(), evaluated.toString());
         Cli.Result text = Cli.raw("evaluate", "--model", pulledDir.resolve(branch + "-v1.safetensors").toString(),
-                "--task", "tops", "--suite", suite.toString());
+                "--task", "tops", "--suite", suite.toString(), "--json", "-o", "table");
         assertTrue(text.out().contains("(the same)"), text.toString());
     }
 

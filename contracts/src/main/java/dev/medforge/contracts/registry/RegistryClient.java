@@ -70,9 +70,10 @@ public interface RegistryClient {
     @Path("/submissions/{id}")
     Uni<SubmissionView> submission(@PathParam("id") String id);
 
+    /** A page of the branches by id ({@link Page}); its {@code Link} header names the next. Null {@code limit}: all of them. */
     @GET
     @Path("/branches")
-    Uni<List<BranchView>> branches();
+    Uni<RestResponse<List<BranchView>>> branches(@QueryParam(Page.AFTER) String after, @QueryParam(Page.LIMIT) Integer limit);
 
     @GET
     @Path("/branches/{branch}")

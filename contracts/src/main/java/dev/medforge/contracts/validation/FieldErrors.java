@@ -55,16 +55,23 @@ public final class FieldErrors {
         return BY_ANNOTATION.getOrDefault(constraint.annotationType().getSimpleName(), "INVALID");
     }
 
-    /** {@code policy.rankLimit}; a list element is {@code classNames[1]}. */
+    /**
+     * {@code policy.rankLimit}; a list element is {@code classNames[1]}. A constraint on a resource
+     * method's body starts with the method and the parameter, which the caller never sees: they are
+     * left out, and a constraint on the body itself names {@code body}.
+     */
     static String field(Path path) {
         StringBuilder field = new StringBuilder();
         for (Path.Node node : path) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER) {
+                continue;
+            }
             if (node.getIndex() != null && node.getKind() == ElementKind.CONTAINER_ELEMENT) {
                 field.append('[').append(node.getIndex()).append(']');
             } else if (node.getName() != null && !node.getName().startsWith("<")) {
                 field.append(field.isEmpty() ? "" : ".").append(node.getName());
             }
         }
-        return field.toString();
+        return field.isEmpty() ? "body" : field.toString();
     }
 }

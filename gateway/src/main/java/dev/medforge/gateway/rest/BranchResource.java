@@ -44,7 +44,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Optional;
 
 /** Branches, their policy and tasks, and their published versions; {@link DownloadResource} serves their files. */
 @Path("/api/v1/branches")
@@ -64,9 +63,14 @@ public class BranchResource {
 
     @GET
     @RolesAllowed({Caller.SUBSCRIBER, Caller.OPERATOR})
-    @Operation(summary = "Every branch with its base model, policy and head", description = "Role subscriber or operator.")
-    public Uni<List<BranchView>> branches() {
-        return registry.branches();
+    @Operation(summary = "Every branch with its base model, policy and head, by id", description = "Role subscriber or operator. "
+            + "Page through them with `limit` (1 to 500) and `after` (the last branch id of the page before): while more follow, a "
+            + "`Link: <…/branches?after=ID&limit=L>; rel=\"next\"` header (RFC 8288) names the next page. Without `limit`, every branch.")
+    @APIResponse(responseCode = "200", description = "A page of branches",
+            headers = @Header(name = HttpHeaders.LINK, description = "the next page while there is one, rel=\"next\""),
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = BranchView.class)))
+    public Uni<RestResponse<List<BranchView>>> branches(@QueryParam(Page.AFTER) String after, @QueryParam(Page.LIMIT) Integer limit) {
+        return registry.branches(after, limit).map(answer -> RegistryPages.relay(answer, "/api/v1/branches"));
     }
 
     @POST
@@ -141,13 +145,8 @@ public class BranchResource {
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = VersionView.class)))
     public Uni<RestResponse<List<VersionView>>> versions(@PathParam("branch") String branch, @QueryParam(Page.AFTER) Integer after,
                                                          @QueryParam(Page.LIMIT) Integer limit) {
-        return registry.versions(branch, after, limit).map(answer -> {
-            RestResponse.ResponseBuilder<List<VersionView>> page = RestResponse.ResponseBuilder.ok(answer.getEntity());
-            // The registry names its next page by its own path; the caller follows the gateway's.
-            Optional.ofNullable(answer.getHeaderString(HttpHeaders.LINK))
-                    .ifPresent(link -> page.header(HttpHeaders.LINK, link.replace("</internal/branches/", "</api/v1/branches/")));
-            return page.build();
-        });
+        return registry.versions(branch, after, limit)
+                .map(answer -> RegistryPages.relay(answer, "/api/v1/branches/" + branch + "/versions"));
     }
 
     @GET

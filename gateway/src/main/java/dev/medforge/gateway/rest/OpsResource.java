@@ -8,6 +8,8 @@ import dev.medforge.gateway.service.DeadLetterService;
 import dev.medforge.gateway.service.MergeWorkerService;
 import dev.medforge.gateway.service.StageTimings;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -70,9 +72,7 @@ public class OpsResource {
     @Operation(summary = "Send a DLQ's records back to their topic, once each",
             description = "Role operator. Body {\"topic\": T, \"submission\": ID (optional)}. Records already replayed, and"
                     + " records that are not events of the topic's type, are skipped with the reason.")
-    public DeadLetterReplay replay(DeadLetterReplay.Request request) {
-        Optional<DeadLetterReplay.Request> body = Optional.ofNullable(request);
-        return deadLetters.replay(body.map(DeadLetterReplay.Request::topic).orElse(null),
-                body.map(DeadLetterReplay.Request::submission));
+    public DeadLetterReplay replay(@Valid @NotNull(message = "a JSON body {\"topic\": ...} is required") DeadLetterReplay.Request request) {
+        return deadLetters.replay(request.topic(), Optional.ofNullable(request.submission()));
     }
 }

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.medforge.contracts.AccessProblems;
 import dev.medforge.contracts.BodyProblems;
 import dev.medforge.contracts.Problem;
+import dev.medforge.contracts.Problem.FieldError;
+import dev.medforge.contracts.validation.FieldErrors;
 import dev.medforge.gateway.GatewayException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -17,6 +20,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -63,6 +67,16 @@ public class ProblemMappers {
                     + "; send each of the five parts once, with its closing boundary").problem());
         }
         return unexpected(e);
+    }
+
+    /**
+     * A request body that breaks its record's constraints, each broken rule named with its field,
+     * as the registry names the rules of its own requests.
+     */
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<FieldError> errors = FieldErrors.of("", e.getConstraintViolations());
+        return problem(Problem.of(400, errors.size() + " field(s) failed validation", errors));
     }
 
     /** The registry could not be reached: ours to fix, but not a fault of the gateway itself. */

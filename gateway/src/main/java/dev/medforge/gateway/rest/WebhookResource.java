@@ -8,6 +8,9 @@ import dev.medforge.gateway.service.WebhookService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -41,7 +44,11 @@ public class WebhookResource {
         this.webhooks = webhooks;
     }
 
-    public record CreateWebhook(String url) {
+    /** The address's own rules (scheme, host, no internal address) are the guard's, which must resolve it. */
+    public record CreateWebhook(
+            @NotBlank(message = "the URL to post model.published to is required")
+            @Schema(description = "an http or https URL that reaches a public address", example = "https://hooks.example.org/medforge")
+            String url) {
     }
 
     /** The secret appears here only, at creation. */
@@ -65,8 +72,8 @@ public class WebhookResource {
     @APIResponse(responseCode = "201", description = "Registered; the secret is shown this once",
             content = @Content(schema = @Schema(implementation = CreatedWebhook.class)))
     @Blocking
-    public Uni<Response> create(CreateWebhook request) {
-        return webhooks.register(owner(), currentCaller.accessToken(), request == null ? null : request.url())
+    public Uni<Response> create(@Valid @NotNull(message = "a JSON body {\"url\": ...} is required") CreateWebhook request) {
+        return webhooks.register(owner(), currentCaller.accessToken(), request.url())
                 .map(webhook -> Response.created(URI.create("/api/v1/webhooks/" + webhook.id()))
                         .entity(new CreatedWebhook(webhook.id(), webhook.url(), webhook.secret(), webhook.createdAt()))
                         .build());

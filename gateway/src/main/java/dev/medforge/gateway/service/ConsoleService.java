@@ -233,8 +233,8 @@ public class ConsoleService {
     }
 
     public Uni<BranchList> branches(int page) {
-        return registry.branches().flatMap(all -> {
-            List<BranchView> branches = new ArrayList<>(all);
+        return registry.branches(null, null).flatMap(all -> {
+            List<BranchView> branches = new ArrayList<>(all.getEntity());
             branches.sort(Comparator.comparing((BranchView b) -> Objects.requireNonNullElse(b.createdAt(), Instant.EPOCH)).reversed());
             int pages = Math.max(1, (branches.size() + BRANCHES_PER_PAGE - 1) / BRANCHES_PER_PAGE);
             int shown = Math.min(Math.max(page, 1), pages);

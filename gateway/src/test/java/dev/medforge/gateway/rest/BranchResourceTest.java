@@ -288,6 +288,22 @@ class BranchResourceTest {
                 .statusCode(400).contentType("application/problem+json").body("errors[0].field", is("limit"));
     }
 
+    /** Issue 15: the branches page by id through the gateway, the cursor kept and the path the gateway's. */
+    @Test
+    void theBranchesListPagesByIdAndTheLinkLeadsThroughTheGateway() {
+        String prefix = "gw-pg-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        GatewayFixtures.newBranch(prefix + "b");
+        GatewayFixtures.newBranch(prefix + "a");
+        String viewer = KeycloakTokens.userToken("viewer");
+        given().auth().oauth2(viewer).queryParam("after", prefix).queryParam("limit", 1).get("/api/v1/branches").then()
+                .statusCode(200).body("id", contains(prefix + "a"))
+                .header("Link", is("</api/v1/branches?after=" + prefix + "a&limit=1>; rel=\"next\""));
+        given().auth().oauth2(viewer).queryParam("after", prefix + "a").queryParam("limit", 1).get("/api/v1/branches").then()
+                .statusCode(200).body("id", contains(prefix + "b"));
+        given().auth().oauth2(viewer).queryParam("limit", 501).get("/api/v1/branches").then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", is("limit"));
+    }
+
     /** Issue 14: {@code git branch} at a tag, forwarded to the registry, for operators only. */
     @Test
     void theOperatorForksAPublishedVersionAndOthersMayNot() throws IOException {

@@ -169,6 +169,10 @@ class OpsResourceTest {
                 .body("errors[0].code", is("UNKNOWN_TOPIC")).body("errors[0].field", is("topic"));
         given().auth().oauth2(ops).get("/api/v1/ops/dlq").then()
                 .statusCode(400).body("errors[0].code", is("REQUIRED")).body("errors[0].field", is("topic"));
+        given().auth().oauth2(ops).contentType(ContentType.JSON).body(Map.of("submission", "s-1"))
+                .post("/api/v1/ops/dlq/replay").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].code", is("REQUIRED")).body("errors[0].field", is("topic"));
         given().auth().oauth2(ops).contentType(ContentType.JSON).body(Map.of("topic", "medforge.nothing"))
                 .post("/api/v1/ops/dlq/replay").then()
                 .statusCode(400).contentType("application/problem+json")

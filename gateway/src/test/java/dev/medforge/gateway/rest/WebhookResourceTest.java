@@ -175,6 +175,23 @@ class WebhookResourceTest {
                 .body("errors[0].field", is("url"));
     }
 
+    /** The body's constraints (Bean Validation on CreateWebhook) answer in the same problem shape as every other rule. */
+    @Test
+    void aMissingUrlOrBodyIsARequiredField() {
+        String token = KeycloakTokens.userToken("viewer");
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("url", " "))
+                .post("/api/v1/webhooks").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors", hasSize(1))
+                .body("errors[0].code", is("REQUIRED")).body("errors[0].field", is("url"))
+                .body("errors[0].pointer", is("/url"))
+                .body("errors[0].message", is("the URL to post model.published to is required"));
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .post("/api/v1/webhooks").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].code", is("REQUIRED")).body("errors[0].field", is("body"));
+    }
+
     private static String ofEvent(EventEnvelope<?> event, String path) {
         return "findAll { it.eventId == '" + event.id() + "' }" + path;
     }

@@ -80,12 +80,14 @@ public class BranchResource {
                 .map(view -> Response.created(URI.create("/internal/branches/" + view.id())).entity(view).build());
     }
 
+    /** Every branch by id; {@code after} (a branch id) and {@code limit} page through them ({@link Page}). */
     @RolesAllowed(GATEWAY)
     @GET
-    public Uni<List<BranchView>> list() {
-        return branches.listWithBaseModels().map(all -> all.entrySet().stream()
+    public Uni<RestResponse<List<BranchView>>> list(@QueryParam(Page.AFTER) String after, @QueryParam(Page.LIMIT) Integer limit) {
+        throwIfAny(Page.check(limit));
+        return branches.listWithBaseModels().map(all -> paged(Page.of(all.entrySet().stream()
                 .map(e -> BranchMapper.toView(e.getKey(), e.getValue()))
-                .toList());
+                .toList(), BranchView::id, after, limit), "/internal/branches"));
     }
 
     @RolesAllowed({GATEWAY, MERGE, EVAL, INGEST})
@@ -145,17 +147,22 @@ public class BranchResource {
     @Path("/{branch}/versions")
     public Uni<RestResponse<List<VersionView>>> versions(@PathParam("branch") String branchId, @QueryParam(Page.AFTER) Integer after,
                                                          @QueryParam(Page.LIMIT) Integer limit) {
-        List<FieldError> paging = Page.check(after, limit);
+        throwIfAny(Page.check(after, limit));
+        return versions.versions(branchId).map(all -> paged(
+                Page.of(all.stream().map(BranchMapper::toView).toList(), VersionView::version, after, limit),
+                "/internal/branches/" + branchId + "/versions"));
+    }
+
+    private static void throwIfAny(List<FieldError> paging) {
         if (!paging.isEmpty()) {
             throw RegistryException.invalid(paging);
         }
-        return versions.versions(branchId).map(all -> {
-            Page<VersionView> page = Page.of(all.stream().map(BranchMapper::toView).toList(), VersionView::version, after, limit);
-            RestResponse.ResponseBuilder<List<VersionView>> answer = RestResponse.ResponseBuilder.ok(page.items());
-            page.link("/internal/branches/" + branchId + "/versions")
-                    .ifPresent(link -> answer.header(HttpHeaders.LINK, link));
-            return answer.build();
-        });
+    }
+
+    private static <T> RestResponse<List<T>> paged(Page<T> page, String path) {
+        RestResponse.ResponseBuilder<List<T>> answer = RestResponse.ResponseBuilder.ok(page.items());
+        page.link(path).ifPresent(link -> answer.header(HttpHeaders.LINK, link));
+        return answer.build();
     }
 
     @RolesAllowed(GATEWAY)

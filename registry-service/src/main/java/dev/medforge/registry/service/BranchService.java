@@ -102,10 +102,10 @@ public class BranchService {
         return branch(branchId);
     }
 
-    /** Every branch with its base model, in creation order. */
+    /** Every branch with its base model, in no particular order. */
     @WithSession
     public Uni<Map<Branch, BaseModel>> listWithBaseModels() {
-        return BaseModel.<BaseModel>listAll().flatMap(bases -> Branch.<Branch>list("order by createdAt").map(all -> {
+        return BaseModel.<BaseModel>listAll().flatMap(bases -> Branch.<Branch>listAll().map(all -> {
             Map<String, BaseModel> byId = bases.stream().collect(Collectors.toMap(b -> b.id, b -> b));
             Map<Branch, BaseModel> result = new LinkedHashMap<>();
             all.forEach(branch -> result.put(branch, byId.get(branch.baseModelId)));

@@ -27,6 +27,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -281,6 +282,28 @@ class BranchResourceTest {
                 .statusCode(200).body("version", contains(1, 2, 3)).header("Link", nullValue());
         asGateway().queryParam("after", -1).queryParam("limit", 501).get("/internal/branches/{b}/versions", branch).then()
                 .statusCode(400).body("errors.field", contains("after", "limit")).body("errors.code", everyItem(is("OUT_OF_RANGE")));
+    }
+
+    /**
+     * Issue 15: the branches page by id like the versions by number. Other tests' branches share the
+     * database, so these three carry a prefix no other can have, and the first cursor sorts right
+     * before them.
+     */
+    @Test
+    void branchesPageByIdAndEachPageNamesTheNext() {
+        String prefix = "pg-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        for (String suffix : List.of("c", "a", "b")) {
+            newBranch(prefix + suffix, Map.of());
+        }
+        asGateway().queryParam("after", prefix).queryParam("limit", 2).get("/internal/branches").then()
+                .statusCode(200).body("id", contains(prefix + "a", prefix + "b"))
+                .header("Link", is("</internal/branches?after=" + prefix + "b&limit=2>; rel=\"next\""));
+        asGateway().queryParam("after", prefix + "b").queryParam("limit", 1).get("/internal/branches").then()
+                .statusCode(200).body("id", contains(prefix + "c"));
+        asGateway().get("/internal/branches").then()
+                .statusCode(200).body("id", hasItems(prefix + "a", prefix + "b", prefix + "c")).header("Link", nullValue());
+        asGateway().queryParam("limit", 0).get("/internal/branches").then()
+                .statusCode(400).body("errors[0].field", is("limit")).body("errors[0].code", is("OUT_OF_RANGE"));
     }
 
     /**
