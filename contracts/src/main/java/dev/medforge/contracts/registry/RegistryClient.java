@@ -52,6 +52,7 @@ import java.util.List;
  * costs a caller a moment instead of its request; an outage longer than that is each caller's to
  * wait out (the consumers' {@code dependency-retry}), and a slow registry is not asked again.
  * Changes opt out ({@code maxRetries = 0}): the registry may have made one whose answer was lost.
+ * A test (RegistryClientRetryRuleTest) fails the build when a method other than a GET does not.
  */
 @OidcClientFilter
 @RegisterRestClient(configKey = "registry")

@@ -148,8 +148,8 @@ public class BranchResource {
     public Uni<RestResponse<List<VersionView>>> versions(@PathParam("branch") String branchId, @QueryParam(Page.AFTER) Integer after,
                                                          @QueryParam(Page.LIMIT) Integer limit) {
         throwIfAny(Page.check(after, limit));
-        return versions.versions(branchId).map(all -> paged(
-                Page.of(all.stream().map(BranchMapper::toView).toList(), VersionView::version, after, limit),
+        return versions.versions(branchId, after, limit).map(read -> paged(
+                Page.of(read.stream().map(BranchMapper::toView).toList(), VersionView::version, after, limit),
                 "/internal/branches/" + branchId + "/versions"));
     }
 

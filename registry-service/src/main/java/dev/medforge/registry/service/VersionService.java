@@ -27,20 +27,27 @@ public class VersionService {
 
     private static final Logger LOG = Logger.getLogger(VersionService.class);
 
-    /** Every version of the branch, oldest first, each with what it holds and what superseded it. */
+    /**
+     * The branch's versions numbered above {@code after} (all when null), oldest first, each with what
+     * it holds and what superseded it: at most {@code limit} + 1 of them, so that the one over the
+     * limit tells the caller a next page exists; every one when {@code limit} is null. A page reads
+     * its own rows and the lineage up to its last version, not the whole branch.
+     */
     @WithSession
-    public Uni<List<PublishedVersion>> versions(String branchId) {
+    public Uni<List<PublishedVersion>> versions(String branchId, Integer after, Integer limit) {
         return Branch.<Branch>findById(branchId).flatMap(branch -> {
             if (branch == null) {
                 throw RegistryException.notFound("Branch", branchId);
             }
-            return ModelVersion.<ModelVersion>list("branchId = ?1 order by number", branchId)
-                    .flatMap(versions -> lineage(branchId, Integer.MAX_VALUE)
-                            .flatMap(composites -> publishedWithdrawals(branchId)
-                                    .map(withdrawals -> IntStream.range(0, versions.size())
-                                            .mapToObj(i -> new PublishedVersion(branch, versions.get(i), composites.subList(0, i + 1),
-                                                    withdrawals))
-                                            .toList())));
+            var rows = ModelVersion.<ModelVersion>find("branchId = ?1 and number > ?2 order by number", branchId, after == null ? 0 : after);
+            return (limit == null ? rows.list() : rows.range(0, limit).list()).flatMap(versions -> versions.isEmpty()
+                    ? Uni.createFrom().item(List.<PublishedVersion>of())
+                    : lineage(branchId, versions.get(versions.size() - 1).number)
+                            .flatMap(composites -> publishedWithdrawals(branchId).map(withdrawals -> IntStream.range(0, versions.size())
+                                    // The page's rows are the last ones of the lineage, so version i's lineage ends that far from its end.
+                                    .mapToObj(i -> new PublishedVersion(branch, versions.get(i),
+                                            composites.subList(0, composites.size() - (versions.size() - 1 - i)), withdrawals))
+                                    .toList())));
         });
     }
 

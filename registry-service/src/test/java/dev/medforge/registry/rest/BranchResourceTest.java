@@ -276,10 +276,14 @@ class BranchResourceTest {
         asGateway().queryParam("limit", 2).get("/internal/branches/{b}/versions", branch).then()
                 .statusCode(200).body("version", contains(1, 2))
                 .header("Link", is("</internal/branches/" + branch + "/versions?after=2&limit=2>; rel=\"next\""));
-        asGateway().queryParam("after", 2).queryParam("limit", 2).get("/internal/branches/{b}/versions", branch).then()
-                .statusCode(200).body("version", contains(3)).header("Link", nullValue());
-        asGateway().get("/internal/branches/{b}/versions", branch).then()
-                .statusCode(200).body("version", contains(1, 2, 3)).header("Link", nullValue());
+        List<Map<String, Object>> last = asGateway().queryParam("after", 2).queryParam("limit", 2).get("/internal/branches/{b}/versions", branch)
+                .then().statusCode(200).body("version", contains(3)).header("Link", nullValue()).extract().jsonPath().getList("$");
+        List<Map<String, Object>> all = asGateway().get("/internal/branches/{b}/versions", branch).then()
+                .statusCode(200).body("version", contains(1, 2, 3)).header("Link", nullValue()).extract().jsonPath().getList("$");
+        // A page reads the lineage up to its own last version only; each version must still read as in the whole list.
+        assertEquals(all.subList(2, 3), last);
+        assertEquals(all.subList(1, 2), asGateway().queryParam("after", 1).queryParam("limit", 1)
+                .get("/internal/branches/{b}/versions", branch).then().statusCode(200).extract().jsonPath().getList("$"));
         asGateway().queryParam("after", -1).queryParam("limit", 501).get("/internal/branches/{b}/versions", branch).then()
                 .statusCode(400).body("errors.field", contains("after", "limit")).body("errors.code", everyItem(is("OUT_OF_RANGE")));
     }
