@@ -12,9 +12,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Stores each artifact at {@code <root>/sha256/<first two hex>/<hex>}. Writers stream into a private
@@ -115,7 +119,61 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(ArtifactDigest.parse(Files.readString(path).strip()));
+            Optional<ArtifactDigest> digest = pointer(path);
+            if (digest.isPresent()) {
+                Files.setLastModifiedTime(path, FileTime.from(Instant.now()));
+            }
+            return digest;
+        } catch (NoSuchFileException e) {
+            // collected between the check and the read
+            return Optional.empty();
+        }
+    }
+
+    /** A ref's last use is its file's modification time: {@link #putRef} writes it, {@link #ref} sets it. */
+    @Override
+    public RefCollection collectRefs(Instant unusedSince) throws IOException {
+        Path refs = root.resolve("refs");
+        if (!Files.isDirectory(refs)) {
+            return new RefCollection(0, 0, 0);
+        }
+        int collected = 0;
+        int kept = 0;
+        long bytes = 0;
+        List<Path> all;
+        try (Stream<Path> files = Files.walk(refs)) {
+            all = files.filter(Files::isRegularFile).toList();
+        }
+        for (Path ref : all) {
+            Optional<ArtifactDigest> target;
+            try {
+                if (!Files.getLastModifiedTime(ref).toInstant().isBefore(unusedSince)) {
+                    kept++;
+                    continue;
+                }
+                target = pointer(ref);
+                Files.delete(ref);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            collected++;
+            if (target.isPresent()) {
+                Path artifact = pathOf(target.get());
+                try {
+                    bytes += Files.size(artifact);
+                    Files.delete(artifact);
+                } catch (NoSuchFileException e) {
+                    // already gone: a damaged entry, or another collector's
+                }
+            }
+        }
+        return new RefCollection(collected, bytes, kept);
+    }
+
+    /** The digest a ref's file holds; empty when it holds none, as a file cut short or overwritten by hand would. */
+    private static Optional<ArtifactDigest> pointer(Path ref) throws IOException {
+        try {
+            return Optional.of(ArtifactDigest.parse(Files.readString(ref).strip()));
         } catch (InvalidDigestException | CharacterCodingException e) {
             return Optional.empty();
         }

@@ -11,7 +11,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.HashSet;
@@ -113,6 +116,45 @@ class FileSystemArtifactStoreTest {
             Files.writeString(files.get(0), "sha256:not-a-digest");
         }
         assertTrue(store.ref(name).isEmpty(), "a damaged pointer reads as no ref, so the caller recomputes");
+    }
+
+    /**
+     * Issue 12: cache entries nobody used within the cut-off go, with their artifacts; one found
+     * since stays, and so does every artifact no ref points at (adapters, composites).
+     */
+    @Test
+    void collectionRemovesRefsUnusedSinceTheCutOffWithTheirArtifactsAndNothingElse() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        ArtifactDigest used = store.put("outputs a".getBytes(StandardCharsets.UTF_8));
+        ArtifactDigest unused = store.put("outputs b, unused".getBytes(StandardCharsets.UTF_8));
+        ArtifactDigest adapter = store.put("an adapter, kept for its own sake".getBytes(StandardCharsets.UTF_8));
+        ArtifactDigest missing = ArtifactDigest.of("never stored".getBytes(StandardCharsets.UTF_8));
+        store.putRef("used", used);
+        store.putRef("unused", unused);
+        store.putRef("dangling", missing);
+        Instant now = Instant.now();
+        try (Stream<Path> refs = Files.walk(root.resolve("refs"))) {
+            for (Path ref : refs.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(ref, FileTime.from(now.minus(Duration.ofDays(40))));
+            }
+        }
+        assertEquals(used, store.ref("used").orElseThrow(), "a read is a use");
+
+        ArtifactStore.RefCollection collection = store.collectRefs(now.minus(Duration.ofDays(30)));
+
+        assertEquals(new ArtifactStore.RefCollection(2, "outputs b, unused".length(), 1), collection);
+        assertEquals(used, store.ref("used").orElseThrow());
+        assertTrue(store.contains(used));
+        assertTrue(store.ref("unused").isEmpty());
+        assertFalse(store.contains(unused));
+        assertTrue(store.ref("dangling").isEmpty());
+        assertTrue(store.contains(adapter));
+        assertEquals(new ArtifactStore.RefCollection(0, 0, 1), store.collectRefs(now.minus(Duration.ofDays(30))), "nothing left to collect");
+    }
+
+    @Test
+    void collectionOfAStoreWithoutRefsFindsNothing() throws Exception {
+        assertEquals(new ArtifactStore.RefCollection(0, 0, 0), new FileSystemArtifactStore(root).collectRefs(Instant.now()));
     }
 
     @Test

@@ -4,6 +4,8 @@ import dev.medforge.contracts.messaging.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 @ConfigMapping(prefix = "medforge.eval")
 public interface EvalConfig {
 
@@ -12,6 +14,20 @@ public interface EvalConfig {
 
     /** The forward passes run at start ({@code service/ForwardWarmUp}). */
     WarmUp warmUp();
+
+    /** The collection of cache entries in the artifact store ({@code service/CacheCollection}). */
+    Cache cache();
+
+    interface Cache {
+
+        /**
+         * Entries (members' outputs on suites, fusion progress) nobody has used for this long are
+         * removed; each is made again if it is ever wanted. Long enough that a branch's head is
+         * read by every merge and evaluation on it long before.
+         */
+        @WithDefault("P30D")
+        Duration keepUnused();
+    }
 
     interface WarmUp {
 

@@ -13,6 +13,7 @@ import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.contracts.testing.TopicProbe;
+import dev.medforge.eval.service.CacheCollection;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.merge.Composite;
@@ -28,6 +29,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,9 @@ class EvaluationConsumerTest {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    CacheCollection cacheCollection;
 
     @Test
     void aFirstCompositeIsScoredOnItsTaskComparedWithItsAdapterAloneAndPasses() throws Exception {
@@ -126,8 +131,40 @@ class EvaluationConsumerTest {
      */
     @Test
     void anAdapterEvaluatedAgainKeepsItsOwnScoreWithoutScoringItAloneAgain() throws Exception {
+        double[] cached = new double[1];
+        List<CompositeEvaluated> twice = evaluatedTwice(46, () -> cached[0] = memberOutputs("cached"));
+        assertEquals(twice.get(0).standalone(), twice.get(1).standalone());
+        assertEquals(cached[0] + 1, memberOutputs("cached"), "the adapter alone on its suite is read from the member output cache");
+        assertEquals(twice.get(0).metrics(), twice.get(1).metrics(), "the composite itself is scored again, on the head it names");
+    }
+
+    /**
+     * Issue 12: the member output cache is collected once unused. Here every entry counts as unused
+     * (the cut-off is after now), so the adapter alone is scored again on its suite, to the same
+     * figures, and the collection says what it removed.
+     */
+    @Test
+    void aCollectedCacheEntryIsComputedAgainToTheSameScores() throws Exception {
+        double[] computed = new double[1];
+        List<CompositeEvaluated> twice = evaluatedTwice(48, () -> {
+            double collectedBefore = meters.counter("medforge.artifacts.cache.collected").count();
+            ArtifactStore.RefCollection collection = cacheCollection.collectUnusedSince(Instant.now().plusSeconds(60));
+            assertTrue(collection.collected() >= 1 && collection.bytes() > 0, collection.toString());
+            assertEquals(collectedBefore + collection.collected(), meters.counter("medforge.artifacts.cache.collected").count());
+            computed[0] = memberOutputs("computed");
+        });
+        assertEquals(computed[0] + 1, memberOutputs("computed"), "the adapter alone is run again: its entry was collected");
+        assertEquals(twice.get(0).standalone(), twice.get(1).standalone());
+        assertEquals(twice.get(0).metrics(), twice.get(1).metrics());
+    }
+
+    /**
+     * A composite of one adapter evaluated as version 1, then, after {@code between}, the same file
+     * evaluated again on that head, as a mixture that comes back would be; both verdicts.
+     */
+    private List<CompositeEvaluated> evaluatedTwice(long adapterSeed, Runnable between) throws Exception {
         String branch = PipelineFixtures.newBranch(store, registryUrl);
-        Adapter adapter = PipelineFixtures.adapter(46);
+        Adapter adapter = PipelineFixtures.adapter(adapterSeed);
         AdapterRef ref = ref(PipelineFixtures.submission(store, branch, adapter));
         CompositeCreated first = created(branch, ref, compositeOf(adapter));
         CompositeCreated again = new CompositeCreated("sha256:" + UUID.randomUUID().toString().replace("-", ""), branch, 1, null,
@@ -138,14 +175,10 @@ class EvaluationConsumerTest {
             CompositeEvaluated scored = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(first.compositeId()),
                     WAIT).data();
             awaitHead(branch, 1);
-            double cached = memberOutputs("cached");
-
+            between.run();
             TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", again));
-            CompositeEvaluated second = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(again.compositeId()),
-                    WAIT).data();
-            assertEquals(scored.standalone(), second.standalone());
-            assertEquals(cached + 1, memberOutputs("cached"), "the adapter alone on its suite is read from the member output cache");
-            assertEquals(scored.metrics(), second.metrics(), "the composite itself is scored again, on the head it names");
+            return List.of(scored, evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(again.compositeId()),
+                    WAIT).data());
         }
     }
 

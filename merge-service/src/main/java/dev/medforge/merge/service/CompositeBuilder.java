@@ -193,7 +193,7 @@ public class CompositeBuilder {
 
     private String storeProgress(Composite composite) throws IOException {
         Optional<FusionProgress> progress = composite instanceof Composite.Merged merged ? merged.fusionProgress() : Optional.empty();
-        return progress.isEmpty() ? null : models.store().put(progress.get().write()).toString();
+        return progress.isEmpty() ? null : models.keepFusionProgress(progress.get());
     }
 
     /** Each registered task's class names: a mixture lets members help only tasks they share a class with. */

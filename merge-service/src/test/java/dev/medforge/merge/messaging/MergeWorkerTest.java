@@ -1,6 +1,7 @@
 package dev.medforge.merge.messaging;
 
 import dev.medforge.contracts.Topics;
+import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.contracts.artifacts.ArtifactStoreConfig;
 import dev.medforge.contracts.events.AdapterRef;
@@ -18,8 +19,8 @@ import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.messaging.DeadLetters;
-import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.contracts.testing.MalformedEvents;
+import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.contracts.testing.TopicProbe;
 import dev.medforge.merge.Lineage;
 import dev.medforge.ml.lora.TestAdapters;
@@ -39,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,6 +169,13 @@ class MergeWorkerTest {
             assertEquals(unusable + 1, progressCount("unusable"), "the damaged file was refused, not trusted");
             assertEquals(List.of(tops.submissionId(), footwear.submissionId(), again.submissionId()),
                     Lineage.fromJson(models.composite(recomputed.artifact()).lineage()).members().stream().map(AdapterRef::submissionId).toList());
+
+            // Progress is a cache entry: once unused past the cut-off (here: everything) it goes, the composite stays.
+            ArtifactDigest last = ArtifactDigest.parse(Lineage.fromJson(models.composite(recomputed.artifact()).lineage()).fusionProgress());
+            assertTrue(store.contains(last));
+            assertTrue(store.collectRefs(Instant.now().plusSeconds(60)).collected() >= 1);
+            assertFalse(store.contains(last), "the progress of the last merge was collected");
+            assertTrue(store.contains(ArtifactDigest.parse(recomputed.artifact())), "composites are never collected");
         }
     }
 

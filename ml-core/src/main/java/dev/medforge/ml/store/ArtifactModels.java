@@ -134,9 +134,31 @@ public final class ArtifactModels {
         return CompositeIO.read(store.getBytes(ArtifactDigest.parse(digest)));
     }
 
-    /** Where a sequential fusion stood; the store checks the bytes against the digest, so a damaged file never loads. */
+    /**
+     * Where a sequential fusion stood; the store checks the bytes against the digest, so a damaged
+     * file never loads. Reading it is a use that keeps it from collection (progress written before
+     * progress was collectable is adopted here).
+     */
     public FusionProgress fusionProgress(String digest) throws SafetensorsFormatException, IOException {
-        return FusionProgress.read(store.getBytes(ArtifactDigest.parse(digest)));
+        ArtifactDigest address = ArtifactDigest.parse(digest);
+        FusionProgress progress = FusionProgress.read(store.getBytes(address));
+        store.putRef(progressRef(address), address);
+        return progress;
+    }
+
+    /**
+     * Keeps where a fusion stood, for the next version to resume from, and returns its digest. It is
+     * a cache entry (a ref of its own, {@link ArtifactStore#collectRefs}): once no merge has read it
+     * for the collection's cut-off, it goes, and a merge on that composite runs every step again.
+     */
+    public String keepFusionProgress(FusionProgress progress) throws IOException {
+        ArtifactDigest address = store.put(progress.write());
+        store.putRef(progressRef(address), address);
+        return address.toString();
+    }
+
+    private static String progressRef(ArtifactDigest progress) {
+        return "fusion-progress|" + progress;
     }
 
     private void copy(String digest, Path target) throws IOException {
