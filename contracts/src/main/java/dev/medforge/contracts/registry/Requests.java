@@ -69,7 +69,7 @@ public final class Requests {
             @NotNull(message = "is required") @Pattern(regexp = Rules.NAME, message = Rules.NAME_MESSAGE, payload = Rules.NameFormat.class) String name,
             @Schema(description = "the caller's own institution when left out; another is refused")
             @Pattern(regexp = Rules.NAME, message = Rules.NAME_MESSAGE, payload = Rules.NameFormat.class) String institution,
-            @NotNull(message = "is required") @Size(min = 2, message = "a task needs at least two classes", payload = Rules.TooFew.class)
+            @NotNull(message = "is required") @Size(min = 2, message = "a task needs at least two classes")
             List<@NotBlank(message = "class names must not be blank") String> classNames,
             @NotNull(message = "is required") @Pattern(regexp = Rules.DIGEST, message = Rules.DIGEST_MESSAGE, payload = Rules.DigestFormat.class)
             String evaluationSuite) {

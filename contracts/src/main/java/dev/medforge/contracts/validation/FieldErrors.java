@@ -5,8 +5,11 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.validation.Payload;
+import jakarta.validation.constraints.Size;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Array;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +25,13 @@ public final class FieldErrors {
 
     private static final Map<Class<? extends Payload>, String> BY_PAYLOAD = Map.of(
             Rules.NameFormat.class, "NAME_FORMAT",
-            Rules.DigestFormat.class, "DIGEST_FORMAT",
-            Rules.TooFew.class, "TOO_FEW");
+            Rules.DigestFormat.class, "DIGEST_FORMAT");
 
     private static final Map<String, String> BY_ANNOTATION = Map.ofEntries(
             Map.entry("NotNull", "REQUIRED"), Map.entry("NotBlank", "REQUIRED"), Map.entry("NotEmpty", "REQUIRED"),
             Map.entry("Min", "OUT_OF_RANGE"), Map.entry("Max", "OUT_OF_RANGE"), Map.entry("DecimalMin", "OUT_OF_RANGE"),
             Map.entry("DecimalMax", "OUT_OF_RANGE"), Map.entry("Positive", "OUT_OF_RANGE"), Map.entry("PositiveOrZero", "OUT_OF_RANGE"),
-            Map.entry("Size", "TOO_LONG"), Map.entry("Pattern", "FORMAT"));
+            Map.entry("Pattern", "FORMAT"));
 
     private FieldErrors() {
     }
@@ -52,7 +54,24 @@ public final class FieldErrors {
             }
         }
         Annotation constraint = violation.getConstraintDescriptor().getAnnotation();
+        if (constraint instanceof Size size) {
+            return sizeOf(violation.getInvalidValue()) < size.min() ? "TOO_FEW" : "TOO_LONG";
+        }
         return BY_ANNOTATION.getOrDefault(constraint.annotationType().getSimpleName(), "INVALID");
+    }
+
+    /** What {@code @Size} measures: a text's length, or a collection's, map's or array's element count. */
+    private static int sizeOf(Object value) {
+        if (value instanceof CharSequence text) {
+            return text.length();
+        }
+        if (value instanceof Collection<?> collection) {
+            return collection.size();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.size();
+        }
+        return value != null && value.getClass().isArray() ? Array.getLength(value) : 0;
     }
 
     /**

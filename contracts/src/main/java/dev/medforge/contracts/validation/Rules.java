@@ -36,8 +36,4 @@ public final class Rules {
     /** Reported as DIGEST_FORMAT. */
     public interface DigestFormat extends Payload {
     }
-
-    /** Reported as TOO_FEW: a collection with fewer elements than it needs. */
-    public interface TooFew extends Payload {
-    }
 }

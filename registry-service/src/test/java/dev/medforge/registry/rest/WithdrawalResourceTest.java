@@ -148,6 +148,11 @@ class WithdrawalResourceTest {
                 .statusCode(400)
                 .body("errors[0].code", is("REQUIRED"))
                 .body("errors[0].field", is("reason"));
+        // @Size(max) says which bound was broken: too long, not "too few".
+        availability(branch, 3, false, "x".repeat(501)).then()
+                .statusCode(400)
+                .body("errors[0].code", is("TOO_LONG"))
+                .body("errors[0].field", is("reason"));
         availability(branch, 9, false, reason).then().statusCode(404);
 
         availability(branch, 2, true, null).then().statusCode(200).body("unavailable", nullValue());
