@@ -37,6 +37,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " learning their class embeddings")
     boolean anchors;
 
+    @Option(names = "--fusion-images", defaultValue = "480", description = "distilled images one fusion step reads at most, an equal"
+            + " share of each task; 0 for every image (default ${DEFAULT-VALUE}, the merge service's)")
+    int fusionImages;
+
     @Option(names = "--privacy", description = "audit what each institution sends instead of scoring the merges (one run)")
     boolean privacy;
 
@@ -52,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (privacy && seeds != 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--privacy audits one run; --seeds does not apply");
         }
-        BenchSettings settings = (quick ? BenchSettings.smoke() : BenchSettings.standard()).withAnchors(anchors);
+        BenchSettings settings = (quick ? BenchSettings.smoke() : BenchSettings.standard()).withAnchors(anchors).withFusionImages(fusionImages);
         Progress progress = new Progress(spec.commandLine().getErr());
         BenchResults results = privacy ? PrivacyBench.run(Scenario.load(scenario), settings, progress)
                 : Benchmark.run(Scenario.load(scenario), settings, seeds, progress);

@@ -25,6 +25,14 @@ public interface MergeConfig {
     @WithDefault("0.05")
     double l1();
 
+    /**
+     * Distilled images one fusion step reads at most, an equal share of each task (0: every image). It
+     * keeps a fused version's merge from growing with the number of tasks; the gate still scores
+     * every task on its whole evaluation suite.
+     */
+    @WithDefault("480")
+    int images();
+
     /** Seed of the search, so the same inputs always give the same composite. */
     @WithDefault("42")
     long seed();

@@ -114,9 +114,9 @@ public class CompositeBuilder {
         if (strategy == null) {
             strategy = strategyOf(branch);
         }
-        MergeOptions options = MergeOptions.defaults().withSeed(config.seed()).withBudget(config.budget());
-        options = new MergeOptions(options.weights(), options.density(), options.dropRate(), options.seed(), options.rank(),
-                options.budget(), config.lowerBound(), config.upperBound(), config.l1(), options.perLayer());
+        MergeOptions defaults = MergeOptions.defaults();
+        MergeOptions options = new MergeOptions(defaults.weights(), defaults.density(), defaults.dropRate(), config.seed(), defaults.rank(),
+                config.budget(), config.lowerBound(), config.upperBound(), config.l1(), defaults.perLayer(), config.images());
 
         BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
         List<Adapter> adapters = new ArrayList<>();
@@ -312,7 +312,8 @@ public class CompositeBuilder {
                               MergeOptions options) {
         String inputs = String.join("|", branch, String.valueOf(parentCompositeId),
                 fresh.stream().map(AdapterRef::adapterModel).sorted().collect(Collectors.joining(",")), strategy,
-                options.budget() + "," + options.lower() + "," + options.upper() + "," + options.l1() + "," + options.seed());
+                options.budget() + "," + options.lower() + "," + options.upper() + "," + options.l1() + "," + options.seed() + ","
+                        + options.images());
         if (!withdrawn.isEmpty()) {
             inputs += "|-" + withdrawn.stream().map(AdapterRef::adapterModel).sorted().collect(Collectors.joining(","));
         }

@@ -15,7 +15,7 @@ import java.util.function.ToDoubleFunction;
  * paired difference from the oracle and from linear (the same seed's adapters on both sides, so
  * the seed-to-seed spread cancels), the coefficients found, and the proxy's fidelity.
  */
-public record BenchReport(String scenario, boolean quick, boolean anchors, int cores, String device, double pretrainSeconds, List<SeedRun> runs)
+public record BenchReport(String scenario, boolean quick, boolean anchors, int fusionImages, int cores, String device, double pretrainSeconds, List<SeedRun> runs)
         implements BenchResults {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String ORACLE = "oracle";
@@ -59,6 +59,7 @@ public record BenchReport(String scenario, boolean quick, boolean anchors, int c
         root.put("scenario", scenario);
         root.put("quick", quick);
         root.put("anchors", anchors);
+        root.put("fusionImages", fusionImages);
         root.put("seeds", runs.size());
         root.putObject("machine").put("cores", cores).put("device", device);
         ObjectNode ms = root.putObject("methods");

@@ -104,7 +104,7 @@ public final class Benchmark {
                 runs.add(runOnce(p.data(), p.base(), session, settings, run, tagged));
             }
         }
-        return new BenchReport(scenario.name(), settings.quick(), settings.anchors(), Runtime.getRuntime().availableProcessors(), Devices.describe(),
+        return new BenchReport(scenario.name(), settings.quick(), settings.anchors(), settings.fusionImages(), Runtime.getRuntime().availableProcessors(), Devices.describe(),
                 p.seconds(), runs);
     }
 
@@ -184,7 +184,8 @@ public final class Benchmark {
         data.inArrivalOrder().forEach(i -> classNames.put(i.institution().task(), i.institution().classNames()));
         for (String name : MergeStrategies.names()) {
             long tm = System.nanoTime();
-            Composite c = MergeStrategies.get(name).merge(new MergeRequest(adapters, MergeOptions.defaults(), scorer.objective, classNames));
+            Composite c = MergeStrategies.get(name).merge(new MergeRequest(adapters,
+                    MergeOptions.defaults().withImages(settings.fusionImages()), scorer.objective, classNames));
             methods.put(name, scorer.score(name, c, tm));
         }
 

@@ -34,6 +34,17 @@ public interface CompositeLoss {
     /** Two disjoint halves of every task's data, with every class in both. */
     Split split();
 
+    /**
+     * At most {@code images} of the images of {@code tasks}, drawn under {@code seed} with an equal
+     * share for each task and each of its classes, for a search whose cost must not grow with the
+     * number of tasks (where the tasks are so many that a share is under a few images per class, a
+     * few per class instead); this loss itself where it holds no more, or where {@code images} is 0.
+     * A loss with no images of its own to draw from (a scripted one) is read whole.
+     */
+    default CompositeLoss sample(List<String> tasks, int images, long seed) {
+        return this;
+    }
+
     /** The halves of {@link #split()}: search on one, confirm on the other. */
     record Split(CompositeLoss search, CompositeLoss confirm) { }
 

@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * objective. Only synthetic images are used, never an institution's real data.
  */
 public final class DistilledSetLoss implements CompositeLoss {
+    /** The fewest images of a class a sample keeps: two for each half of a split. */
+    static final int MIN_PER_CLASS = 4;
+
     private final ModelSession session;
     private final Map<String, LabeledImages> distilled;
     private final MemberOutputMemo memo;
@@ -61,7 +65,44 @@ public final class DistilledSetLoss implements CompositeLoss {
         return composite.scores(session, task, set.pixels(), set.size());
     }
 
-    private LabeledImages set(String task) {
+    /**
+     * Each task's share is spread evenly over its classes, with at least {@link #MIN_PER_CLASS} of each
+     * (two for each half of {@link #split()}), so a task of many classes is not read through a few of
+     * them. The images keep their order in the set. Each task draws from its own stream of the seed,
+     * so a task's draw does not depend on which other tasks are sampled with it.
+     */
+    @Override
+    public CompositeLoss sample(List<String> tasks, int images, long seed) {
+        int held = tasks.stream().mapToInt(task -> set(task).size()).sum();
+        if (images <= 0 || held <= images) {
+            return this;
+        }
+        int share = images / tasks.size();
+        Map<String, LabeledImages> drawn = new LinkedHashMap<>();
+        for (String task : tasks) {
+            LabeledImages set = set(task);
+            int perClass = Math.max(MIN_PER_CLASS, share / set.classes());
+            SplittableRandom random = new SplittableRandom(seed ^ task.hashCode() * 0x9E3779B97F4A7C15L);
+            List<Integer> kept = new ArrayList<>();
+            for (int c = 0; c < set.classes(); c++) {
+                List<Integer> ofClass = new ArrayList<>();
+                for (int i = 0; i < set.size(); i++) {
+                    if (set.labels()[i] == c) {
+                        ofClass.add(i);
+                    }
+                }
+                for (int i = ofClass.size() - 1; i > 0; i--) {
+                    Collections.swap(ofClass, i, random.nextInt(i + 1));
+                }
+                kept.addAll(ofClass.subList(0, Math.min(perClass, ofClass.size())));
+            }
+            Collections.sort(kept);
+            drawn.put(task, set.select(positions(kept)));
+        }
+        return new DistilledSetLoss(session, drawn, memo);
+    }
+
+    LabeledImages set(String task) {
         LabeledImages set = distilled.get(task);
         if (set == null) {
             throw new IllegalArgumentException("no distilled set for task " + task);

@@ -30,7 +30,7 @@ public record FusionProgress(Map<String, LoraModule> running, double[] coefficie
     /** The options a sequential step's outcome depends on. */
     static String fingerprint(MergeOptions o) {
         return "fusion/v1 seed=" + o.seed() + " budget=" + o.budget() + " bounds=" + o.lower() + ".." + o.upper() + " l1=" + o.l1()
-                + " perLayer=" + o.perLayer();
+                + " perLayer=" + o.perLayer() + " images=" + o.images();
     }
 
     /** Whether a fusion of {@code adapters} adapters under {@code options} may start from here. */

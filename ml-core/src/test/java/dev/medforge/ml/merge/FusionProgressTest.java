@@ -1,5 +1,7 @@
 package dev.medforge.ml.merge;
 
+import dev.medforge.ml.data.LabeledImages;
+import dev.medforge.ml.data.TestImages;
 import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.lora.TestAdapters;
@@ -10,10 +12,15 @@ import dev.medforge.ml.safetensors.SafetensorsWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,13 +57,16 @@ class FusionProgressTest {
         session.close();
     }
 
-    @Test
-    void resumingFromTheParentsProgressGivesExactlyWhatReRunningEveryStepGivesInOneStep() throws Exception {
-        Composite.Merged history = fuse(ADAPTERS, null);
-        Composite.Merged parent = fuse(ADAPTERS.subList(0, 3), null);
+    /** 40 of the sets' 65 images: each step samples its own, and a resumed step must draw what it drew in the whole history. */
+    @ParameterizedTest(name = "images {0}")
+    @ValueSource(ints = {480, 40})
+    void resumingFromTheParentsProgressGivesExactlyWhatReRunningEveryStepGivesInOneStep(int images) throws Exception {
+        MergeOptions options = OPTIONS.withImages(images);
+        Composite.Merged history = fuse(ADAPTERS, null, options);
+        Composite.Merged parent = fuse(ADAPTERS.subList(0, 3), null, options);
         FusionProgress stored = FusionProgress.read(parent.progress().write());
 
-        Composite.Merged resumed = fuse(ADAPTERS, stored);
+        Composite.Merged resumed = fuse(ADAPTERS, stored, options);
 
         assertSameModules(history.modules(), resumed.modules());
         assertArrayEquals(history.coefficients(), resumed.coefficients());
@@ -79,6 +89,69 @@ class FusionProgressTest {
         assertNotEquals(otherSeed.fingerprint(), history.progress().fingerprint());
         assertSameModules(history.modules(), resumed.modules());
         assertEquals(history.searchTrace().size(), resumed.searchTrace().size(), "every step ran again");
+    }
+
+    /**
+     * A version's step reads the same number of images at 6 tasks as at 2 under the image bound,
+     * where without it a step reads all of every task's set (120 images each).
+     */
+    @Test
+    void aFusionStepReadsAboutAsManyImagesAtSixTasksAsAtTwoUnderTheImageBound() {
+        List<String> tasks = List.of("t1", "t2", "t3", "t4", "t5", "t6");
+        List<Adapter> six = new ArrayList<>();
+        Map<String, LabeledImages> sets = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            six.add(TestAdapters.random(BASE, tasks.get(t), 3, 8, 8f, 70 + t));
+            sets.put(tasks.get(t), TestImages.noise(120, 3, 80 + t));
+        }
+        DistilledSetLoss objective = new DistilledSetLoss(session, sets);
+        MergeOptions bounded = OPTIONS.withImages(96).withBudget(8);
+
+        long atTwo = imagesReadByTheLastStep(six.subList(0, 2), objective, bounded);
+        long atSix = imagesReadByTheLastStep(six, objective, bounded);
+        long atSixUnbounded = imagesReadByTheLastStep(six, objective, bounded.withImages(0));
+
+        assertTrue(atSix <= atTwo * 1.1, "6 tasks read " + atSix + " images, 2 tasks " + atTwo);
+        assertTrue(atSixUnbounded > 3 * atSix, "without the bound 6 tasks read " + atSixUnbounded + " images, with it " + atSix);
+    }
+
+    /** The images one version's fusion asks the model about, its parent's progress resumed. */
+    private static long imagesReadByTheLastStep(List<Adapter> adapters, CompositeLoss objective, MergeOptions options) {
+        FusionProgress parent = adapters.size() > 2 ? ((Composite.Merged) FUSION.merge(new MergeRequest(adapters.subList(0, adapters.size() - 1),
+                options, objective))).progress() : null;
+        AtomicLong images = new AtomicLong();
+        Composite.Merged merged = (Composite.Merged) FUSION.merge(new MergeRequest(adapters, options, new Counting(objective, images))
+                .resumingFrom(parent));
+        assertEquals(adapters.size(), merged.heads().size());
+        return images.get();
+    }
+
+    /** Counts the images the model is asked about, through every sample and half of the loss it wraps. */
+    private record Counting(CompositeLoss inner, AtomicLong images) implements CompositeLoss {
+        @Override
+        public double[] trueClassProbabilities(Composite composite, String task) {
+            double[] p = inner.trueClassProbabilities(composite, task);
+            images.addAndGet(p.length);
+            return p;
+        }
+
+        @Override
+        public float[][] probabilities(Composite composite, String task) {
+            float[][] p = inner.probabilities(composite, task);
+            images.addAndGet(p.length);
+            return p;
+        }
+
+        @Override
+        public Split split() {
+            Split halves = inner.split();
+            return new Split(new Counting(halves.search(), images), new Counting(halves.confirm(), images));
+        }
+
+        @Override
+        public CompositeLoss sample(List<String> tasks, int count, long seed) {
+            return new Counting(inner.sample(tasks, count, seed), images);
+        }
     }
 
     @Test
