@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +29,8 @@ import java.util.stream.Stream;
 public final class FileSystemArtifactStore implements ArtifactStore {
 
     private static final int BUFFER = 64 * 1024;
+    /** How finely a ref's last use is recorded; a collection must keep what was used more recently than this. */
+    static final Duration USE_RESOLUTION = Duration.ofHours(1);
 
     private final Path root;
     private final Path tmp;
@@ -120,8 +123,10 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
         try {
             Optional<ArtifactDigest> digest = pointer(path);
-            if (digest.isPresent()) {
-                Files.setLastModifiedTime(path, FileTime.from(Instant.now()));
+            Instant now = Instant.now();
+            // To the hour: a ref read by every evaluation would otherwise cost a metadata write each time.
+            if (digest.isPresent() && Files.getLastModifiedTime(path).toInstant().isBefore(now.minus(USE_RESOLUTION))) {
+                Files.setLastModifiedTime(path, FileTime.from(now));
             }
             return digest;
         } catch (NoSuchFileException e) {
@@ -130,7 +135,10 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
     }
 
-    /** A ref's last use is its file's modification time: {@link #putRef} writes it, {@link #ref} sets it. */
+    /**
+     * A ref's last use is its file's modification time: {@link #putRef} writes it, {@link #ref} sets it
+     * when it is older than {@link #USE_RESOLUTION}.
+     */
     @Override
     public RefCollection collectRefs(Instant unusedSince) throws IOException {
         Path refs = root.resolve("refs");

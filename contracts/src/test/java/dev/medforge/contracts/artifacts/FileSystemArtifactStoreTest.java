@@ -15,9 +15,10 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -150,6 +151,27 @@ class FileSystemArtifactStoreTest {
         assertTrue(store.ref("dangling").isEmpty());
         assertTrue(store.contains(adapter));
         assertEquals(new ArtifactStore.RefCollection(0, 0, 1), store.collectRefs(now.minus(Duration.ofDays(30))), "nothing left to collect");
+    }
+
+    /** A use is recorded to the hour: a ref read by every evaluation is not rewritten by each. */
+    @Test
+    void aReadRecordsItsUseOnlyWhereTheLastOneIsOverAnHourOld() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        store.putRef("outputs", store.put("outputs".getBytes(StandardCharsets.UTF_8)));
+        Path ref;
+        try (Stream<Path> refs = Files.walk(root.resolve("refs"))) {
+            ref = refs.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        FileTime halfAnHourAgo = FileTime.from(Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.SECONDS));
+        Files.setLastModifiedTime(ref, halfAnHourAgo);
+
+        store.ref("outputs").orElseThrow();
+        assertEquals(halfAnHourAgo, Files.getLastModifiedTime(ref), "used within the hour: left as it was");
+
+        Files.setLastModifiedTime(ref, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Instant read = Instant.now();
+        store.ref("outputs").orElseThrow();
+        assertFalse(Files.getLastModifiedTime(ref).toInstant().isBefore(read.minusSeconds(1)), "over an hour old: the read is recorded");
     }
 
     @Test

@@ -23,7 +23,8 @@ public interface EvalConfig {
         /**
          * Entries (members' outputs on suites, fusion progress) nobody has used for this long are
          * removed; each is made again if it is ever wanted. Long enough that a branch's head is
-         * read by every merge and evaluation on it long before.
+         * read by every merge and evaluation on it long before. A use is recorded to the hour, so
+         * keep this well above an hour.
          */
         @WithDefault("P30D")
         Duration keepUnused();

@@ -64,10 +64,9 @@ public class BranchResource {
     @GET
     @RolesAllowed({Caller.SUBSCRIBER, Caller.OPERATOR})
     @Operation(summary = "Every branch with its base model, policy and head, by id", description = "Role subscriber or operator. "
-            + "Page through them with `limit` (1 to 500) and `after` (the last branch id of the page before): while more follow, a "
-            + "`Link: <…/branches?after=ID&limit=L>; rel=\"next\"` header (RFC 8288) names the next page. Without `limit`, every branch.")
+            + RegistryPages.PAGED_AFTER_THE_LAST + "branch id" + RegistryPages.PAGED_REST)
     @APIResponse(responseCode = "200", description = "A page of branches",
-            headers = @Header(name = HttpHeaders.LINK, description = "the next page while there is one, rel=\"next\""),
+            headers = @Header(name = HttpHeaders.LINK, description = RegistryPages.NEXT_PAGE_LINK),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = BranchView.class)))
     public Uni<RestResponse<List<BranchView>>> branches(@QueryParam(Page.AFTER) String after, @QueryParam(Page.LIMIT) Integer limit) {
         return registry.branches(after, limit).map(answer -> RegistryPages.relay(answer, "/api/v1/branches"));
@@ -137,11 +136,10 @@ public class BranchResource {
     @GET
     @Path("/{branch}/versions")
     @RolesAllowed(Caller.SUBSCRIBER)
-    @Operation(summary = "The branch's published versions, oldest first", description = "Role subscriber. Page through them with "
-            + "`limit` (1 to 500) and `after` (the last version number of the page before): while more follow, a `Link: "
-            + "<…/versions?after=N&limit=L>; rel=\"next\"` header (RFC 8288) names the next page. Without `limit`, every version.")
+    @Operation(summary = "The branch's published versions, oldest first", description = "Role subscriber. "
+            + RegistryPages.PAGED_AFTER_THE_LAST + "version number" + RegistryPages.PAGED_REST)
     @APIResponse(responseCode = "200", description = "A page of versions",
-            headers = @Header(name = HttpHeaders.LINK, description = "the next page while there is one, rel=\"next\""),
+            headers = @Header(name = HttpHeaders.LINK, description = RegistryPages.NEXT_PAGE_LINK),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = VersionView.class)))
     public Uni<RestResponse<List<VersionView>>> versions(@PathParam("branch") String branch, @QueryParam(Page.AFTER) Integer after,
                                                          @QueryParam(Page.LIMIT) Integer limit) {

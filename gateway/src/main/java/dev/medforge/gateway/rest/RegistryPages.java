@@ -14,6 +14,15 @@ import java.util.Optional;
  */
 final class RegistryPages {
 
+    /**
+     * The paging rules as each paged list's OpenAPI description says them, around the name of its
+     * cursor: {@code PAGED_AFTER_THE_LAST + "version number" + PAGED_REST}.
+     */
+    static final String PAGED_AFTER_THE_LAST = "Page through them with `limit` (1 to 500) and `after` (the last ";
+    static final String PAGED_REST = " of the page before): while more follow, a `Link: <…?after=…&limit=L>; rel=\"next\"` header"
+            + " (RFC 8288) names the next page. Without `limit`, all of them.";
+    static final String NEXT_PAGE_LINK = "the next page while there is one, rel=\"next\"";
+
     private RegistryPages() {
     }
 

@@ -85,7 +85,7 @@ public class BranchResource {
     @GET
     public Uni<RestResponse<List<BranchView>>> list(@QueryParam(Page.AFTER) String after, @QueryParam(Page.LIMIT) Integer limit) {
         throwIfAny(Page.check(limit));
-        return branches.listWithBaseModels().map(all -> paged(Page.of(all.entrySet().stream()
+        return branches.listWithBaseModels(after, limit).map(all -> paged(Page.of(all.entrySet().stream()
                 .map(e -> BranchMapper.toView(e.getKey(), e.getValue()))
                 .toList(), BranchView::id, after, limit), "/internal/branches"));
     }

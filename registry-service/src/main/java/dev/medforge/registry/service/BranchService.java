@@ -102,15 +102,22 @@ public class BranchService {
         return branch(branchId);
     }
 
-    /** Every branch with its base model, in no particular order. */
+    /**
+     * The branches whose id is above {@code after}, by id, each with its base model: every one when
+     * {@code limit} is null, else {@code limit + 1}, the extra one telling that a next page exists.
+     * Ids compare by code point ({@code ucs_basic}), as Java compares them and so as {@code Page}
+     * cuts the list; the database's own collation would put {@code a-b} after {@code ab}.
+     */
     @WithSession
-    public Uni<Map<Branch, BaseModel>> listWithBaseModels() {
-        return BaseModel.<BaseModel>listAll().flatMap(bases -> Branch.<Branch>listAll().map(all -> {
-            Map<String, BaseModel> byId = bases.stream().collect(Collectors.toMap(b -> b.id, b -> b));
-            Map<Branch, BaseModel> result = new LinkedHashMap<>();
-            all.forEach(branch -> result.put(branch, byId.get(branch.baseModelId)));
-            return result;
-        }));
+    public Uni<Map<Branch, BaseModel>> listWithBaseModels(String after, Integer limit) {
+        var rows = Branch.<Branch>find("collate(id as ucs_basic) > ?1 order by collate(id as ucs_basic)", after == null ? "" : after);
+        return (limit == null ? rows.list() : rows.range(0, limit).list()).flatMap(page -> BaseModel.<BaseModel>list("id in ?1",
+                page.stream().map(branch -> branch.baseModelId).distinct().toList()).map(bases -> {
+                    Map<String, BaseModel> byId = bases.stream().collect(Collectors.toMap(b -> b.id, b -> b));
+                    Map<Branch, BaseModel> result = new LinkedHashMap<>();
+                    page.forEach(branch -> result.put(branch, byId.get(branch.baseModelId)));
+                    return result;
+                }));
     }
 
     @WithSession
