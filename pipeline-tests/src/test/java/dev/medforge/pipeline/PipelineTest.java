@@ -47,6 +47,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,6 +103,9 @@ class PipelineTest {
     private static final Map<String, ServiceProcess> CALLERS = new HashMap<>();
     private static FileSystemArtifactStore store;
     private static String registry;
+    /** The shared artifact store and every file a test writes: removed once the services have stopped. */
+    @TempDir
+    static Path scratch;
     private static Path artifacts;
     private static String run;
     /** Started by the first test that needs it: the other tests do without Keycloak. */
@@ -124,7 +128,7 @@ class PipelineTest {
     static void startPipeline() throws Exception {
         requireNoOtherPipeline();
         wire = new EventsOnTheWire();
-        artifacts = Files.createTempDirectory("pipeline-artifacts-");
+        artifacts = Files.createDirectory(scratch.resolve("artifacts"));
         store = new FileSystemArtifactStore(artifacts);
         run = "pipeline-test-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> shared = new HashMap<>(Map.of("medforge.artifacts.root", artifacts.toString()));
@@ -1250,7 +1254,7 @@ class PipelineTest {
     @Test
     void theDemoTellsTheFashion3StoryThroughTheGateway() throws Exception {
         String gw = gateway();
-        Path work = Files.createTempDirectory("demo-");
+        Path work = Files.createTempDirectory(scratch, "demo-");
         Path summary = work.resolve("demo.json");
         String log = packagedCli(work.resolve("demo.log"), "demo", "--quick", "--gateway", gw, "--work", work.toString(),
                 "--json", summary.toString(), "--timeout", "600");
@@ -1294,7 +1298,7 @@ class PipelineTest {
     @Test
     void theLoadTestEndsEverySubmissionAndEachVersionHoldsTheOnesBefore() throws Exception {
         String gw = gateway();
-        Path work = Files.createTempDirectory("loadtest-");
+        Path work = Files.createTempDirectory(scratch, "loadtest-");
         Path report = work.resolve("loadtest.json");
         String metrics = String.join(",", registry, CALLERS.get("adapter-ingest-service").url(), CALLERS.get("merge-service").url(),
                 CALLERS.get("eval-service").url());
@@ -1502,7 +1506,7 @@ class PipelineTest {
     }
 
     private static String storeImages(LabeledImages images) throws Exception {
-        Path file = Files.createTempFile("suite-", ".safetensors");
+        Path file = Files.createTempFile(scratch, "suite-", ".safetensors");
         DistilledSetIO.write(images, file);
         return store.put(Files.readAllBytes(file)).toString();
     }
@@ -1585,7 +1589,7 @@ class PipelineTest {
     /** The test base model, stored once: what an operator registers a branch with. */
     private static synchronized Map<String, Object> baseModel() throws Exception {
         if (baseModel == null) {
-            Path dir = Files.createTempDirectory("base-");
+            Path dir = Files.createTempDirectory(scratch, "base-");
             PipelineFixtures.BASE.save(dir);
             baseModel = Map.of("id", PipelineFixtures.BASE.config().id(),
                     "digest", store.put(Files.readAllBytes(dir.resolve(BaseModel.WEIGHTS_FILE))).toString(),

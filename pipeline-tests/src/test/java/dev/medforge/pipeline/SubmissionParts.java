@@ -15,7 +15,6 @@ import dev.medforge.ml.store.PipelineFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,7 @@ record SubmissionParts(byte[] adapterConfig, byte[] adapterModel, byte[] distill
 
     /** The adapter as a PEFT directory, the distilled set, and an honest privacy report covering every image. */
     static SubmissionParts of(Adapter adapter, LabeledImages distilled) {
-        try {
-            Path dir = Files.createTempDirectory("parts-");
+        return PipelineFixtures.inScratch(dir -> {
             PeftAdapterIO.write(adapter, dir);
             DistilledSetIO.write(distilled, dir.resolve(DistilledSetIO.FILE));
             List<PrivacyReport.Entry> entries = new ArrayList<>();
@@ -42,9 +40,7 @@ record SubmissionParts(byte[] adapterConfig, byte[] adapterModel, byte[] distill
                     Files.readAllBytes(dir.resolve(PeftAdapterIO.WEIGHTS_FILE)),
                     Files.readAllBytes(dir.resolve(DistilledSetIO.FILE)),
                     new ObjectMapper().writeValueAsBytes(new PrivacyReport(6.8, 500, 1.1, entries)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /**
@@ -53,16 +49,14 @@ record SubmissionParts(byte[] adapterConfig, byte[] adapterModel, byte[] distill
      * only the gateway puts it into the shared one.
      */
     static SubmissionParts of(Adapter adapter) {
-        try {
-            FileSystemArtifactStore scratch = new FileSystemArtifactStore(Files.createTempDirectory("scratch-artifacts-"));
+        return PipelineFixtures.inScratch(dir -> {
+            FileSystemArtifactStore scratch = new FileSystemArtifactStore(dir);
             AdapterSubmitted.SubmittedArtifacts built = PipelineFixtures.submission(scratch, "scratch", adapter).artifacts();
             return new SubmissionParts(scratch.getBytes(ArtifactDigest.parse(built.adapterConfig())),
                     scratch.getBytes(ArtifactDigest.parse(built.adapterModel())),
                     scratch.getBytes(ArtifactDigest.parse(built.distilled())),
                     scratch.getBytes(ArtifactDigest.parse(built.privacyReport())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** The parts by their multipart names, as the gateway's submission form declares them. */

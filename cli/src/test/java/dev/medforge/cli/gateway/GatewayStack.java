@@ -38,7 +38,8 @@ public final class GatewayStack implements BeforeAllCallback {
     private static synchronized Running start() {
         String group = "registry-cli-test-" + UUID.randomUUID();
         try {
-            Path artifacts = Files.createTempDirectory("medforge-cli-artifacts-");
+            // In the build's own folder: the stack lives until the JVM ends, after any cleanup a test could run.
+            Path artifacts = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "cli-artifacts-");
             // Private consumer groups, so a registry started by ./medforge up keeps its partitions.
             ServiceProcess registry = ServiceProcess.start("registry-service", Map.of(
                     "mp.messaging.incoming.submission-status.group.id", group,

@@ -1,24 +1,25 @@
 package dev.medforge.cli.gateway;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code medforge watch} when its stream drops: it reconnects with back-off and resumes after the
@@ -32,6 +33,8 @@ class WatchReconnectTest {
     private final List<String> lastEventIds = new CopyOnWriteArrayList<>();
     private final AtomicInteger streams = new AtomicInteger();
     private Cli cli;
+    @TempDir
+    Path home;
 
     private static String status(String eventId, String stage) {
         return "{\"id\":\"" + eventId + "\",\"type\":\"dev.medforge.submission.status\",\"time\":\"2026-12-04T00:00:00Z\",\"data\":"
@@ -55,7 +58,7 @@ class WatchReconnectTest {
             exchange.close();
         });
         gateway.start();
-        cli = new Cli(Files.createTempDirectory("medforge-cli-watch-"), "http://127.0.0.1:" + gateway.getAddress().getPort());
+        cli = new Cli(home, "http://127.0.0.1:" + gateway.getAddress().getPort());
         assertEquals(0, cli.login("hospital-a").exit());
     }
 

@@ -52,7 +52,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
-        Path log = Files.createTempFile(module + "-", ".log");
+        // Beside the test reports, where a failed build is read, and gone with the next clean build.
+        Path log = Files.createTempFile(Files.createDirectories(Path.of("target", "service-logs")), module + "-", ".log");
         ServiceProcess service = new ServiceProcess(command, "http://127.0.0.1:" + port, log);
         service.awaitReady(READY_TIMEOUT);
         return service;

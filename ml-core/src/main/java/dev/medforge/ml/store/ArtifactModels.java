@@ -168,12 +168,12 @@ public final class ArtifactModels {
     }
 
     @FunctionalInterface
-    private interface InScratch<T, E extends Exception> {
+    interface InScratch<T, E extends Exception> {
         T apply(Path dir) throws IOException, E;
     }
 
     /** Runs {@code body} with a fresh scratch folder (ml-core reads adapters from folders) and removes it. */
-    private static <T, E extends Exception> T inScratch(InScratch<T, E> body) throws IOException, E {
+    static <T, E extends Exception> T inScratch(InScratch<T, E> body) throws IOException, E {
         Path dir = Files.createTempDirectory("medforge-");
         try {
             return body.apply(dir);

@@ -51,17 +51,13 @@ public final class PipelineFixtures {
     /** As {@link #newBranch(ArtifactStore, String)}, with policy fields such as {@code maxRegression}. */
     public static String newBranch(ArtifactStore store, String registryUrl, Map<String, Object> policy) {
         String branch = "ingest-" + UUID.randomUUID().toString().substring(0, 8);
-        try {
-            Path dir = Files.createTempDirectory("base-");
+        Map<String, String> baseModel = inScratch(dir -> {
             BASE.save(dir);
-            String digest = store.put(Files.readAllBytes(dir.resolve(BaseModel.WEIGHTS_FILE))).toString();
-            String architecture = Files.readString(dir.resolve(BaseModel.ARCHITECTURE_FILE));
-            post(registryUrl + "/internal/branches", Map.of("id", branch, "baseModel",
-                    Map.of("id", BASE.config().id(), "digest", digest, "architecture", architecture), "policy", policy));
-            registerTask(registryUrl, branch, "tops", "hospital-a", TOPS, storeLabeledImages(store, TOPS.size(), 25, 17));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            return Map.of("id", BASE.config().id(), "digest", store.put(Files.readAllBytes(dir.resolve(BaseModel.WEIGHTS_FILE))).toString(),
+                    "architecture", Files.readString(dir.resolve(BaseModel.ARCHITECTURE_FILE)));
+        });
+        post(registryUrl + "/internal/branches", Map.of("id", branch, "baseModel", baseModel, "policy", policy));
+        registerTask(registryUrl, branch, "tops", "hospital-a", TOPS, storeLabeledImages(store, TOPS.size(), 25, 17));
         return branch;
     }
 
@@ -112,37 +108,50 @@ public final class PipelineFixtures {
 
     /** Images and labels (a distilled set or an evaluation suite) stored as distilled.safetensors. */
     public static String storeLabeledImages(ArtifactStore store, int classes, int perClass, long seed) {
-        try {
-            Path file = Files.createTempFile("set-", ".safetensors");
+        return inScratch(dir -> {
+            Path file = dir.resolve(DistilledSetIO.FILE);
             DistilledSetIO.write(TestImages.noise(classes * perClass, classes, seed), file);
             return store.put(Files.readAllBytes(file)).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** A submission of {@code adapter} with a distilled set of 10 images per class and an honest privacy report. */
     public static AdapterSubmitted submission(ArtifactStore store, String branch, Adapter adapter, Map<String, Object> manifest,
                                               UnaryOperator<PrivacyReport> reportEdit) {
+        return inScratch(dir -> submission(store, branch, adapter, manifest, reportEdit, dir));
+    }
+
+    /** Work on files in a scratch folder of the temp dir. */
+    @FunctionalInterface
+    public interface ScratchWork<T> {
+        T apply(Path dir) throws IOException;
+    }
+
+    /** Runs {@code body} in a scratch folder that is removed afterwards: a run of the tests leaves nothing behind in the temp dir. */
+    public static <T> T inScratch(ScratchWork<T> body) {
         try {
-            Path dir = Files.createTempDirectory("adapter-");
-            PeftAdapterIO.write(adapter, dir);
-            LabeledImages distilled = TestImages.noise(adapter.head().classes() * 10, adapter.head().classes(), 3);
-            DistilledSetIO.write(distilled, dir.resolve(DistilledSetIO.FILE));
-            List<PrivacyReport.Entry> entries = new ArrayList<>();
-            for (int i = 0; i < distilled.size(); i++) {
-                entries.add(new PrivacyReport.Entry(i, distilled.labels()[i], 7.5, 1.1));
-            }
-            PrivacyReport report = reportEdit.apply(new PrivacyReport(6.8, 500, 1.1, entries));
-            SubmittedArtifacts artifacts = new SubmittedArtifacts(
-                    store.put(Files.readAllBytes(dir.resolve(PeftAdapterIO.CONFIG_FILE))).toString(),
-                    store.put(Files.readAllBytes(dir.resolve(PeftAdapterIO.WEIGHTS_FILE))).toString(),
-                    store.put(Files.readAllBytes(dir.resolve(DistilledSetIO.FILE))).toString(),
-                    store.put(new ObjectMapper().writeValueAsBytes(report)).toString());
-            return new AdapterSubmitted(UUID.randomUUID().toString(), "hospital-a", branch, adapter.task(), artifacts, manifest);
+            return ArtifactModels.inScratch(body::apply);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static AdapterSubmitted submission(ArtifactStore store, String branch, Adapter adapter, Map<String, Object> manifest,
+                                               UnaryOperator<PrivacyReport> reportEdit, Path dir) throws IOException {
+        PeftAdapterIO.write(adapter, dir);
+        LabeledImages distilled = TestImages.noise(adapter.head().classes() * 10, adapter.head().classes(), 3);
+        DistilledSetIO.write(distilled, dir.resolve(DistilledSetIO.FILE));
+        List<PrivacyReport.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < distilled.size(); i++) {
+            entries.add(new PrivacyReport.Entry(i, distilled.labels()[i], 7.5, 1.1));
+        }
+        PrivacyReport report = reportEdit.apply(new PrivacyReport(6.8, 500, 1.1, entries));
+        SubmittedArtifacts artifacts = new SubmittedArtifacts(
+                store.put(Files.readAllBytes(dir.resolve(PeftAdapterIO.CONFIG_FILE))).toString(),
+                store.put(Files.readAllBytes(dir.resolve(PeftAdapterIO.WEIGHTS_FILE))).toString(),
+                store.put(Files.readAllBytes(dir.resolve(DistilledSetIO.FILE))).toString(),
+                store.put(new ObjectMapper().writeValueAsBytes(report)).toString());
+        return new AdapterSubmitted(UUID.randomUUID().toString(), "hospital-a", branch, adapter.task(), artifacts, manifest);
     }
 
     public static AdapterSubmitted submission(ArtifactStore store, String branch, Adapter adapter) {
