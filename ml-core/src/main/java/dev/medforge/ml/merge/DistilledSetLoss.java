@@ -5,7 +5,6 @@ import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -33,8 +32,6 @@ public final class DistilledSetLoss implements CompositeLoss {
      * change during a merge (and this loss lives for one merge).
      */
     private final Map<Map<String, LoraModule>, String> moduleDigests = Collections.synchronizedMap(new IdentityHashMap<>());
-    /** The images of each list of tasks a search asks about, joined once for all its evaluations. */
-    private final Map<List<String>, Joined> joined = new ConcurrentHashMap<>();
 
     public DistilledSetLoss(ModelSession session, Map<String, LabeledImages> distilledByTask) {
         this(session, distilledByTask, null);
@@ -60,46 +57,6 @@ public final class DistilledSetLoss implements CompositeLoss {
         return memo.trueClassProbabilities(moduleDigests.computeIfAbsent(member, MemberKey::modules), head,
                 setDigests.computeIfAbsent(task, t -> MemberKey.of(set(t))),
                 () -> CompositeLoss.super.memberTrueClassProbabilities(member, head, task));
-    }
-
-    /**
-     * A fused composite's loss in one pass over every task's images ({@link ModelSession#probabilities(float[], int[], Map, List)}):
-     * the searches ask for it tens of times per step, each over every task so far.
-     */
-    @Override
-    public double loss(Composite composite, List<String> tasks) {
-        if (!(composite instanceof Composite.Merged merged)) {
-            return CompositeLoss.super.loss(composite, tasks);
-        }
-        Joined joined = this.joined.computeIfAbsent(List.copyOf(tasks), this::join);
-        float[][] p = session.probabilities(joined.pixels(), joined.counts(), merged.modules(), tasks.stream().map(merged::head).toList());
-        double total = 0;
-        int from = 0;
-        for (int count : joined.counts()) {
-            total += CompositeLoss.crossEntropy(CompositeLoss.trueClass(Arrays.copyOfRange(p, from, from + count),
-                    Arrays.copyOfRange(joined.labels(), from, from + count)));
-            from += count;
-        }
-        return total / tasks.size();
-    }
-
-    /** Every image and label of some tasks, one task after another, with each task's count. */
-    private record Joined(float[] pixels, int[] labels, int[] counts) { }
-
-    private Joined join(List<String> tasks) {
-        List<LabeledImages> sets = tasks.stream().map(this::set).toList();
-        int[] counts = sets.stream().mapToInt(LabeledImages::size).toArray();
-        int n = Arrays.stream(counts).sum();
-        int d = sets.get(0).imageSize();
-        float[] pixels = new float[n * d];
-        int[] labels = new int[n];
-        int at = 0;
-        for (LabeledImages set : sets) {
-            System.arraycopy(set.pixels(), 0, pixels, at * d, set.size() * d);
-            System.arraycopy(set.labels(), 0, labels, at, set.size());
-            at += set.size();
-        }
-        return new Joined(pixels, labels, counts);
     }
 
     @Override
@@ -168,7 +125,7 @@ public final class DistilledSetLoss implements CompositeLoss {
             for (int i = 0; i < set.size(); i++) {
                 (seen[set.labels()[i]]++ % 2 == 0 ? first : second).add(i);
             }
-            boolean everyClassTwice = Arrays.stream(seen).allMatch(c -> c >= 2);
+            boolean everyClassTwice = java.util.Arrays.stream(seen).allMatch(c -> c >= 2);
             search.put(task, everyClassTwice ? set.select(positions(first)) : set);
             confirm.put(task, everyClassTwice ? set.select(positions(second)) : set);
         });

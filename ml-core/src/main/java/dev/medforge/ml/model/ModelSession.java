@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.medforge.ml.lora.LoraModule;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -88,44 +86,11 @@ public final class ModelSession implements AutoCloseable {
         return batched(pixels, n, (ctx, x) -> headLogits(ctx, x, head), lora);
     }
 
-    /**
-     * Class probabilities of several tasks' images under one set of LoRA modules: the first
-     * {@code counts[0]} images of {@code pixels} under {@code heads.get(0)}, the next {@code counts[1]}
-     * under {@code heads.get(1)}, and so on. The encoder runs once over all of them, in full batches,
-     * with the modules folded once; a fused composite judged on many tasks of few images each would
-     * otherwise pay a fold and a part-filled batch per task (issue 12).
-     */
-    public float[][] probabilities(float[] pixels, int[] counts, Map<String, LoraModule> lora, List<TaskHead> heads) {
-        float[][] embeddings = embed(pixels, Arrays.stream(counts).sum(), lora);
-        float[][] out = new float[embeddings.length][];
-        int from = 0;
-        for (int t = 0; t < counts.length; t++) {
-            TaskHead head = heads.get(t);
-            float[] rows = new float[counts[t] * head.width()];
-            for (int i = 0; i < counts[t]; i++) {
-                System.arraycopy(embeddings[from + i], 0, rows, i * head.width(), head.width());
-            }
-            try (NDManager m = manager.newSubManager()) {
-                float[] p = logitsUnder(head, m.create(rows, new Shape(counts[t], head.width()))).softmax(-1).toFloatArray();
-                for (int i = 0; i < counts[t]; i++) {
-                    out[from + i] = Arrays.copyOfRange(p, i * head.classes(), (i + 1) * head.classes());
-                }
-            }
-            from += counts[t];
-        }
-        return out;
-    }
-
     private NDArray headLogits(ForwardContext ctx, NDArray images, TaskHead head) {
-        return logitsUnder(head, network.forward(ctx, images));
-    }
-
-    /** A head's logits of embeddings [B, d], made in the embeddings' manager. */
-    private static NDArray logitsUnder(TaskHead head, NDArray embeddings) {
-        NDManager m = embeddings.getManager();
+        NDManager m = images.getManager();
         NDArray classEmb = m.create(head.classEmbeddings(), new Shape(head.classes(), head.width()));
         NDArray scale = m.create(new float[] {head.logitScale()}, new Shape(1));
-        return logits(embeddings, classEmb, scale);
+        return logits(network.forward(ctx, images), classEmb, scale);
     }
 
     /** Upper bound of the logit scale, as CLIP clamps it: an unbounded scale lets training diverge to NaN. */
@@ -167,7 +132,7 @@ public final class ModelSession implements AutoCloseable {
                     int width = (int) result.getShape().get(1);
                     float[] flat = result.toFloatArray();
                     for (int i = 0; i < count; i++) {
-                        out[from + i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                        out[from + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
                     }
                 }
             }

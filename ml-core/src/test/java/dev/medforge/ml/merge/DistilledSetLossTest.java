@@ -2,15 +2,10 @@ package dev.medforge.ml.merge;
 
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.data.TestImages;
-import dev.medforge.ml.lora.Adapter;
-import dev.medforge.ml.lora.TestAdapters;
-import dev.medforge.ml.model.BaseModel;
-import dev.medforge.ml.model.ModelSession;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,26 +58,6 @@ class DistilledSetLossTest {
         assertSame(SETS, SETS.sample(List.of("tops", "footwear", "bags"), 160, 7), "160 images held, 160 allowed");
         assertSame(SETS, SETS.sample(List.of("tops", "footwear"), 100, 7), "only the tasks named count");
         assertSame(SETS, SETS.sample(List.of("tops", "footwear", "bags"), 0, 7), "0 reads every image");
-    }
-
-    /** The searches' one pass over every task's images gives what scoring each task on its own gives. */
-    @Test
-    void aFusedCompositesLossInOnePassIsThatOfEachTaskScoredOnItsOwn() {
-        BaseModel base = TestAdapters.randomBase(8);
-        List<String> tasks = List.of("tops", "footwear", "bags");
-        Adapter tops = TestAdapters.random(base, "tops", 3, 8, 8f, 11);
-        Composite.Merged fused = new Composite.Merged(tops.modules(), Map.of("tops", tops.head(),
-                "footwear", TestAdapters.random(base, "footwear", 2, 8, 8f, 12).head(),
-                "bags", TestAdapters.random(base, "bags", 3, 8, 8f, 13).head()), new double[] {1});
-        try (ModelSession session = ModelSession.open(base)) {
-            DistilledSetLoss loss = new DistilledSetLoss(session, Map.of("tops", SETS.set("tops"), "footwear", SETS.set("footwear"),
-                    "bags", SETS.set("bags")));
-            double eachOnItsOwn = tasks.stream().mapToDouble(task -> CompositeLoss.crossEntropy(loss.trueClassProbabilities(fused, task)))
-                    .average().orElseThrow();
-
-            assertEquals(eachOnItsOwn, loss.loss(fused, tasks), 1e-5);
-            assertEquals(CompositeLoss.crossEntropy(loss.trueClassProbabilities(fused, "footwear")), loss.loss(fused, List.of("footwear")), 1e-5);
-        }
     }
 
     private static int[] classCounts(LabeledImages set) {
