@@ -80,8 +80,8 @@ final class FusionMerge implements MergeStrategy {
 
     /**
      * The images a step over the first {@code tasks.size()} adapters reads: a fresh draw for each step
-     * (its seed names the step), so over a lineage every distilled image is read, and a step resumed
-     * from stored progress reads what it read when the whole history ran.
+     * (its seed names the step), so the steps of a lineage read different images of each set, and a
+     * step resumed from stored progress reads what it read when the whole history ran.
      */
     private static CompositeLoss sampled(CompositeLoss objective, List<String> tasks, MergeOptions o) {
         return objective.sample(tasks.stream().distinct().toList(), o.images(), o.seed() * 1_000_003L + tasks.size());
