@@ -307,6 +307,8 @@ class BranchResourceTest {
                 .statusCode(200).body("id", contains(prefix + "ab", prefix + "b"));
         asGateway().queryParam("after", prefix + "b").queryParam("limit", 1).get("/internal/branches").then()
                 .statusCode(200).body("id", contains(prefix + "c"));
+        asGateway().queryParam("after", "~").queryParam("limit", 2).get("/internal/branches").then()
+                .statusCode(200).body("size()", is(0)).header("Link", nullValue());
         asGateway().get("/internal/branches").then()
                 .statusCode(200).body("id", hasItems(prefix + "a", prefix + "a-b", prefix + "ab", prefix + "b", prefix + "c"))
                 .header("Link", nullValue());
