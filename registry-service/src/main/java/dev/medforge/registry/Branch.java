@@ -21,7 +21,7 @@ public class Branch extends PanacheEntityBase {
     @Column(name = "base_model_id", nullable = false)
     public String baseModelId;
 
-    /** {@code fusion}, {@code mixture} or {@code fallback} (fusion, then mixture if the gate fails). */
+    /** {@code fusion}, {@code mixture} or {@code fallback} (fusion, then mixture once the gate fails). */
     @Column(nullable = false)
     public String strategy;
 

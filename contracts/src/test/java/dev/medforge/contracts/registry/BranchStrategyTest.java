@@ -19,15 +19,22 @@ class BranchStrategyTest {
 
     @Test
     void fallbackStartsWithFusionAndTriesMixtureOnceAfterAFailedGate() {
-        assertEquals("fusion", BranchStrategy.FALLBACK.firstMerge());
+        assertEquals("fusion", BranchStrategy.FALLBACK.nextMerge(false));
         assertEquals(Optional.of("mixture"), BranchStrategy.FALLBACK.afterFailedGate("fusion"));
         assertEquals(Optional.empty(), BranchStrategy.FALLBACK.afterFailedGate("mixture"), "a failed mixture is final");
     }
 
     @Test
-    void fusionAndMixtureBranchesMergeTheirOwnWayAndAFailedGateIsFinal() {
-        assertEquals("fusion", BranchStrategy.FUSION.firstMerge());
-        assertEquals("mixture", BranchStrategy.MIXTURE.firstMerge());
+    void aFallbackBranchWhoseHeadIsAMixtureMergesItsNextVersionAsAMixture() {
+        assertEquals("mixture", BranchStrategy.FALLBACK.nextMerge(true));
+    }
+
+    @Test
+    void fusionAndMixtureBranchesMergeTheirOwnWayWhateverTheHeadAndAFailedGateIsFinal() {
+        for (boolean headIsMixture : new boolean[] {false, true}) {
+            assertEquals("fusion", BranchStrategy.FUSION.nextMerge(headIsMixture));
+            assertEquals("mixture", BranchStrategy.MIXTURE.nextMerge(headIsMixture));
+        }
         assertEquals(Optional.empty(), BranchStrategy.FUSION.afterFailedGate("fusion"));
         assertEquals(Optional.empty(), BranchStrategy.MIXTURE.afterFailedGate("mixture"));
     }

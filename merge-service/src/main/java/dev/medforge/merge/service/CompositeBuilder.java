@@ -112,7 +112,7 @@ public class CompositeBuilder {
                     + branch.headVersion() + " with no adapter");
         }
         if (strategy == null) {
-            strategy = strategyOf(branch);
+            strategy = strategyOf(branch, headComposite);
         }
         MergeOptions defaults = MergeOptions.defaults();
         MergeOptions options = new MergeOptions(defaults.weights(), defaults.density(), defaults.dropRate(), config.seed(), defaults.rank(),
@@ -256,8 +256,8 @@ public class CompositeBuilder {
     }
 
     /** After a failed gate the registry may ask for another merge in a rebase ({@link BranchStrategy#afterFailedGate}). */
-    static String strategyOf(BranchView branch) {
-        return BranchStrategy.of(branch.policy().strategy()).orElse(BranchStrategy.FUSION).firstMerge();
+    static String strategyOf(BranchView branch, HeadLineages.Head head) {
+        return BranchStrategy.of(branch.policy().strategy()).orElse(BranchStrategy.FUSION).nextMerge(head.isMixture());
     }
 
     private Adapter load(AdapterRef member, BaseModel base) {

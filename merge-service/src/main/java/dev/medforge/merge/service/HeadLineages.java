@@ -50,6 +50,10 @@ public class HeadLineages {
      */
     public record Head(Lineage lineage, Map<String, double[]> mixtureRows) {
         static final Head EMPTY = new Head(Lineage.EMPTY, Map.of());
+
+        public boolean isMixture() {
+            return !mixtureRows.isEmpty();
+        }
     }
 
     HeadLineages(ArtifactModels models, MeterRegistry meters) {

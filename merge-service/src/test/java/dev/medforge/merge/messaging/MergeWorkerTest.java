@@ -132,6 +132,38 @@ class MergeWorkerTest {
     }
 
     /**
+     * A fallback branch fuses its first adapter; once its head is a mixture (fusion failed the gate,
+     * and the registry asked for the mixture), the next adapter is merged as a mixture straight away,
+     * not fused first to fail the gate again.
+     */
+    @Test
+    void aFallbackBranchFusesUntilItsHeadIsAMixtureAndThenMergesAsAMixture() throws Exception {
+        String branch = branchWithFootwear(Map.of("strategy", "fallback"));
+        AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(39));
+        AdapterSubmitted footwear = footwear(branch, 40);
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(tops)));
+            CompositeCreated fused = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch), WAIT).data();
+            assertEquals("fusion", fused.strategy(), "a fallback branch with no head yet fuses");
+
+            TopicProbe.send(Topics.COMPOSITE_REBASE, EventEnvelope.wrap("test",
+                    new CompositeRebase(branch, 0, null, fused.compositeId(), List.of(ref(tops)), "mixture")));
+            CompositeCreated mixture = created.awaitEvent(CompositeCreated.class,
+                    c -> c.branch().equals(branch) && c.strategy().equals("mixture"), WAIT).data();
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(mixture)));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 1, WAIT);
+
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
+            CompositeCreated next = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch) && c.parentVersion() == 1,
+                    WAIT).data();
+            assertEquals("mixture", next.strategy(), "the head is a mixture, so the next version is one too");
+            assertInstanceOf(Composite.Mixture.class, models.composite(next.artifact()).composite());
+        }
+    }
+
+    /**
      * Issue 12, incremental merging: version 2 (tops, footwear) keeps where its fusion stood, and the
      * next merge on it reads that instead of running the first step again. A progress file damaged in
      * the store is detected by its digest and every step runs again: the merge still succeeds.
@@ -186,8 +218,7 @@ class MergeWorkerTest {
      */
     @Test
     void aMixtureOnTheHeadSearchesOnlyTheRowsItsNewMemberMayJoin() throws Exception {
-        String branch = PipelineFixtures.newBranch(store, registryUrl, Map.of("strategy", "mixture"));
-        PipelineFixtures.registerTask(registryUrl, branch, "footwear", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 5, 9));
+        String branch = branchWithFootwear(Map.of("strategy", "mixture"));
         AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(37));
         AdapterSubmitted footwear = footwear(branch, 38);
 
@@ -396,7 +427,12 @@ class MergeWorkerTest {
 
     /** A branch with hospital-a's task "tops" and hospital-b's "footwear". */
     private String branchWithFootwear() {
-        String branch = PipelineFixtures.newBranch(store, registryUrl);
+        return branchWithFootwear(Map.of());
+    }
+
+    /** The same, with these policy fields. */
+    private String branchWithFootwear(Map<String, Object> policy) {
+        String branch = PipelineFixtures.newBranch(store, registryUrl, policy);
         PipelineFixtures.registerTask(registryUrl, branch, "footwear", "hospital-b", 3,
                 PipelineFixtures.storeLabeledImages(store, 3, 5, 9));
         return branch;
