@@ -88,7 +88,7 @@ public class CompositeEvaluator {
                 Suite suite = new Suite(tasks, task, composite.head(task).classes(), base);
                 metrics.put(task, composite instanceof Composite.Mixture mixture
                         ? scoring.score(mixture, session, task, suite)
-                        : scoring.score(composite, session, task, suite.images()));
+                        : scoring.score((Composite.Merged) composite, session, task, suite));
             }
             for (AdapterRef adapter : created.adapters()) {
                 Adapter alone = adapter(adapter, base);
@@ -134,9 +134,12 @@ public class CompositeEvaluator {
 
     /**
      * Scores and counts what scoring costs, so that the log can say where an evaluation's time went
-     * (issue 12). A mixture's members, and each new adapter alone, are scored through the member
-     * output cache: a member seen on a suite before costs no forward pass, so a mixture version costs
-     * the forward passes of its new members only, however long the lineage.
+     * (issue 12). Everything is scored through the member output cache, as one encoder (base + LoRA)
+     * under one head: a mixture's members, a fused encoder, and each new adapter alone. A member seen
+     * on a suite before costs no forward pass, so a mixture version costs the forward passes of its
+     * new members only, however long the lineage; a branch's first version, a fusion of one adapter,
+     * is that adapter, so its score alone is read back instead of run again; and a fused composite
+     * evaluated again (a redelivery after a crash) runs nothing.
      */
     private final class Scorer {
         private long nanos;
@@ -144,12 +147,9 @@ public class CompositeEvaluator {
         /** A mixture member is looked up under every task's head; its modules are hashed once, by identity, as they do not change while scoring. */
         private final Map<Map<String, LoraModule>, String> moduleDigests = new IdentityHashMap<>();
 
-        TaskMetrics score(Composite composite, ModelSession session, String task, LabeledImages suite) {
-            long start = System.nanoTime();
-            float[][] scores = composite.scores(session, task, suite.pixels(), suite.size());
-            nanos += System.nanoTime() - start;
-            images += suite.size();
-            return Scoring.of(scores, suite.labels());
+        TaskMetrics score(Composite.Merged fused, ModelSession session, String task, Suite suite) {
+            Outputs outputs = member(session, fused.modules(), fused.head(task), suite);
+            return Scoring.of(outputs.probabilities(), outputs.labels());
         }
 
         TaskMetrics score(Composite.Mixture mixture, ModelSession session, String task, Suite suite) {
