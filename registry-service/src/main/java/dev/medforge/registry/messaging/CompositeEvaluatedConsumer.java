@@ -14,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Evaluated composites become versions, rebases or gated-out submissions; the offset commits after the
- * transaction. A decision whose transaction failed because the database was away is taken again
+ * transaction, and the decision's events leave through the outbox at once ({@link OutboxRelay#roundNow}). A decision whose transaction failed because the database was away is taken again
  * (the transaction rolled back, so nothing was half done); a composite that cannot be decided is
  * dead-lettered and its submissions rejected.
  */
@@ -25,10 +25,12 @@ public class CompositeEvaluatedConsumer {
     private final DeadLetterStatuses deadLetters;
     private final MeterRegistry meters;
     private final RegistryConfig config;
+    private final OutboxRelay relay;
 
     CompositeEvaluatedConsumer(PublishingService publishing, DeadLetterStatuses deadLetters, MeterRegistry meters,
-                               RegistryConfig config) {
+                               RegistryConfig config, OutboxRelay relay) {
         this.publishing = publishing;
+        this.relay = relay;
         this.config = config;
         this.deadLetters = deadLetters;
         this.meters = meters;
@@ -42,6 +44,7 @@ public class CompositeEvaluatedConsumer {
                         DatabaseOutages::isOutage, OnContext.current(), () -> publishing.decide(event)))
                 .invoke(decision -> meters.counter("medforge.registry.decisions", "decision", decision.name().toLowerCase())
                         .increment())
+                .call(decision -> relay.roundNow())
                 .replaceWithVoid()
                 .onFailure().call(failure -> deadLetters.reject(Topics.COMPOSITE_EVALUATED, json, failure));
     }

@@ -12,6 +12,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.List;
  */
 @ApplicationScoped
 public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     /** The advisory lock's key: "medforge outbox" as one 64-bit number, so no other user of the database picks it by chance. */
     static final long RELAY_LOCK = 0x6d66_6f75_7462_6f78L;
@@ -51,6 +54,18 @@ public class OutboxRelay {
                 .flatMap(ourTurn -> !ourTurn ? Uni.createFrom().voidItem()
                         : OutboxEvent.<OutboxEvent>find("sentAt is null order by id").page(0, config.outboxBatch()).list()
                                 .flatMap(this::send)));
+    }
+
+    /**
+     * A round now, for a decision whose events were just committed. Otherwise they waited for the
+     * next scheduled round, up to an interval away (Quarkus's scheduler runs nothing more often than
+     * once a second), and a submission passes the outbox once on its way to PUBLISHED, twice where a
+     * rebase or a fallback sends it back. A round that fails, or finds another relay at work, leaves
+     * the rows to the scheduled rounds; the caller's decision stands either way.
+     */
+    Uni<Void> roundNow() {
+        return relay().onFailure().invoke(failure -> LOG.debugf("outbox round after a decision failed (%s); the next"
+                + " scheduled round sends its events", failure.toString())).onFailure().recoverWithNull();
     }
 
     private Uni<Void> send(List<OutboxEvent> rows) {
