@@ -14,9 +14,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Evaluated composites become versions, rebases or gated-out submissions; the offset commits after the
- * transaction, and the decision's events leave through the outbox at once ({@link OutboxRelay#roundNow}). A decision whose transaction failed because the database was away is taken again
- * (the transaction rolled back, so nothing was half done); a composite that cannot be decided is
- * dead-lettered and its submissions rejected.
+ * transaction, and the decision's events leave through the outbox at once ({@link OutboxRelay#roundNow}).
+ * A decision whose transaction failed because the database was away is taken again (the transaction
+ * rolled back, so nothing was half done); a composite that cannot be decided is dead-lettered and its
+ * submissions rejected.
  */
 @ApplicationScoped
 public class CompositeEvaluatedConsumer {
