@@ -2,6 +2,7 @@ package dev.medforge.ml.merge;
 
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.TaskHead;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,17 @@ public interface CompositeLoss {
 
     /** The composite's class probabilities [n, classes] for each image of {@code task}. */
     float[][] probabilities(Composite composite, String task);
+
+    /**
+     * {@link #probabilities(Composite, String)} of each of {@code tasks}, in their order: what a judge
+     * compares on every task at once. A loss may answer a composite with one encoder for all tasks
+     * in one pass.
+     */
+    default Map<String, float[][]> probabilities(Composite composite, List<String> tasks) {
+        Map<String, float[][]> p = new LinkedHashMap<>();
+        tasks.forEach(task -> p.put(task, probabilities(composite, task)));
+        return p;
+    }
 
     /** Two disjoint halves of every task's data, with every class in both. */
     Split split();

@@ -5,6 +5,7 @@ import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.model.ModelSession;
 import dev.medforge.ml.model.TaskHead;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -32,6 +33,9 @@ public final class DistilledSetLoss implements CompositeLoss {
      * change during a merge (and this loss lives for one merge).
      */
     private final Map<Map<String, LoraModule>, String> moduleDigests = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    /** The images of each list of tasks a search asks about, joined once for all the points it tries. */
+    private final Map<List<String>, Joined> joined = new ConcurrentHashMap<>();
 
     public DistilledSetLoss(ModelSession session, Map<String, LabeledImages> distilledByTask) {
         this(session, distilledByTask, null);
@@ -63,6 +67,48 @@ public final class DistilledSetLoss implements CompositeLoss {
     public float[][] probabilities(Composite composite, String task) {
         LabeledImages set = set(task);
         return composite.scores(session, task, set.pixels(), set.size());
+    }
+
+    /** A fused composite's tasks share one encoder, so all their images go through it in one pass. */
+    @Override
+    public Map<String, float[][]> probabilities(Composite composite, List<String> tasks) {
+        if (!(composite instanceof Composite.Merged merged)) {
+            return CompositeLoss.super.probabilities(composite, tasks);
+        }
+        Joined images = joined.computeIfAbsent(List.copyOf(tasks), this::join);
+        float[][] all = session.probabilities(images.pixels(), images.counts(), merged.modules(), tasks.stream().map(merged::head).toList());
+        Map<String, float[][]> p = new LinkedHashMap<>();
+        int from = 0;
+        for (int t = 0; t < tasks.size(); t++) {
+            p.put(tasks.get(t), Arrays.copyOfRange(all, from, from + images.counts()[t]));
+            from += images.counts()[t];
+        }
+        return p;
+    }
+
+    @Override
+    public double loss(Composite composite, List<String> tasks) {
+        Map<String, float[][]> p = probabilities(composite, tasks);
+        double total = 0;
+        for (String task : tasks) {
+            total += CompositeLoss.crossEntropy(CompositeLoss.trueClass(p.get(task), set(task).labels()));
+        }
+        return total / tasks.size();
+    }
+
+    /** Every image of some tasks, one task after another, with each task's count. */
+    private record Joined(float[] pixels, int[] counts) { }
+
+    private Joined join(List<String> tasks) {
+        List<LabeledImages> sets = tasks.stream().map(this::set).toList();
+        int d = sets.get(0).imageSize();
+        float[] pixels = new float[sets.stream().mapToInt(LabeledImages::size).sum() * d];
+        int at = 0;
+        for (LabeledImages set : sets) {
+            System.arraycopy(set.pixels(), 0, pixels, at * d, set.size() * d);
+            at += set.size();
+        }
+        return new Joined(pixels, sets.stream().mapToInt(LabeledImages::size).toArray());
     }
 
     /**
@@ -125,7 +171,7 @@ public final class DistilledSetLoss implements CompositeLoss {
             for (int i = 0; i < set.size(); i++) {
                 (seen[set.labels()[i]]++ % 2 == 0 ? first : second).add(i);
             }
-            boolean everyClassTwice = java.util.Arrays.stream(seen).allMatch(c -> c >= 2);
+            boolean everyClassTwice = Arrays.stream(seen).allMatch(c -> c >= 2);
             search.put(task, everyClassTwice ? set.select(positions(first)) : set);
             confirm.put(task, everyClassTwice ? set.select(positions(second)) : set);
         });

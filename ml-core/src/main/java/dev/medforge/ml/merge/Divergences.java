@@ -21,9 +21,7 @@ record Divergences(Map<String, double[]> perImage) {
     /** The reference's class probabilities on each task, computed once for every composite it judges. */
     record Reference(CompositeLoss half, Map<String, float[][]> probabilities) {
         static Reference of(CompositeLoss half, Composite reference, List<String> tasks) {
-            Map<String, float[][]> p = new LinkedHashMap<>();
-            tasks.forEach(task -> p.put(task, half.probabilities(reference, task)));
-            return new Reference(half, p);
+            return new Reference(half, half.probabilities(reference, tasks));
         }
 
         /**
@@ -31,14 +29,16 @@ record Divergences(Map<String, double[]> perImage) {
          * accuracy-aligned yardstick, blind to how confident either is.
          */
         Divergences disagreementsOf(Composite composite) {
+            Map<String, float[][]> got = half.probabilities(composite, List.copyOf(probabilities.keySet()));
             Map<String, double[]> d = new LinkedHashMap<>();
-            probabilities.forEach((task, expected) -> d.put(task, disagreements(expected, half.probabilities(composite, task))));
+            probabilities.forEach((task, expected) -> d.put(task, disagreements(expected, got.get(task))));
             return new Divergences(d);
         }
 
         Divergences of(Composite composite) {
+            Map<String, float[][]> got = half.probabilities(composite, List.copyOf(probabilities.keySet()));
             Map<String, double[]> kl = new LinkedHashMap<>();
-            probabilities.forEach((task, expected) -> kl.put(task, perImage(expected, half.probabilities(composite, task))));
+            probabilities.forEach((task, expected) -> kl.put(task, perImage(expected, got.get(task))));
             return new Divergences(kl);
         }
     }

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.medforge.ml.lora.LoraModule;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -81,6 +83,31 @@ public final class ModelSession implements AutoCloseable {
         return batched(pixels, n, (ctx, x) -> headLogits(ctx, x, head).softmax(-1), lora);
     }
 
+    /**
+     * Class probabilities of several tasks' images under one set of LoRA modules (a fused composite):
+     * the first {@code counts[0]} images of {@code pixels} under {@code heads.get(0)}, the next
+     * {@code counts[1]} under {@code heads.get(1)}, and so on. The modules are folded once and the
+     * encoder runs over all the images in full batches; the heads, a few hundred multiply-adds per
+     * image, are read off in Java ({@link TaskHead#probabilities(float[])}). A fusion search asks this
+     * of every task so far at each of its points; one call per task paid a fold, a part-filled batch
+     * and a head's tensor ops per task, and cost 2.5 to 3.5 times as much at 20 tasks of 12 images
+     * (issue 12; ml-core README).
+     */
+    public float[][] probabilities(float[] pixels, int[] counts, Map<String, LoraModule> lora, List<TaskHead> heads) {
+        if (counts.length != heads.size()) {
+            throw new IllegalArgumentException(counts.length + " image counts for " + heads.size() + " heads");
+        }
+        float[][] out = embed(pixels, Arrays.stream(counts).sum(), lora);
+        int from = 0;
+        for (int t = 0; t < counts.length; t++) {
+            for (int i = from; i < from + counts[t]; i++) {
+                out[i] = heads.get(t).probabilities(out[i]);
+            }
+            from += counts[t];
+        }
+        return out;
+    }
+
     /** Logits [n, classes] before the softmax: what an independent implementation is compared on. */
     public float[][] logits(float[] pixels, int n, Map<String, LoraModule> lora, TaskHead head) {
         return batched(pixels, n, (ctx, x) -> headLogits(ctx, x, head), lora);
@@ -132,7 +159,7 @@ public final class ModelSession implements AutoCloseable {
                     int width = (int) result.getShape().get(1);
                     float[] flat = result.toFloatArray();
                     for (int i = 0; i < count; i++) {
-                        out[from + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                        out[from + i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
                     }
                 }
             }
