@@ -90,7 +90,7 @@ public final class ModelSession implements AutoCloseable {
      * encoder runs over all the images in full batches; the heads, a few hundred multiply-adds per
      * image, are read off in Java ({@link TaskHead#probabilities(float[])}). A fusion search asks this
      * of every task so far at each of its points; one call per task paid a fold, a part-filled batch
-     * and a head's tensor ops per task, and cost 2.5 to 3.5 times as much at 20 tasks of 12 images
+     * and a head's tensor ops per task, and cost 3 to 5 times as much at 20 tasks of 12 images
      * (issue 12; ml-core README).
      */
     public float[][] probabilities(float[] pixels, int[] counts, Map<String, LoraModule> lora, List<TaskHead> heads) {
