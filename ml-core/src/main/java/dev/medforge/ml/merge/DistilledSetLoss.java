@@ -101,14 +101,15 @@ public final class DistilledSetLoss implements CompositeLoss {
 
     private Joined join(List<String> tasks) {
         List<LabeledImages> sets = tasks.stream().map(this::set).toList();
+        int[] counts = sets.stream().mapToInt(LabeledImages::size).toArray();
         int d = sets.get(0).imageSize();
-        float[] pixels = new float[sets.stream().mapToInt(LabeledImages::size).sum() * d];
+        float[] pixels = new float[Arrays.stream(counts).sum() * d];
         int at = 0;
         for (LabeledImages set : sets) {
             System.arraycopy(set.pixels(), 0, pixels, at * d, set.size() * d);
             at += set.size();
         }
-        return new Joined(pixels, sets.stream().mapToInt(LabeledImages::size).toArray());
+        return new Joined(pixels, counts);
     }
 
     /**

@@ -88,7 +88,7 @@ public final class ModelSession implements AutoCloseable {
      * the first {@code counts[0]} images of {@code pixels} under {@code heads.get(0)}, the next
      * {@code counts[1]} under {@code heads.get(1)}, and so on. The modules are folded once and the
      * encoder runs over all the images in full batches; the heads, a few hundred multiply-adds per
-     * image, are read off in Java ({@link TaskHead#probabilities(float[])}). A fusion search asks this
+     * image, are read off in Java ({@link TaskHead#probabilities(float[][], int, int)}). A fusion search asks this
      * of every task so far at each of its points; one call per task paid a fold, a part-filled batch
      * and a head's tensor ops per task, and cost 3 to 5 times as much at 20 tasks of 12 images
      * (issue 12; ml-core README).
@@ -97,12 +97,11 @@ public final class ModelSession implements AutoCloseable {
         if (counts.length != heads.size()) {
             throw new IllegalArgumentException(counts.length + " image counts for " + heads.size() + " heads");
         }
-        float[][] out = embed(pixels, Arrays.stream(counts).sum(), lora);
+        float[][] embeddings = embed(pixels, Arrays.stream(counts).sum(), lora);
+        float[][] out = new float[embeddings.length][];
         int from = 0;
         for (int t = 0; t < counts.length; t++) {
-            for (int i = from; i < from + counts[t]; i++) {
-                out[i] = heads.get(t).probabilities(out[i]);
-            }
+            System.arraycopy(heads.get(t).probabilities(embeddings, from, counts[t]), 0, out, from, counts[t]);
             from += counts[t];
         }
         return out;
