@@ -46,17 +46,36 @@ final class TiesMerge extends SparsifiedDeltaMerge {
         return merged;
     }
 
-    /** Keeps the ceil(density * n) largest magnitudes (ties broken by position), zeroes the rest. */
+    /**
+     * Keeps the ceil(density * n) largest magnitudes (ties broken by position), zeroes the rest. The
+     * cut is the keep-th largest magnitude, found on a sorted primitive copy: TIES over a long
+     * lineage trims every member's every module, and sorting boxed indices with a comparator made
+     * trimming most of TIES' own work at version 20 (issue 12). Values are finite (the reader
+     * refuses NaN), so magnitudes order totally.
+     */
     static double[] trim(double[] v, double density) {
         int keep = (int) Math.ceil(density * v.length);
-        Integer[] order = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(Math.abs(v[y]), Math.abs(v[x])));
         double[] out = new double[v.length];
-        for (int i = 0; i < keep; i++) {
-            out[order[i]] = v[order[i]];
+        if (keep <= 0) {
+            return out;
+        }
+        double[] magnitudes = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            magnitudes[i] = Math.abs(v[i]);
+        }
+        double[] ascending = magnitudes.clone();
+        Arrays.sort(ascending);
+        double cut = ascending[Math.max(0, v.length - keep)];
+        int kept = 0;
+        for (double m : magnitudes) {
+            if (m > cut) {
+                kept++;
+            }
+        }
+        for (int i = 0; i < v.length; i++) {
+            if (magnitudes[i] > cut || (magnitudes[i] == cut && kept++ < keep)) {
+                out[i] = v[i];
+            }
         }
         return out;
     }

@@ -6,6 +6,7 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.lora.LoraModule;
 import dev.medforge.ml.lora.TestAdapters;
 import dev.medforge.ml.model.BaseModel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,34 @@ class DeltaMergeTest {
         // entry 5: all trimmed -> 0
         assertArrayEquals(new double[] {1, 0, 0, -5, 3, 0}, TiesMerge.trim(t3, 0.5), 0);
         assertArrayEquals(new double[] {3, -2, 0, -4.5, 2.5, 0}, merged, 1e-12);
+    }
+
+    /**
+     * The trim keeps exactly what sorting every index by magnitude (stable, so ties go by position)
+     * keeps, including where many entries share the cut's magnitude, either sign, and at densities
+     * that keep one entry, all of them or none.
+     */
+    @Test
+    void tiesTrimKeepsTheLargestMagnitudesWithTiesByPosition() {
+        Random random = new Random(12);
+        for (int trial = 0; trial < 200; trial++) {
+            double[] v = new double[1 + random.nextInt(70)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = trial % 2 == 0 ? random.nextInt(7) - 3 : random.nextGaussian();
+            }
+            double density = new double[] {0, 0.01, 0.2, 0.5, 0.77, 1}[trial % 6];
+            Integer[] order = new Integer[v.length];
+            for (int i = 0; i < v.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (x, y) -> Double.compare(Math.abs(v[y]), Math.abs(v[x])));
+            double[] expected = new double[v.length];
+            for (int i = 0; i < Math.ceil(density * v.length); i++) {
+                expected[order[i]] = v[order[i]];
+            }
+            assertArrayEquals(expected, TiesMerge.trim(v, density), 0, "trial " + trial + " density " + density);
+        }
+        assertArrayEquals(new double[] {0, -2, 2, 0}, TiesMerge.trim(new double[] {1, -2, 2, -2}, 0.5), 0);
     }
 
     @Test
