@@ -203,7 +203,9 @@ public final class LoadtestCommand implements Callable<Integer> {
                     .put("seed", seed).put("quick", quick).put("strategy", strategy);
             branches.forEach(settings.putArray("branches")::add);
             metrics.stream().filter(m -> !before.answered().contains(m) || !after.answered().contains(m)).forEach(m ->
-                    err.println("loadtest: " + m + "/q/metrics did not answer before and after the run; its queue waits and decisions are left out"));
+                    err.println("loadtest: " + m + "/q/metrics did not answer before and after the run (" + ServiceMetrics.TRIES
+                            + " tries each; before: " + before.unanswered().getOrDefault(m, "read") + ", after: "
+                            + after.unanswered().getOrDefault(m, "read") + "); its queue waits and decisions are left out"));
             LoadReport report = new LoadReport(settings, sent, versions, before, after, floor);
             report.print(out);
             if (json != null) {

@@ -18,6 +18,8 @@ import java.util.Set;
  * reports: counters and timer sums, read before and after a run, so that the report holds what
  * the run itself added. A service that does not answer contributes nothing, and the report says
  * which endpoints were read both times: a figure from a service read only once would be wrong.
+ * Each endpoint gets {@link #TRIES} tries: one unanswered scrape of the eval service once cost a
+ * 20-institution run its whole evaluation figures, and the reason was not kept.
  */
 final class ServiceMetrics {
 
@@ -28,10 +30,15 @@ final class ServiceMetrics {
     /** Each series' value, added up over the services read. */
     private final Map<Series, Double> samples;
     private final Set<URI> answered;
+    private final Map<URI, String> unanswered;
 
-    private ServiceMetrics(Map<Series, Double> samples, Set<URI> answered) {
+    static final int TRIES = 3;
+    private static final Duration BETWEEN_TRIES = Duration.ofSeconds(2);
+
+    private ServiceMetrics(Map<Series, Double> samples, Set<URI> answered, Map<URI, String> unanswered) {
         this.samples = samples;
         this.answered = answered;
+        this.unanswered = unanswered;
     }
 
     /** The services whose metrics were read. */
@@ -39,28 +46,49 @@ final class ServiceMetrics {
         return answered;
     }
 
+    /** Why each service that was not read failed its last try: {@code HTTP 503}, or the connection's error. */
+    Map<URI, String> unanswered() {
+        return unanswered;
+    }
+
     static ServiceMetrics scrape(Iterable<URI> services) {
+        return scrape(services, BETWEEN_TRIES);
+    }
+
+    static ServiceMetrics scrape(Iterable<URI> services, Duration betweenTries) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<Series, Double> samples = new LinkedHashMap<>();
         Set<URI> answered = new LinkedHashSet<>();
-        for (URI service : services) {
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(service.resolve("/q/metrics"))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    // Two services with the same sample (two merge workers, one topic) add up.
-                    PrometheusText.parse(response.body()).forEach(sample ->
-                            samples.merge(new Series(sample.name(), sample.labels()), sample.value(), Double::sum));
-                    answered.add(service);
+        Map<URI, String> unanswered = new LinkedHashMap<>();
+        try {
+            for (URI service : services) {
+                for (int attempt = 1; attempt <= TRIES && !answered.contains(service); attempt++) {
+                    if (attempt > 1) {
+                        Thread.sleep(betweenTries.toMillis());
+                    }
+                    try {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(service.resolve("/q/metrics"))
+                                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() == 200) {
+                            // Two services with the same sample (two merge workers, one topic) add up.
+                            PrometheusText.parse(response.body()).forEach(sample ->
+                                    samples.merge(new Series(sample.name(), sample.labels()), sample.value(), Double::sum));
+                            answered.add(service);
+                            unanswered.remove(service);
+                        } else {
+                            unanswered.put(service, "HTTP " + response.statusCode());
+                        }
+                    } catch (IOException unreachable) {
+                        // Reported as missing figures; a load test is not stopped by an unreadable metric.
+                        unanswered.put(service, unreachable.getClass().getSimpleName()
+                                + (unreachable.getMessage() == null ? "" : ": " + unreachable.getMessage()));
+                    }
                 }
-            } catch (IOException unreachable) {
-                // Reported as missing figures; a load test is not stopped by an unreadable metric.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return new ServiceMetrics(samples, answered);
+        return new ServiceMetrics(samples, answered, unanswered);
     }
 
     /**

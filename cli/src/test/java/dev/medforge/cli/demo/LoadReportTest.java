@@ -13,10 +13,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -165,14 +168,39 @@ class LoadReportTest {
         registryMetrics.set(null);
         services.get(1).stop(0);
 
-        ServiceMetrics after = ServiceMetrics.scrape(List.of(registry, merge));
+        ServiceMetrics after = ServiceMetrics.scrape(List.of(registry, merge), Duration.ofMillis(10));
         LoadReport report = new LoadReport(JSON.createObjectNode(), List.of(), List.of(), before, after, new ForwardFloor(4096, 5, 4000));
 
         assertEquals(Set.of(), after.answered(), "a 503 and a refused connection are both no answer");
+        assertEquals("HTTP 503", after.unanswered().get(registry));
+        assertTrue(after.unanswered().get(merge).startsWith("ConnectException"), after.unanswered().toString());
         assertEquals("[]", report.json().path("metricsFrom").toString());
         assertEquals("{}", report.json().path("registryDecisions").toString());
         assertEquals(0, report.json().path("rebases").asInt());
         assertTrue(report.json().path("evaluation").path("ratioToFloor").isMissingNode(), "no images scored that anyone saw: no ratio");
+    }
+
+    @Test
+    void aServiceThatFailsOneScrapeIsTriedAgain() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/q/metrics", exchange -> {
+            // Busy for the first request only, as a service in the middle of its warm-up might be.
+            byte[] body = requests.incrementAndGet() == 1 ? new byte[0] : METRICS_BEFORE.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body.length == 0 ? 503 : 200, body.length == 0 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        services.add(server);
+        URI eval = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+
+        ServiceMetrics read = ServiceMetrics.scrape(List.of(eval), Duration.ofMillis(10));
+
+        assertEquals(Set.of(eval), read.answered());
+        assertEquals(Map.of(), read.unanswered());
+        assertEquals(2, requests.get());
+        assertEquals(4000.0, ServiceMetrics.scrape(List.of()).increase(read, "medforge_eval_images_total"), 1e-9);
     }
 
     @Test
