@@ -32,7 +32,8 @@ import java.util.function.Function;
 
 /**
  * A merge worker. Validated adapters arrive in batches (one poll); those of one branch that wait
- * together go into one composite (group commit). Workers scale out as the consumer group
+ * together go into one composite (group commit), and so do the rebases of a branch that wait while
+ * it merges ({@link BranchMergeQueue}). Workers scale out as the consumer group
  * {@code merge-workers}: the branch key keeps one branch on one partition, hence one worker.
  * Offsets commit after the composite and its events are durable, so a worker that dies mid-merge
  * loses nothing: the batch comes again and yields the same composite id. A merge that fails because
@@ -53,6 +54,7 @@ public class MergeWorker {
     private final MutinyEmitter<String> validatedDeadLetters;
     private final MutinyEmitter<String> rebaseDeadLetters;
     private final MeterRegistry meters;
+    private final BranchMergeQueue<MergeAsk> queue = new BranchMergeQueue<>();
 
     MergeWorker(CompositeBuilder builder, MergeConfig config, MeterRegistry meters,
                 @Channel("composite-created") MutinyEmitter<Record<String, String>> created,
@@ -90,8 +92,8 @@ public class MergeWorker {
             LOG.infof("branch %s: merging %d adapter(s) %s onto the head", branch, validated.size(),
                     validated.stream().map(e -> e.data().submissionId()).toList());
             try {
-                TransientFailures.retry(config.dependencyRetry(), "merge of " + validated.size() + " adapter(s) on " + branch, batchStart,
-                        () -> merge(branch, validated.stream().map(e -> ref(e.data())).toList(), null, List.of(), validated.get(0).id()));
+                merge(new MergeAsk(branch, validated.stream().map(e -> ref(e.data())).toList(), null, List.of(), validated.get(0).id()),
+                        true, batchStart);
             } catch (RuntimeException e) {
                 setAside(Topics.ADAPTER_VALIDATED, validatedDeadLetters, branch, events.values(), e);
             }
@@ -149,8 +151,8 @@ public class MergeWorker {
                 first.strategy() == null ? "" : " as " + first.strategy(),
                 first.withdrawn().isEmpty() ? "" : " without " + first.withdrawn().stream().map(AdapterRef::submissionId).toList());
         try {
-            TransientFailures.retry(config.dependencyRetry(), "rebase of " + adapters.size() + " adapter(s) on " + first.branch(), batchStart,
-                    () -> merge(first.branch(), adapters, first.strategy(), first.withdrawn(), messages.get(0).event().id()));
+            merge(new MergeAsk(first.branch(), adapters, first.strategy(), first.withdrawn(), messages.get(0).event().id()),
+                    first.mayJoinOthers(), batchStart);
         } catch (RuntimeException e) {
             setAside(Topics.COMPOSITE_REBASE, rebaseDeadLetters, first.branch(), messages.stream().map(RebaseMessage::json).toList(), e);
         }
@@ -170,8 +172,38 @@ public class MergeWorker {
         DeadLetters.reject(status, SOURCE, topic, messages, failure);
     }
 
-    private void merge(String branch, List<AdapterRef> adapters, String strategy, List<AdapterRef> withdrawn, String causeId) {
-        builder.build(branch, adapters, strategy, withdrawn, (refused, detail) -> reject(branch, refused, detail, causeId)).ifPresent(composite -> {
+    /** What one merge is asked to do: a poll's validated adapters of a branch, or a rebase (joined or not). */
+    record MergeAsk(String branch, List<AdapterRef> adapters, String strategy, List<AdapterRef> withdrawn, String causeId) {
+
+        /** One ask for the adapters of asks that may join others: no strategy or withdrawal of their own, so the first speaks for all. */
+        static MergeAsk joined(List<MergeAsk> asks) {
+            MergeAsk first = asks.get(0);
+            return asks.size() == 1 ? first : new MergeAsk(first.branch(), asks.stream().flatMap(a -> a.adapters().stream()).distinct().toList(),
+                    first.strategy(), first.withdrawn(), first.causeId());
+        }
+    }
+
+    /**
+     * Through the branch's queue ({@link BranchMergeQueue}), so that this branch's merges run one at a
+     * time and a merge takes in what the other channel brought meanwhile; retried within the caller's
+     * budget, counted from its batch.
+     */
+    private void merge(MergeAsk ask, boolean mayJoinOthers, long batchStart) {
+        queue.merge(ask.branch(), ask, mayJoinOthers, asks -> {
+            MergeAsk merge = MergeAsk.joined(asks);
+            if (asks.size() > 1) {
+                LOG.infof("branch %s: one merge takes in %d requests that waited together, %d adapter(s)", merge.branch(), asks.size(),
+                        merge.adapters().size());
+            }
+            TransientFailures.retry(config.dependencyRetry(), "merge of " + merge.adapters().size() + " adapter(s) on " + merge.branch(),
+                    batchStart, () -> build(merge));
+        });
+    }
+
+    private void build(MergeAsk ask) {
+        String branch = ask.branch();
+        String causeId = ask.causeId();
+        builder.build(branch, ask.adapters(), ask.strategy(), ask.withdrawn(), (refused, detail) -> reject(branch, refused, detail, causeId)).ifPresent(composite -> {
             SubmissionStatus.ofEach(composite.adapters(), branch, Stage.MERGED, composite.strategy() + " composite of "
                     + composite.coefficients().size() + " adapter(s) on version " + composite.parentVersion())
                     .forEach(merged -> EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, merged, composite.compositeId())));
