@@ -62,7 +62,7 @@ final class ServiceMetrics {
         Map<URI, String> unanswered = new LinkedHashMap<>();
         try {
             for (URI service : services) {
-                for (int attempt = 1; attempt <= TRIES && !answered.contains(service); attempt++) {
+                for (int attempt = 1; attempt <= TRIES; attempt++) {
                     if (attempt > 1) {
                         Thread.sleep(betweenTries.toMillis());
                     }
@@ -75,9 +75,9 @@ final class ServiceMetrics {
                                     samples.merge(new Series(sample.name(), sample.labels()), sample.value(), Double::sum));
                             answered.add(service);
                             unanswered.remove(service);
-                        } else {
-                            unanswered.put(service, "HTTP " + response.statusCode());
+                            break;
                         }
+                        unanswered.put(service, "HTTP " + response.statusCode());
                     } catch (IOException unreachable) {
                         // Reported as missing figures; a load test is not stopped by an unreadable metric.
                         unanswered.put(service, unreachable.getClass().getSimpleName()

@@ -145,14 +145,14 @@ public class MergeWorker {
         // Rebases join only without a strategy or withdrawal of their own (mayJoinOthers), so the first
         // speaks for all; the head is read afresh by the builder, whatever version each was sent on.
         CompositeRebase first = messages.get(0).event().data();
-        List<AdapterRef> adapters = messages.stream().flatMap(m -> m.event().data().adapters().stream()).distinct().toList();
-        LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s%s", first.branch(), adapters.size(),
+        MergeAsk ask = MergeAsk.joined(messages.stream().map(m -> new MergeAsk(m.event().data().branch(), m.event().data().adapters(),
+                m.event().data().strategy(), m.event().data().withdrawn(), m.event().id())).toList());
+        LOG.infof("branch %s: merging %d adapter(s) of %s again onto version %d%s%s", first.branch(), ask.adapters().size(),
                 messages.stream().map(m -> m.event().data().staleCompositeId()).toList(), first.headVersion(),
                 first.strategy() == null ? "" : " as " + first.strategy(),
                 first.withdrawn().isEmpty() ? "" : " without " + first.withdrawn().stream().map(AdapterRef::submissionId).toList());
         try {
-            merge(new MergeAsk(first.branch(), adapters, first.strategy(), first.withdrawn(), messages.get(0).event().id()),
-                    first.mayJoinOthers(), batchStart);
+            merge(ask, first.mayJoinOthers(), batchStart);
         } catch (RuntimeException e) {
             setAside(Topics.COMPOSITE_REBASE, rebaseDeadLetters, first.branch(), messages.stream().map(RebaseMessage::json).toList(), e);
         }
@@ -175,7 +175,10 @@ public class MergeWorker {
     /** What one merge is asked to do: a poll's validated adapters of a branch, or a rebase (joined or not). */
     record MergeAsk(String branch, List<AdapterRef> adapters, String strategy, List<AdapterRef> withdrawn, String causeId) {
 
-        /** One ask for the adapters of asks that may join others: no strategy or withdrawal of their own, so the first speaks for all. */
+        /**
+         * One ask for the adapters of asks that may join others (rebases of one poll, or requests that
+         * waited in the queue): no strategy or withdrawal of their own, so the first speaks for all.
+         */
         static MergeAsk joined(List<MergeAsk> asks) {
             MergeAsk first = asks.get(0);
             return asks.size() == 1 ? first : new MergeAsk(first.branch(), asks.stream().flatMap(a -> a.adapters().stream()).distinct().toList(),
