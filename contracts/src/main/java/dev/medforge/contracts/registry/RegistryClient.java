@@ -119,6 +119,11 @@ public interface RegistryClient {
     @Path("/branches/{branch}/decisions")
     Uni<List<DecisionView>> decisions(@PathParam("branch") String branch);
 
+    /** The registry's decision on one composite; a 404 while it has none. */
+    @GET
+    @Path("/branches/{branch}/decisions/{composite}")
+    Uni<DecisionView> decision(@PathParam("branch") String branch, @PathParam("composite") String compositeId);
+
     @PUT
     @Retry(maxRetries = 0)
     @Path("/branches/{branch}/versions/{version}/availability")

@@ -4,6 +4,8 @@ import dev.medforge.contracts.messaging.RetryPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 /**
  * The coefficient search of MedForge-Fusion and -Mixture, as in the paper unless changed here, and
  * how long a merge waits out the registry or the store being away.
@@ -36,6 +38,13 @@ public interface MergeConfig {
     /** Seed of the search, so the same inputs always give the same composite. */
     @WithDefault("42")
     long seed();
+
+    /**
+     * How long a branch's next merge waits for the registry's verdict on the composite this worker
+     * has in flight for it (docs/decisions.md); past it the merge goes onto the head as it stands.
+     */
+    @WithDefault("30s")
+    Duration verdictWait();
 
     /** A merge that fails for a reason that may pass is tried again within this budget before its adapters are dead-lettered. */
     RetryPolicy dependencyRetry();

@@ -14,6 +14,7 @@ import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.contracts.messaging.TransientFailures;
 import dev.medforge.merge.config.MergeConfig;
 import dev.medforge.merge.service.CompositeBuilder;
+import dev.medforge.merge.service.CompositeVerdicts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -54,14 +55,17 @@ public class MergeWorker {
     private final MutinyEmitter<String> validatedDeadLetters;
     private final MutinyEmitter<String> rebaseDeadLetters;
     private final MeterRegistry meters;
-    private final BranchMergeQueue<MergeAsk> queue = new BranchMergeQueue<>();
+    private final CompositeVerdicts verdicts;
+    private final BranchMergeQueue<MergeAsk> queue;
 
-    MergeWorker(CompositeBuilder builder, MergeConfig config, MeterRegistry meters,
+    MergeWorker(CompositeBuilder builder, CompositeVerdicts verdicts, MergeConfig config, MeterRegistry meters,
                 @Channel("composite-created") MutinyEmitter<Record<String, String>> created,
                 @Channel("submission-status") MutinyEmitter<Record<String, String>> status,
                 @Channel("adapter-validated-dlq") MutinyEmitter<String> validatedDeadLetters,
                 @Channel("composite-rebase-dlq") MutinyEmitter<String> rebaseDeadLetters) {
         this.builder = builder;
+        this.verdicts = verdicts;
+        this.queue = new BranchMergeQueue<>(verdicts::awaitVerdict);
         this.config = config;
         this.created = created;
         this.status = status;
@@ -116,6 +120,8 @@ public class MergeWorker {
                 EventEnvelope<CompositeRebase> event = EventCodec.decode(json, CompositeRebase.class);
                 EventSender.recordQueueWait(meters, Topics.COMPOSITE_REBASE, event);
                 messages.add(new RebaseMessage(event, json));
+                // A rebase comes once the registry has decided its composite: no merge need wait for that verdict.
+                verdicts.decided(event.data().branch(), event.data().staleCompositeId());
             } catch (InvalidEventException e) {
                 setAside(Topics.COMPOSITE_REBASE, rebaseDeadLetters, null, List.of(json), e);
             }
@@ -212,6 +218,7 @@ public class MergeWorker {
                     .forEach(merged -> EventSender.send(status, EventEnvelope.wrapCausedBy(SOURCE, merged, composite.compositeId())));
             // Statuses first, so that no submission's history shows its evaluation before its merge.
             EventSender.send(created, EventEnvelope.wrapCausedBy(SOURCE, composite, causeId + "/" + composite.compositeId()));
+            verdicts.created(branch, composite.compositeId());
         });
     }
 

@@ -19,7 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** One branch's merges run one at a time; those that wait together and may join share one merge (issue 12). */
 class BranchMergeQueueTest {
 
-    private final BranchMergeQueue<String> queue = new BranchMergeQueue<>();
+    /** A branch whose composite in flight is not yet decided: its next merge may not take its requests. */
+    private volatile String undecidedBranch;
+    private final CountDownLatch verdict = new CountDownLatch(1);
+    private final BranchMergeQueue<String> queue = new BranchMergeQueue<>(branch -> {
+        if (branch.equals(undecidedBranch)) {
+            await(verdict);
+        }
+    });
     private final List<List<String>> merges = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Throwable> outcomes = new ConcurrentHashMap<>();
     private final CountDownLatch firstStarted = new CountDownLatch(1);
@@ -79,6 +86,33 @@ class BranchMergeQueueTest {
         assertEquals(NONE, outcomes.get("a"));
         assertEquals(NONE, outcomes.get("b"), "the good request is merged without the bad one");
         assertEquals("x targets other modules", outcomes.get("x").getMessage());
+    }
+
+    /**
+     * A merge waits for the verdict on its branch's composite in flight before it takes its requests,
+     * so a request that comes meanwhile joins it; another branch does not wait for that verdict.
+     */
+    @Test
+    void aMergeWaitsUntilItsBranchIsReadyAndTakesInWhatCameMeanwhile() throws Exception {
+        undecidedBranch = "main";
+        Thread first = caller("main", "a", true, merges::add);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (first.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(Thread.State.TIMED_WAITING, first.getState(), "a waits for main's verdict");
+        Thread arrived = queued("main", "b", true, merges::add);
+        Thread otherBranch = caller("fork", "e", true, merges::add);
+        otherBranch.join(10_000);
+        assertEquals(List.of(List.of("e")), List.copyOf(merges), "nothing of main is merged before its verdict");
+
+        verdict.countDown();
+        for (Thread t : List.of(first, arrived)) {
+            t.join(10_000);
+            assertFalse(t.isAlive());
+        }
+        assertEquals(List.of(List.of("e"), List.of("a", "b")), List.copyOf(merges));
+        assertEquals(NONE, outcomes.get("b"));
     }
 
     private static final Throwable NONE = new Throwable("none");

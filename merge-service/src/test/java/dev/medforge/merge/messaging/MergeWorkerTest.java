@@ -169,6 +169,46 @@ class MergeWorkerTest {
     }
 
     /**
+     * Issue 12: an adapter that arrives while the branch's composite is being evaluated waits for that
+     * verdict, then merges onto the version the composite became. Merged at once, it went onto the
+     * head about to be replaced: stale before it was evaluated, and merged a second time.
+     */
+    @Test
+    void anAdapterThatArrivesDuringTheEvaluationOfTheBranchsCompositeIsMergedOntoTheVersionItBecomes() throws Exception {
+        String branch = branchWithFootwear();
+        AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(41));
+        AdapterSubmitted footwear = footwear(branch, 42);
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(tops)));
+            CompositeCreated first = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch), WAIT).data();
+            double decided = verdictWaits("decided");
+
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
+            Instant deadline = Instant.now().plus(WAIT);
+            while (meters.get("medforge.merge.verdict.waiting").gauge().value() < 1 && Instant.now().isBefore(deadline)
+                    && created.seen().stream().noneMatch(r -> r.value().contains(footwear.submissionId()))) {
+                Thread.sleep(50);
+            }
+            assertTrue(created.seen().stream().noneMatch(r -> r.value().contains(footwear.submissionId())),
+                    "footwear is not merged while version 1's verdict is out");
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(first)));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 1, WAIT);
+
+            CompositeCreated next = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                    && c.adapters().stream().anyMatch(a -> a.submissionId().equals(footwear.submissionId())), WAIT).data();
+            assertEquals(1, next.parentVersion(), "merged onto the version its predecessor became, not onto the base");
+            assertEquals(first.compositeId(), next.parentCompositeId());
+            assertEquals(decided + 1, verdictWaits("decided"), "the merge waited for the verdict, not for its wait to run out");
+        }
+    }
+
+    private double verdictWaits(String outcome) {
+        return meters.timer("medforge.merge.verdict.wait", "outcome", outcome).count();
+    }
+
+    /**
      * Issue 12, incremental merging: version 2 (tops, footwear) keeps where its fusion stood, and the
      * next merge on it reads that instead of running the first step again. A progress file damaged in
      * the store is detected by its digest and every step runs again: the merge still succeeds.

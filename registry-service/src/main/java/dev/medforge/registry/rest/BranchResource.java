@@ -172,6 +172,14 @@ public class BranchResource {
         return branches.decisions(branchId).map(all -> all.stream().map(BranchMapper::toView).toList());
     }
 
+    /** One composite's decision, for the merge worker that waits on it; the list above stays the console's. */
+    @RolesAllowed({GATEWAY, MERGE})
+    @GET
+    @Path("/{branch}/decisions/{composite}")
+    public Uni<DecisionView> decision(@PathParam("branch") String branchId, @PathParam("composite") String compositeId) {
+        return branches.decision(branchId, compositeId).map(BranchMapper::toView);
+    }
+
     @RolesAllowed({GATEWAY, MERGE, EVAL})
     @GET
     @Path("/{branch}/versions/{version}")

@@ -161,6 +161,22 @@ public class BranchService {
                 Composite.<Composite>list("branchId = ?1 and decision is not null order by createdAt, id", branchId));
     }
 
+    /**
+     * The registry's decision on one composite of the branch; 404 while it has none (a composite being
+     * evaluated, or one it never heard of). A merge worker asks it to learn when the composite it has
+     * in flight is settled (docs/decisions.md).
+     */
+    @WithSession
+    public Uni<Composite> decision(String branchId, String compositeId) {
+        return branch(branchId).flatMap(branch -> Composite.<Composite>find("id = ?1 and branchId = ?2 and decision is not null",
+                compositeId, branchId).<Composite>firstResult()).map(composite -> {
+                    if (composite == null) {
+                        throw RegistryException.notFound("Decision on composite", compositeId);
+                    }
+                    return composite;
+                });
+    }
+
     private static Uni<Branch> branch(String branchId) {
         return Branch.<Branch>findById(branchId).map(branch -> {
             if (branch == null) {

@@ -159,6 +159,17 @@ class CompositeEvaluatedConsumerTest {
                 .body("adapters", contains(1, 1, 1))
                 .body("tasks", contains(List.of("tops"), List.of("tops"), List.of("tops")))
                 .body("decidedAt", everyItem(notNullValue())));
+        // One composite's decision, as a merge worker waiting on it asks; none yet for one still being evaluated.
+        asGateway().get("/internal/branches/{b}/decisions/{c}", branch, failing.data().compositeId()).then()
+                .statusCode(200)
+                .body("decision", is("GATED_OUT"))
+                .body("reasons", is("tops lost 3.1 points against version 1"));
+        String undecided = "sha256:" + "e".repeat(64);
+        asGateway().get("/internal/branches/{b}/decisions/{c}", branch, undecided).then()
+                .statusCode(404)
+                .body("detail", is("no decision on composite '" + undecided + "'"));
+        asGateway().get("/internal/branches/{b}/decisions/{c}", branchWithTops(), published.data().compositeId()).then()
+                .statusCode(404);
     }
 
     /** Stale before the gate: a failed verdict against an old parent says nothing about the composite on the head. */
