@@ -19,6 +19,7 @@ import dev.medforge.contracts.events.SubmissionStatus;
 import dev.medforge.contracts.events.SubmissionStatus.Stage;
 import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.messaging.DeadLetters;
+import dev.medforge.contracts.messaging.EventSender;
 import dev.medforge.contracts.testing.MalformedEvents;
 import dev.medforge.contracts.testing.RegistryTestResource;
 import dev.medforge.contracts.testing.TopicProbe;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -186,11 +188,8 @@ class MergeWorkerTest {
             double decided = verdictWaits("decided");
 
             TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
-            Instant deadline = Instant.now().plus(WAIT);
-            while (meters.get("medforge.merge.verdict.waiting").gauge().value() < 1 && Instant.now().isBefore(deadline)
-                    && created.seen().stream().noneMatch(r -> r.value().contains(footwear.submissionId()))) {
-                Thread.sleep(50);
-            }
+            awaitMeter(() -> meters.get("medforge.merge.verdict.waiting").gauge().value() >= 1
+                    || created.seen().stream().anyMatch(r -> r.value().contains(footwear.submissionId())), "footwear's merge waits or is done");
             assertTrue(created.seen().stream().noneMatch(r -> r.value().contains(footwear.submissionId())),
                     "footwear is not merged while version 1's verdict is out");
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(first)));
@@ -201,6 +200,49 @@ class MergeWorkerTest {
             assertEquals(1, next.parentVersion(), "merged onto the version its predecessor became, not onto the base");
             assertEquals(first.compositeId(), next.parentCompositeId());
             assertEquals(decided + 1, verdictWaits("decided"), "the merge waited for the verdict, not for its wait to run out");
+        }
+    }
+
+    /**
+     * Issue 12: what arrives on either channel while the branch waits for a verdict joins one merge: a
+     * new adapter and a stale adapter's rebase become one composite on the version the verdict made.
+     */
+    @Test
+    void aNewAdapterAndARebaseThatArriveDuringAVerdictShareOneMergeOntoTheNewVersion() throws Exception {
+        String branch = branchWithFootwearAndGarments();
+        AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(43));
+        AdapterSubmitted footwear = footwear(branch, 44);
+        AdapterRef garments = ref(garments(branch, 45));
+
+        try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
+             TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(tops)));
+            CompositeCreated first = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch), WAIT).data();
+
+            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
+            awaitMeter(() -> meters.get("medforge.merge.verdict.waiting").gauge().value() >= 1, "footwear's merge waits for the verdict");
+            long rebasesRead = meters.timer(EventSender.QUEUE_WAIT, "topic", Topics.COMPOSITE_REBASE).count();
+            TopicProbe.send(Topics.COMPOSITE_REBASE, EventEnvelope.wrap("test", new CompositeRebase(branch, 0, null,
+                    "sha256:" + "2".repeat(64), List.of(garments), null, List.of(), CompositeRebase.Reason.STALE)));
+            awaitMeter(() -> meters.timer(EventSender.QUEUE_WAIT, "topic", Topics.COMPOSITE_REBASE).count() > rebasesRead,
+                    "the rebase was read");
+            Thread.sleep(500); // from reading the rebase to queueing it on the branch is a few calls on the same thread
+
+            TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(first)));
+            published.awaitEvent(ModelPublished.class, p -> p.branch().equals(branch) && p.version() == 1, WAIT);
+            CompositeCreated joined = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch)
+                    && c.adapters().stream().anyMatch(a -> a.submissionId().equals(footwear.submissionId())), WAIT).data();
+            assertEquals(List.of(footwear.submissionId(), garments.submissionId()),
+                    joined.adapters().stream().map(AdapterRef::submissionId).toList(), "one merge took in both channels' requests");
+            assertEquals(1, joined.parentVersion());
+        }
+    }
+
+    private static void awaitMeter(BooleanSupplier condition, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!condition.getAsBoolean()) {
+            assertTrue(Instant.now().isBefore(deadline), what + " within " + WAIT);
+            Thread.sleep(50);
         }
     }
 
@@ -215,8 +257,7 @@ class MergeWorkerTest {
      */
     @Test
     void theNextMergeResumesFusionFromTheHeadAndADamagedProgressFileIsRecomputed() throws Exception {
-        String branch = branchWithFootwear();
-        PipelineFixtures.registerTask(registryUrl, branch, "garments", "hospital-c", 3, PipelineFixtures.storeLabeledImages(store, 3, 5, 10));
+        String branch = branchWithFootwearAndGarments();
         AdapterSubmitted tops = PipelineFixtures.submission(store, branch, PipelineFixtures.adapter(33));
         AdapterSubmitted footwear = footwear(branch, 34);
 
@@ -473,6 +514,13 @@ class MergeWorkerTest {
     /** A branch with hospital-a's task "tops" and hospital-b's "footwear". */
     private String branchWithFootwear() {
         return branchWithFootwear(Map.of());
+    }
+
+    /** The same, and hospital-c's task "garments". */
+    private String branchWithFootwearAndGarments() {
+        String branch = branchWithFootwear();
+        PipelineFixtures.registerTask(registryUrl, branch, "garments", "hospital-c", 3, PipelineFixtures.storeLabeledImages(store, 3, 5, 10));
+        return branch;
     }
 
     /** The same, with these policy fields. */
