@@ -42,7 +42,7 @@ public class CompositeVerdicts {
 
     @Inject
     CompositeVerdicts(@RestClient RegistryClient registry, MergeConfig config, MeterRegistry meters) {
-        this((branch, composite) -> decided(registry, branch, composite), config.verdictWait(), meters);
+        this((branch, composite) -> registryHasDecided(registry, branch, composite), config.verdictWait(), meters);
     }
 
     CompositeVerdicts(BiPredicate<String, String> registryDecided, Duration wait, MeterRegistry meters) {
@@ -101,7 +101,7 @@ public class CompositeVerdicts {
         LOG.infof("branch %s: waited %d ms for the verdict on composite %s (%s)", branch, waited.toMillis(), composite, outcome);
     }
 
-    private static boolean decided(RegistryClient registry, String branch, String composite) {
+    private static boolean registryHasDecided(RegistryClient registry, String branch, String composite) {
         try {
             registry.decision(branch, composite).await().indefinitely();
             return true;
