@@ -183,13 +183,8 @@ class MergeWorkerTest {
 
         try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
              TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
-            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(tops)));
-            CompositeCreated first = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch), WAIT).data();
             double decided = verdictWaits("decided");
-
-            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
-            awaitMeter(() -> meters.get("medforge.merge.verdict.waiting").gauge().value() >= 1
-                    || created.seen().stream().anyMatch(r -> r.value().contains(footwear.submissionId())), "footwear's merge waits or is done");
+            CompositeCreated first = inFlightWhileTheNextArrives(tops, footwear, created);
             assertTrue(created.seen().stream().noneMatch(r -> r.value().contains(footwear.submissionId())),
                     "footwear is not merged while version 1's verdict is out");
             TopicProbe.send(Topics.COMPOSITE_EVALUATED, EventEnvelope.wrap("test", passed(first)));
@@ -216,11 +211,7 @@ class MergeWorkerTest {
 
         try (TopicProbe created = TopicProbe.tail(Topics.COMPOSITE_CREATED);
              TopicProbe published = TopicProbe.tail(Topics.MODEL_PUBLISHED)) {
-            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(tops)));
-            CompositeCreated first = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(branch), WAIT).data();
-
-            TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(footwear)));
-            awaitMeter(() -> meters.get("medforge.merge.verdict.waiting").gauge().value() >= 1, "footwear's merge waits for the verdict");
+            CompositeCreated first = inFlightWhileTheNextArrives(tops, footwear, created);
             long rebasesRead = meters.timer(EventSender.QUEUE_WAIT, "topic", Topics.COMPOSITE_REBASE).count();
             TopicProbe.send(Topics.COMPOSITE_REBASE, EventEnvelope.wrap("test", new CompositeRebase(branch, 0, null,
                     "sha256:" + "2".repeat(64), List.of(garments), null, List.of(), CompositeRebase.Reason.STALE)));
@@ -236,6 +227,20 @@ class MergeWorkerTest {
                     joined.adapters().stream().map(AdapterRef::submissionId).toList(), "one merge took in both channels' requests");
             assertEquals(1, joined.parentVersion());
         }
+    }
+
+    /**
+     * Merges {@code first} alone, then sends {@code next} and returns once next's merge waits for the
+     * verdict on first's composite (or, should it not wait, once it is merged): first's composite.
+     */
+    private CompositeCreated inFlightWhileTheNextArrives(AdapterSubmitted first, AdapterSubmitted next, TopicProbe created)
+            throws InterruptedException {
+        TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(first)));
+        CompositeCreated composite = created.awaitEvent(CompositeCreated.class, c -> c.branch().equals(first.branch()), WAIT).data();
+        TopicProbe.send(Topics.ADAPTER_VALIDATED, EventEnvelope.wrap("test", validated(next)));
+        awaitMeter(() -> meters.get("medforge.merge.verdict.waiting").gauge().value() >= 1
+                || created.seen().stream().anyMatch(r -> r.value().contains(next.submissionId())), next.task() + "'s merge waits or is done");
+        return composite;
     }
 
     private static void awaitMeter(BooleanSupplier condition, String what) throws InterruptedException {
