@@ -5,6 +5,7 @@ import dev.medforge.cli.ml.BaseCommand;
 import dev.medforge.cli.ml.BenchCommand;
 import dev.medforge.cli.ml.DistillCommand;
 import dev.medforge.cli.ml.EvaluateCommand;
+import dev.medforge.cli.ml.FloorCommand;
 import dev.medforge.cli.ml.PrivacyCommand;
 import dev.medforge.cli.demo.DemoCommand;
 import dev.medforge.cli.demo.LoadtestCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Command;
         versionProvider = ManifestVersion.class,
         description = "Build, distil and submit LoRA adapters to a MedForge branch, and follow what becomes of them.",
         subcommands = {CommandLine.HelpCommand.class, BaseCommand.class, AdapterCommand.class, DistillCommand.class, PrivacyCommand.class,
-            BenchCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
+            BenchCommand.class, FloorCommand.class, LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, TaskCommand.class,
             BranchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, VersionsCommand.class,
             CardCommand.class, DiffCommand.class, WithdrawCommand.class, RetireCommand.class, PullCommand.class, PredictCommand.class, EvaluateCommand.class, OpsCommand.class, DemoCommand.class,
             LoadtestCommand.class,

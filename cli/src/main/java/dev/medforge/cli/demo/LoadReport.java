@@ -13,10 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -42,10 +45,31 @@ final class LoadReport {
             return card.path("version").asInt();
         }
 
+        /** The tasks the version serves: a fused encoder's evaluation scores each one's whole suite. */
+        long tasks() {
+            Set<String> tasks = new HashSet<>();
+            card.path("adapters").forEach(a -> tasks.add(a.path("task").asText()));
+            return tasks.size();
+        }
+
+        /** Merge and evaluation work time, or null when the card lacks either. */
+        Double workSeconds() {
+            Double merge = seconds("mergeMillis");
+            Double evaluation = seconds("evaluationMillis");
+            return merge == null || evaluation == null ? null : merge + evaluation;
+        }
+
         Double seconds(String field) {
             JsonNode millis = card.path("work").path(field);
             return millis.isNumber() ? millis.asDouble() / 1000 : null;
         }
+    }
+
+    /**
+     * A forward-pass floor and the OpenMP wait policy of the process that measured it ("default":
+     * libgomp's own, which spins before it sleeps).
+     */
+    record Floor(ForwardFloor rate, String ompWaitPolicy) {
     }
 
     private final ObjectNode root = JSON.createObjectNode();
@@ -53,11 +77,14 @@ final class LoadReport {
     private final List<Version> versions;
 
     /**
-     * @param floor the bare base model's forward-pass rate measured on this machine after the run, or
-     *              null when it was not measured; the evaluations' time is held against it
+     * @param floor              the bare base model's forward-pass rate measured on this machine after
+     *                           the run, in a process with the eval service's OpenMP settings, or null
+     *                           when it was not measured; the evaluations' time is held against it
+     * @param defaultPolicyFloor the same with libgomp's default wait policy, or null: faster on an idle
+     *                           machine, and reported beside it so that the choice of policy shows
      */
     LoadReport(ObjectNode settings, List<Sent> sent, List<Version> versions, ServiceMetrics before, ServiceMetrics after,
-               ForwardFloor floor) {
+               Floor floor, Floor defaultPolicyFloor) {
         this.sent = sent;
         this.versions = versions;
         root.setAll(settings);
@@ -85,15 +112,16 @@ final class LoadReport {
                 decisions.put(decision, n.longValue());
             }
         });
-        root.set("evaluation", evaluation(before, after, floor));
+        root.set("evaluation", evaluation(before, after, floor, defaultPolicyFloor));
         root.put("rebases", decisions.path("rebase").asLong());
         root.put("splitGroups", decisions.path("split").asLong());
         ArrayNode from = root.putArray("metricsFrom");
         before.answered().stream().filter(after.answered()::contains).forEach(uri -> from.add(uri.toString()));
+        root.set("costGrowth", costGrowth(versions));
         ArrayNode list = root.putArray("versions");
         for (Version v : versions) {
             ObjectNode row = list.addObject().put("branch", v.branch()).put("version", v.number())
-                    .put("adapters", v.card().path("adapters").size()).put("added", v.card().path("added").size());
+                    .put("adapters", v.card().path("adapters").size()).put("added", v.card().path("added").size()).put("tasks", v.tasks());
             row.put("mergeSeconds", v.seconds("mergeMillis"));
             row.put("evalSeconds", v.seconds("evaluationMillis"));
             row.put("publishedAt", v.card().path("publishedAt").asText());
@@ -113,30 +141,65 @@ final class LoadReport {
     /**
      * Issue 12's "eval within 2x the forward-pass floor": the evaluations' work time (from the eval
      * services' timers, so without queue waits and without the unscored stale composites) against
-     * the time the bare base model needs for the images they scored.
+     * the time the bare base model needs for the images they scored, at the rate the eval service's
+     * OpenMP settings allow (docs/decisions.md, "The forward-pass floor is measured as the eval
+     * service runs").
      */
-    private static ObjectNode evaluation(ServiceMetrics before, ServiceMetrics after, ForwardFloor floor) {
+    private static ObjectNode evaluation(ServiceMetrics before, ServiceMetrics after, Floor floor, Floor defaultPolicyFloor) {
         ObjectNode e = JSON.createObjectNode();
         double seconds = before.increase(after, "medforge_eval_duration_seconds_sum");
         double scoring = before.increase(after, "medforge_eval_forward_seconds_sum");
         double images = before.increase(after, "medforge_eval_images_total");
         e.put("evaluations", (long) before.increase(after, "medforge_eval_duration_seconds_count"));
         e.put("seconds", round(seconds)).put("scoringSeconds", round(scoring)).put("images", (long) images);
-        if (floor == null) {
-            return e;
+        if (floor != null) {
+            e.set("floor", floor(floor));
+            if (images > 0) {
+                double floorSeconds = floor.rate().seconds(images);
+                e.put("floorSeconds", round(floorSeconds)).put("ratioToFloor", round(seconds / floorSeconds))
+                        .put("scoringRatioToFloor", round(scoring / floorSeconds));
+            }
         }
-        e.putObject("floor").put("imagesPerSecond", round(floor.imagesPerSecond())).put("images", floor.images())
-                .put("passes", floor.passes());
-        if (images > 0) {
-            double floorSeconds = floor.seconds(images);
-            e.put("floorSeconds", round(floorSeconds)).put("ratioToFloor", round(seconds / floorSeconds))
-                    .put("scoringRatioToFloor", round(scoring / floorSeconds));
+        if (defaultPolicyFloor != null) {
+            e.set("floorDefaultPolicy", floor(defaultPolicyFloor));
+            if (images > 0) {
+                e.put("ratioToFloorDefaultPolicy", round(seconds / defaultPolicyFloor.rate().seconds(images)));
+            }
         }
         return e;
     }
 
+    private static ObjectNode floor(Floor floor) {
+        return JSON.createObjectNode().put("imagesPerSecond", round(floor.rate().imagesPerSecond())).put("images", floor.rate().images())
+                .put("passes", floor.rate().passes()).put("ompWaitPolicy", floor.ompWaitPolicy());
+    }
+
     static boolean isFinal(String stage) {
         return "PUBLISHED".equals(stage) || "REJECTED".equals(stage) || "GATED_OUT".equals(stage);
+    }
+
+    /**
+     * Issue 12's "merge + eval work time at version 20 within 1.5x version 2", per branch: the last
+     * version's work time against version 2's, with the tasks each serves. The lineage and the tasks
+     * grow together when every institution brings a task; {@code --rounds} holds the tasks while the
+     * lineage grows (docs/decisions.md, "A fused branch's cost grows with its tasks, not its lineage").
+     */
+    private static ArrayNode costGrowth(List<Version> versions) {
+        ArrayNode out = JSON.createArrayNode();
+        Map<String, List<Version>> byBranch = new TreeMap<>();
+        versions.forEach(v -> byBranch.computeIfAbsent(v.branch(), b -> new ArrayList<>()).add(v));
+        byBranch.forEach((branch, list) -> {
+            Version second = list.stream().filter(v -> v.number() == 2).findFirst().orElse(null);
+            Version last = list.stream().max(Comparator.comparingInt(Version::number)).orElseThrow();
+            if (second == null || last == second || second.workSeconds() == null || last.workSeconds() == null) {
+                return;
+            }
+            out.addObject().put("branch", branch).put("fromVersion", 2).put("toVersion", last.number())
+                    .put("fromTasks", second.tasks()).put("toTasks", last.tasks())
+                    .put("fromWorkSeconds", round(second.workSeconds())).put("toWorkSeconds", round(last.workSeconds()))
+                    .put("ratio", round(last.workSeconds() / second.workSeconds()));
+        });
+        return out;
     }
 
     JsonNode json() {
@@ -185,11 +248,19 @@ final class LoadReport {
         JsonNode evaluation = root.path("evaluation");
         if (evaluation.has("ratioToFloor")) {
             out.printf(Locale.ROOT, "  evaluation: %d composite(s), %.1f s (%.1f s scoring %d images); forward-pass floor %.0f images/s"
-                            + " = %.1f s; %.2fx the floor%n", evaluation.path("evaluations").asLong(), evaluation.path("seconds").asDouble(),
+                            + " (OpenMP wait policy %s, as the eval service runs) = %.1f s; %.2fx the floor%n", evaluation.path("evaluations").asLong(), evaluation.path("seconds").asDouble(),
                     evaluation.path("scoringSeconds").asDouble(), evaluation.path("images").asLong(),
-                    evaluation.path("floor").path("imagesPerSecond").asDouble(), evaluation.path("floorSeconds").asDouble(),
-                    evaluation.path("ratioToFloor").asDouble());
+                    evaluation.path("floor").path("imagesPerSecond").asDouble(), evaluation.path("floor").path("ompWaitPolicy").asText(),
+                    evaluation.path("floorSeconds").asDouble(), evaluation.path("ratioToFloor").asDouble());
+            if (evaluation.has("ratioToFloorDefaultPolicy")) {
+                out.printf(Locale.ROOT, "  (OpenMP wait policy %s: the floor is %.0f images/s and the evaluation %.2fx it)%n",
+                        evaluation.path("floorDefaultPolicy").path("ompWaitPolicy").asText(),
+                        evaluation.path("floorDefaultPolicy").path("imagesPerSecond").asDouble(), evaluation.path("ratioToFloorDefaultPolicy").asDouble());
+            }
         }
+        root.path("costGrowth").forEach(g -> out.printf(Locale.ROOT, "  %s: merge + evaluation %.1f s at version %d (%d tasks) against %.1f s at"
+                        + " version 2 (%d tasks): %.2fx%n", g.path("branch").asText(), g.path("toWorkSeconds").asDouble(), g.path("toVersion").asInt(),
+                g.path("toTasks").asInt(), g.path("fromWorkSeconds").asDouble(), g.path("fromTasks").asInt(), g.path("ratio").asDouble()));
         out.printf(Locale.ROOT, "%n  %-28s %7s %8s %9s %8s%n", "branch", "version", "adapters", "merge s", "eval s");
         for (Version v : versions) {
             out.printf(Locale.ROOT, "  %-28s %7d %8d %9s %8s%n", v.branch(), v.number(), v.card().path("adapters").size(),

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -65,12 +66,18 @@ public final class LoadtestCommand implements Callable<Integer> {
     private static final long POLL_MILLIS = 3000;
     private static final int FLOOR_IMAGES = 4096;
     private static final int FLOOR_PASSES = 5;
+    /** What infra/lib/services.sh starts the services with, unless the caller's environment sets it. */
+    private static final String SERVICES_OMP_WAIT_POLICY = System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE");
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--institutions", defaultValue = "20", description = "institutions, each submitting one adapter (default ${DEFAULT-VALUE})")
+    @Option(names = "--institutions", defaultValue = "20", description = "institutions, each with a task of its own (default ${DEFAULT-VALUE})")
     int institutions;
+
+    @Option(names = "--rounds", defaultValue = "1", description = "adapters each institution submits, every round a new one trained with"
+            + " another seed for the same task: rounds after the first grow the lineage without adding tasks (default ${DEFAULT-VALUE})")
+    int rounds;
 
     @Option(names = "--rate", defaultValue = "2", description = "mean submissions per minute; arrivals are Poisson (default ${DEFAULT-VALUE})")
     double ratePerMinute;
@@ -133,8 +140,8 @@ public final class LoadtestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (institutions < 1 || branchCount < 1 || ratePerMinute <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--institutions and --branches must be at least 1, --rate above 0");
+        if (institutions < 1 || rounds < 1 || branchCount < 1 || ratePerMinute <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--institutions, --rounds and --branches must be at least 1, --rate above 0");
         }
         Optional<GatewayAddresses> ready = actors.readyGateways(err);
         if (ready.isEmpty()) {
@@ -170,7 +177,7 @@ public final class LoadtestCommand implements Callable<Integer> {
                         "--strategy", strategy, "--max-regression", maxRegression, "--max-new-task-gap", maxNewTaskGap));
                 branches.add(branch);
             }
-            Map<String, Path> adapters = new LinkedHashMap<>();
+            List<Contribution> contributions = new ArrayList<>();
             int i = 0;
             for (Scenario.Institution institution : scenario.institutions()) {
                 String branch = branches.get(i++ % branchCount);
@@ -179,17 +186,19 @@ public final class LoadtestCommand implements Callable<Integer> {
                 actors.signIn(cli, institution.id());
                 cli.run(institution.id(), List.of("task", "register", "--profile", institution.id(), "--branch", branch,
                         "--scenario", scenarioFile.toString(), "--institution", institution.id()));
-                adapters.put(institution.id(), adapter(cli, scenarioFile, institution, base));
+                for (int round = 1; round <= rounds; round++) {
+                    contributions.add(new Contribution(institution, branch, round, adapter(cli, scenarioFile, institution, base, round)));
+                }
             }
 
             ServiceMetrics before = ServiceMetrics.scrape(metrics);
             long start = System.nanoTime();
-            List<LoadReport.Sent> sent = submitAll(err, gateways, scenario, branches, sessions, adapters, start);
+            List<LoadReport.Sent> sent = submitAll(err, gateways, contributions, sessions, start);
             boolean finished = awaitFinal(err, gateways, sessions, sent, start);
             ServiceMetrics after = ServiceMetrics.scrape(metrics);
             // Measured here, after the run, so the pipeline's own work does not slow the floor down.
-            progress(err, "the forward-pass floor: " + FLOOR_IMAGES + " images through the bare base, best of " + FLOOR_PASSES + " passes");
-            ForwardFloor floor = ForwardFloor.measure(BaseModel.load(base), FLOOR_IMAGES, FLOOR_PASSES);
+            LoadReport.Floor floor = floor(err, base, SERVICES_OMP_WAIT_POLICY);
+            LoadReport.Floor defaultPolicyFloor = floor(err, base, null);
             List<LoadReport.Version> versions = new ArrayList<>();
             for (String branch : branches) {
                 GatewayClient reader = ops.client(gateways, err);
@@ -199,14 +208,14 @@ public final class LoadtestCommand implements Callable<Integer> {
                 }
             }
             versions.sort((a, b) -> a.branch().equals(b.branch()) ? Integer.compare(a.number(), b.number()) : a.branch().compareTo(b.branch()));
-            ObjectNode settings = JSON.createObjectNode().put("institutions", institutions).put("ratePerMinute", ratePerMinute)
+            ObjectNode settings = JSON.createObjectNode().put("institutions", institutions).put("rounds", rounds).put("ratePerMinute", ratePerMinute)
                     .put("seed", seed).put("quick", quick).put("strategy", strategy);
             branches.forEach(settings.putArray("branches")::add);
             metrics.stream().filter(m -> !before.answered().contains(m) || !after.answered().contains(m)).forEach(m ->
                     err.println("loadtest: " + m + "/q/metrics did not answer before and after the run (" + ServiceMetrics.TRIES
                             + " tries each; before: " + before.unanswered().getOrDefault(m, "read") + ", after: "
                             + after.unanswered().getOrDefault(m, "read") + "); its queue waits and decisions are left out"));
-            LoadReport report = new LoadReport(settings, sent, versions, before, after, floor);
+            LoadReport report = new LoadReport(settings, sent, versions, before, after, floor, defaultPolicyFloor);
             report.print(out);
             if (json != null) {
                 report.writeJson(json);
@@ -229,6 +238,26 @@ public final class LoadtestCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The forward-pass floor from {@code medforge floor} in a process of its own, started with
+     * {@code ompWaitPolicy} (null: as this one was), or null when it could not be measured: the run's
+     * other figures stand without it.
+     */
+    private static LoadReport.Floor floor(PrintWriter err, Path base, String ompWaitPolicy) {
+        String policy = ompWaitPolicy != null ? ompWaitPolicy : System.getenv().getOrDefault("OMP_WAIT_POLICY", "default");
+        progress(err, "the forward-pass floor (OpenMP wait policy " + policy + "): " + FLOOR_IMAGES + " images through the bare base,"
+                + " best of " + FLOOR_PASSES + " passes");
+        CliRunner runner = new CliRunner(err, ompWaitPolicy == null ? Map.of() : Map.of("OMP_WAIT_POLICY", ompWaitPolicy));
+        try {
+            String measured = runner.run("floor", List.of("floor", "--base", base.toString(), "--images", String.valueOf(FLOOR_IMAGES),
+                    "--passes", String.valueOf(FLOOR_PASSES), "--json"));
+            return new LoadReport.Floor(JSON.readValue(measured, ForwardFloor.class), policy);
+        } catch (CliRunner.VerbFailed | IOException e) {
+            err.println("loadtest: the forward-pass floor was not measured (" + e.getMessage() + "); the evaluation is not held against it");
+            return null;
+        }
+    }
+
     /** The base: --base, or one pretrained once into --work and kept with the id the registry binds to its digest. */
     private Path base(CliRunner cli, PrintWriter err, String run) throws IOException {
         if (existingBase != null) {
@@ -246,19 +275,29 @@ public final class LoadtestCommand implements Callable<Integer> {
         return base;
     }
 
+    /** One adapter to submit: an institution's adapter of one round, on the institution's branch. */
+    record Contribution(Scenario.Institution institution, String branch, int round, Path dir) {
+    }
+
     /**
-     * The institution's adapter, distilled set and manifest, trained unless an earlier run left them
-     * for the same base, institution, data and settings: the cache directory is named by their digest.
+     * The institution's adapter of {@code round}, distilled set and manifest, trained unless an
+     * earlier run left them for the same base, institution, data and settings: the cache directory is
+     * named by their digest. Each round trains with another seed; the first keeps the seed (and the
+     * cache) of runs that had one round only.
      */
-    private Path adapter(CliRunner cli, Path scenarioFile, Scenario.Institution institution, Path base) throws IOException {
+    private Path adapter(CliRunner cli, Path scenarioFile, Scenario.Institution institution, Path base, int round) throws IOException {
         ArtifactDigest baseDigest = ArtifactDigest.parse(Digests.sha256(base.resolve(BaseModel.WEIGHTS_FILE)));
-        String settings = Integer.toHexString(Arrays.asList(JSON.writeValueAsString(institution), quick, seed).hashCode());
+        List<Object> inputs = new ArrayList<>(List.of(JSON.writeValueAsString(institution), quick, seed));
+        if (round > 1) {
+            inputs.add(round);
+        }
+        String settings = Integer.toHexString(inputs.hashCode());
         Path dir = work.resolve("adapters").resolve(baseDigest.hex().substring(0, 12))
                 .resolve(institution.id() + "-" + settings);
         if (Files.isRegularFile(dir.resolve("manifest.json"))) {
             return dir;
         }
-        String institutionSeed = String.valueOf(1_000L * seed + institution.seed());
+        String institutionSeed = String.valueOf(1_000_000L * (round - 1) + 1_000L * seed + institution.seed());
         cli.run(institution.id(), List.of("adapter", "train", "--scenario", scenarioFile.toString(), "--institution", institution.id(),
                 "--base", base.toString(), "--out", dir.resolve("adapter").toString(), "--epochs", quick ? "1" : "2", "--seed", institutionSeed));
         cli.run(institution.id(), List.of("distill", "--scenario", scenarioFile.toString(), "--institution", institution.id(),
@@ -269,27 +308,32 @@ public final class LoadtestCommand implements Callable<Integer> {
         return dir;
     }
 
-    /** Each institution submits once, in order, at Poisson arrival times; uploads run beside the clock so a slow one delays no other. */
-    private List<LoadReport.Sent> submitAll(PrintWriter err, GatewayAddresses gateways, Scenario scenario, List<String> branches,
-                                            Map<String, PasswordSession> sessions, Map<String, Path> adapters, long start) throws Exception {
+    /**
+     * The contributions in order (every institution's first round, then every second, ...) at Poisson
+     * arrival times; uploads run beside the clock so a slow one delays no other.
+     */
+    private List<LoadReport.Sent> submitAll(PrintWriter err, GatewayAddresses gateways, List<Contribution> contributions,
+                                            Map<String, PasswordSession> sessions, long start) throws Exception {
         Random arrivals = new Random(seed);
         ExecutorService uploads = Executors.newFixedThreadPool(4);
         List<Future<LoadReport.Sent>> pending = new ArrayList<>();
         double at = 0;
-        int i = 0;
         PrintWriter silent = new PrintWriter(Writer.nullWriter());
-        progress(err, String.format(Locale.ROOT, "submitting: %d institution(s) at %.1f per minute (about %.0f s)", institutions, ratePerMinute,
-                institutions * 60 / ratePerMinute));
+        List<Contribution> ordered = contributions.stream()
+                .sorted(Comparator.comparingInt(Contribution::round)).toList();
+        progress(err, String.format(Locale.ROOT, "submitting: %d adapter(s) from %d institution(s) at %.1f per minute (about %.0f s)",
+                ordered.size(), institutions, ratePerMinute, ordered.size() * 60 / ratePerMinute));
         try {
-            for (Scenario.Institution institution : scenario.institutions()) {
-                String branch = branches.get(i++ % branchCount);
+            for (Contribution contribution : ordered) {
+                Scenario.Institution institution = contribution.institution();
+                String branch = contribution.branch();
                 at += -Math.log(1 - arrivals.nextDouble()) * 60 / ratePerMinute;
                 long wait = start + (long) (at * 1e9) - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
                 double arrival = (System.nanoTime() - start) / 1e9;
-                Path dir = adapters.get(institution.id());
+                Path dir = contribution.dir();
                 PasswordSession session = sessions.get(institution.id());
                 pending.add(uploads.submit(() -> {
                     String id = SubmitCommand.upload(session.client(gateways, err), branch, dir.resolve("adapter"),

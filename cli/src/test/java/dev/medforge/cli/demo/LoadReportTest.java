@@ -42,9 +42,13 @@ class LoadReportTest {
                 """.formatted(stage, receivedAt, receivedAt, stage, finalAt));
     }
 
+    /** A version's card; a member written {@code submission/task} serves that task, otherwise one of its own. */
     private static JsonNode card(int version, String publishedAt, Long mergeMillis, List<String> members, List<String> added) {
         ObjectNode card = JSON.createObjectNode().put("version", version).put("publishedAt", publishedAt);
-        members.forEach(id -> card.withArray("adapters").addObject().put("submissionId", id));
+        members.forEach(member -> {
+            String[] idAndTask = (member.contains("/") ? member : member + "/task-of-" + member).split("/");
+            card.withArray("adapters").addObject().put("submissionId", idAndTask[0]).put("task", idAndTask[1]);
+        });
         added.forEach(card.withArray("added")::add);
         if (mergeMillis != null) {
             card.putObject("work").put("mergeMillis", mergeMillis).put("evaluationMillis", 2 * mergeMillis);
@@ -117,7 +121,8 @@ class LoadReportTest {
         ServiceMetrics before = ServiceMetrics.scrape(List.of(registry));
         metrics.set(METRICS_AFTER);
         LoadReport report = new LoadReport(JSON.createObjectNode().put("institutions", 4), sent, versions,
-                before, ServiceMetrics.scrape(List.of(registry)), new ForwardFloor(4096, 5, 4000));
+                before, ServiceMetrics.scrape(List.of(registry)), new LoadReport.Floor(new ForwardFloor(4096, 5, 4000), "PASSIVE"),
+                new LoadReport.Floor(new ForwardFloor(4096, 5, 6000), "default"));
         JsonNode json = report.json();
 
         assertEquals(4, json.path("submissions").asInt());
@@ -144,18 +149,49 @@ class LoadReportTest {
         assertEquals(2.0, evaluation.path("ratioToFloor").asDouble(), 1e-9);
         assertEquals(2.5 / 1.5, evaluation.path("scoringRatioToFloor").asDouble(), 1e-3);
         assertEquals(4000.0, evaluation.path("floor").path("imagesPerSecond").asDouble());
+        assertEquals("PASSIVE", evaluation.path("floor").path("ompWaitPolicy").asText());
+        // The same 3 s against the faster floor that libgomp's spinning wait gives: 6,000 images at 6,000 images/s.
+        assertEquals("default", evaluation.path("floorDefaultPolicy").path("ompWaitPolicy").asText());
+        assertEquals(3.0, evaluation.path("ratioToFloorDefaultPolicy").asDouble(), 1e-9);
         assertEquals(1.0, json.path("versions").get(0).path("mergeSeconds").asDouble());
         assertEquals(2.0, json.path("versions").get(0).path("evalSeconds").asDouble());
         assertTrue(json.path("versions").get(1).path("mergeSeconds").isNull(), "a version without work time says so");
         assertEquals(2, json.path("versions").get(1).path("adapters").asInt());
         assertEquals(2, json.path("perSubmission").get(1).path("version").asInt());
         assertTrue(json.path("perSubmission").get(2).path("version").isNull());
+        assertEquals(2, json.path("versions").get(1).path("tasks").asInt());
+        assertEquals("[]", json.path("costGrowth").toString(), "version 2 has no work time: no growth to report");
 
         report.writeJson(dir.resolve("report.json"));
         report.writePlot(dir.resolve("plot.svg"));
         assertEquals(json.toString(), JSON.readTree(dir.resolve("report.json").toFile()).toString());
         String svg = Files.readString(dir.resolve("plot.svg"));
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline") && svg.split("<circle", -1).length - 1 >= 3, svg);
+    }
+
+    @Test
+    void costGrowthHoldsEachBranchsLastVersionAgainstItsVersion2WithTheTasksEachServes() throws IOException {
+        List<LoadReport.Version> versions = List.of(
+                new LoadReport.Version("b", card(1, "2026-12-05T10:00:10Z", 500L, List.of("s1/tops"), List.of("s1"))),
+                new LoadReport.Version("b", card(2, "2026-12-05T10:00:40Z", 1000L, List.of("s1/tops", "s2/shoes"), List.of("s2"))),
+                // A second round of tops: the lineage grows by one, the tasks do not.
+                new LoadReport.Version("b", card(3, "2026-12-05T10:01:10Z", 1500L, List.of("s1/tops", "s2/shoes", "s3/tops"), List.of("s3"))),
+                new LoadReport.Version("lone", card(1, "2026-12-05T10:00:10Z", 500L, List.of("s4"), List.of("s4"))));
+        ServiceMetrics none = ServiceMetrics.scrape(List.of());
+        JsonNode json = new LoadReport(JSON.createObjectNode(), List.of(), versions, none, none, null, null).json();
+
+        assertEquals(1, json.path("costGrowth").size(), "a branch without a version 2 has no growth: " + json.path("costGrowth"));
+        JsonNode growth = json.path("costGrowth").get(0);
+        assertEquals("b", growth.path("branch").asText());
+        assertEquals(3, growth.path("toVersion").asInt());
+        assertEquals(2, growth.path("fromTasks").asInt());
+        assertEquals(2, growth.path("toTasks").asInt());
+        // Merge + evaluation: 1 + 2 = 3 s at version 2, 1.5 + 3 = 4.5 s at version 3.
+        assertEquals(3.0, growth.path("fromWorkSeconds").asDouble(), 1e-9);
+        assertEquals(4.5, growth.path("toWorkSeconds").asDouble(), 1e-9);
+        assertEquals(1.5, growth.path("ratio").asDouble(), 1e-9);
+        assertEquals(List.of(1L, 2L, 2L, 1L), java.util.stream.StreamSupport.stream(json.path("versions").spliterator(), false)
+                .map(v -> v.path("tasks").asLong()).toList());
     }
 
     @Test
@@ -169,7 +205,8 @@ class LoadReportTest {
         services.get(1).stop(0);
 
         ServiceMetrics after = ServiceMetrics.scrape(List.of(registry, merge), Duration.ofMillis(10));
-        LoadReport report = new LoadReport(JSON.createObjectNode(), List.of(), List.of(), before, after, new ForwardFloor(4096, 5, 4000));
+        LoadReport report = new LoadReport(JSON.createObjectNode(), List.of(), List.of(), before, after,
+                new LoadReport.Floor(new ForwardFloor(4096, 5, 4000), "PASSIVE"), null);
 
         assertEquals(Set.of(), after.answered(), "a 503 and a refused connection are both no answer");
         assertEquals("HTTP 503", after.unanswered().get(registry));
