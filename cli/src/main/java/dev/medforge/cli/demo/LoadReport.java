@@ -182,7 +182,7 @@ final class LoadReport {
      * Issue 12's "merge + eval work time at version 20 within 1.5x version 2", per branch: the last
      * version's work time against version 2's, with the tasks each serves. The lineage and the tasks
      * grow together when every institution brings a task; {@code --rounds} holds the tasks while the
-     * lineage grows (docs/decisions.md, "A fused branch's cost grows with its tasks, not its lineage").
+     * lineage grows (docs/decisions.md, "A fused branch's cost is held flat in its lineage; it grows with its tasks").
      */
     private static ArrayNode costGrowth(List<Version> versions) {
         ArrayNode out = JSON.createArrayNode();
