@@ -5,7 +5,6 @@ import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.TaskMetrics;
 import dev.medforge.contracts.events.WorkTime;
-import dev.medforge.contracts.registry.RegistryClient;
 import dev.medforge.contracts.registry.Views.BranchView;
 import dev.medforge.contracts.registry.Views.TaskView;
 import dev.medforge.eval.GatePolicy;
@@ -25,7 +24,6 @@ import dev.medforge.ml.store.MemberOutputCache;
 import dev.medforge.ml.store.MemberOutputCache.Outputs;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -35,9 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.IntFunction;
-import java.util.stream.Collectors;
 
 /**
  * Scores a composite on the evaluation suite of every task it serves, scores each new adapter alone
@@ -48,13 +44,13 @@ public class CompositeEvaluator {
 
     private static final Logger LOG = Logger.getLogger(CompositeEvaluator.class);
 
-    private final RegistryClient registry;
+    private final RegistryAnswers answers;
     private final ArtifactModels models;
     private final MeterRegistry meters;
     private final MemberOutputCache memberOutputs;
 
-    CompositeEvaluator(@RestClient RegistryClient registry, ArtifactModels models, MeterRegistry meters) {
-        this.registry = registry;
+    CompositeEvaluator(RegistryAnswers answers, ArtifactModels models, MeterRegistry meters) {
+        this.answers = answers;
         this.models = models;
         this.meters = meters;
         this.memberOutputs = new MemberOutputCache(models.store());
@@ -68,15 +64,14 @@ public class CompositeEvaluator {
      */
     public Evaluation evaluate(CompositeCreated created) {
         long start = System.nanoTime();
-        BranchView branch = registry.branch(created.branch()).await().indefinitely();
+        RegistryAnswers.Branch asked = answers.branch(created);
+        BranchView branch = asked.view();
         if (branch.headVersion() != created.parentVersion()) {
             meters.counter("medforge.eval.skipped", "why", "stale").increment();
             return new Evaluation(verdict(created, Map.of(), Map.of(), Map.of(), new CompositeEvaluated.GateDecision(false,
                     List.of("not scored: built on version " + created.parentVersion() + ", and version " + branch.headVersion()
                             + " is the head")), start), false, 0, 0);
         }
-        Map<String, TaskView> tasks = registry.tasks(created.branch()).await().indefinitely().stream()
-                .collect(Collectors.toMap(TaskView::name, Function.identity()));
         BaseModel base = models.base(branch.baseModelDigest(), branch.baseModelArchitecture());
         Composite composite = load(created.artifact());
 
@@ -85,20 +80,19 @@ public class CompositeEvaluator {
         Scorer scoring = new Scorer();
         try (ModelSession session = ModelSession.open(base)) {
             for (String task : composite.heads().keySet()) {
-                Suite suite = new Suite(tasks, task, composite.head(task).classes(), base);
+                Suite suite = new Suite(branch, task, composite.head(task).classes(), base);
                 metrics.put(task, composite instanceof Composite.Mixture mixture
                         ? scoring.score(mixture, session, task, suite)
                         : scoring.score((Composite.Merged) composite, session, task, suite));
             }
             for (AdapterRef adapter : created.adapters()) {
                 Adapter alone = adapter(adapter, base);
-                Suite suite = new Suite(tasks, adapter.task(), alone.head().classes(), base);
+                Suite suite = new Suite(branch, adapter.task(), alone.head().classes(), base);
                 Outputs outputs = scoring.member(session, alone.modules(), alone.head(), suite);
                 standalone.put(adapter.task(), Scoring.of(outputs.probabilities(), outputs.labels()));
             }
         }
-        Map<String, TaskMetrics> parent = withoutWithdrawnTasks(created.parentVersion() == 0 ? Map.of()
-                : registry.version(created.branch(), created.parentVersion()).await().indefinitely().metrics(), created, metrics);
+        Map<String, TaskMetrics> parent = withoutWithdrawnTasks(asked.parentMetrics(), created, metrics);
         GatePolicy gate = new GatePolicy(branch.policy().maxRegression(), branch.policy().maxNewTaskGap());
         CompositeEvaluated.GateDecision decision = gate.decide(metrics, parent, standalone);
         meters.timer("medforge.eval.duration").record(Duration.ofNanos(System.nanoTime() - start));
@@ -106,8 +100,9 @@ public class CompositeEvaluator {
         // With the duration, what a load test holds against the forward-pass floor (issue 12).
         meters.counter("medforge.eval.images").increment(scoring.images);
         meters.counter("medforge.eval.decisions", "passed", String.valueOf(decision.passed())).increment();
-        return new Evaluation(verdict(created, metrics, parent, standalone, decision, start), true, scoring.images,
-                scoring.nanos / 1_000_000);
+        CompositeEvaluated verdict = verdict(created, metrics, parent, standalone, decision, start);
+        answers.evaluated(verdict);
+        return new Evaluation(verdict, true, scoring.images, scoring.nanos / 1_000_000);
     }
 
     /**
@@ -211,8 +206,8 @@ public class CompositeEvaluator {
         private final BaseModel base;
         private LabeledImages images;
 
-        Suite(Map<String, TaskView> tasks, String task, int classes, BaseModel base) {
-            TaskView info = tasks.get(task);
+        Suite(BranchView branch, String task, int classes, BaseModel base) {
+            TaskView info = answers.task(branch, task);
             if (info == null) {
                 throw new IllegalStateException("task '" + task + "' has no registered evaluation suite");
             }

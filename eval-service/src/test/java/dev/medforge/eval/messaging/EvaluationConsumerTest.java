@@ -191,22 +191,21 @@ class EvaluationConsumerTest {
     /**
      * Issue 12 item 1: a mixture version is scored with forward passes for its new members only. Version
      * 1 routes tops to A; version 2 adds B for shoes. A's outputs on the tops suite come from the
-     * artifact store, so version 2 runs B alone, once, for its row and its own score together.
+     * artifact store, so version 2 runs B alone, once, for its row and its own score together. Nor does
+     * it ask the registry what this worker knows: version 1's scores are its own verdict on it. The
+     * shoes task is registered after version 1, so its suite is asked for all the same.
      */
     @Test
     void aMixtureVersionRunsOnlyItsNewMemberAndReadsTheOthersOutputsFromTheCache() throws Exception {
         String branch = PipelineFixtures.newBranch(store, registryUrl);
-        // A suite of its own: entries outlive a test run in the store, and B must be new to it.
-        long suiteSeed = ThreadLocalRandom.current().nextLong();
-        PipelineFixtures.registerTask(registryUrl, branch, "shoes", "hospital-b", 3, PipelineFixtures.storeLabeledImages(store, 3, 10, suiteSeed));
         Adapter tops = PipelineFixtures.adapter(47);
         Adapter shoes = TestAdapters.random(PipelineFixtures.BASE, "shoes", 3, 8, 8f, 49);
         AdapterRef topsRef = ref(PipelineFixtures.submission(store, branch, tops));
         AdapterSubmitted shoesSubmitted = PipelineFixtures.submission(store, branch, shoes);
         AdapterRef shoesRef = new AdapterRef(shoesSubmitted.submissionId(), "hospital-b", "shoes",
                 shoesSubmitted.artifacts().adapterModel(), shoesSubmitted.artifacts().adapterConfig(), shoesSubmitted.artifacts().distilled());
-        CompositeCreated first = mixtureCreated(branch, 0, topsRef, List.of(tops));
-        CompositeCreated second = mixtureCreated(branch, 1, shoesRef, List.of(tops, shoes));
+        CompositeCreated first = mixtureCreated(branch, 0, null, topsRef, List.of(tops));
+        CompositeCreated second = mixtureCreated(branch, 1, first.compositeId(), shoesRef, List.of(tops, shoes));
 
         try (TopicProbe evaluated = TopicProbe.tail(Topics.COMPOSITE_EVALUATED)) {
             TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", first));
@@ -214,9 +213,15 @@ class EvaluationConsumerTest {
                     WAIT).data();
             assertTrue(v1.decision().passed(), v1.decision().reasons().toString());
             awaitHead(branch, 1);
+            // Registered after the branch's tasks were read for version 1: a task not seen yet is asked for.
+            // A suite of its own: entries outlive a test run in the store, and B must be new to it.
+            long suiteSeed = ThreadLocalRandom.current().nextLong();
+            PipelineFixtures.registerTask(registryUrl, branch, "shoes", "hospital-b", 3,
+                    PipelineFixtures.storeLabeledImages(store, 3, 10, suiteSeed));
             double computed = memberOutputs("computed");
             double cached = memberOutputs("cached");
             double images = meters.counter("medforge.eval.images").count();
+            double parentsKnown = registryAnswers("parent", "known");
 
             TopicProbe.send(Topics.COMPOSITE_CREATED, EventEnvelope.wrap("test", second));
             CompositeEvaluated v2 = evaluated.awaitEvent(CompositeEvaluated.class, e -> e.compositeId().equals(second.compositeId()),
@@ -228,20 +233,28 @@ class EvaluationConsumerTest {
             assertEquals(cached + 2, memberOutputs("cached"), "A on tops, and B alone for its own score");
             assertEquals(images + 30, meters.counter("medforge.eval.images").count(),
                     "the images counted against the forward-pass floor are the ones run: the shoes suite, once");
+            assertEquals(parentsKnown + 1, registryAnswers("parent", "known"), "version 1's scores are this worker's verdict on it");
+            assertEquals(registry.version(branch, 1).await().indefinitely().metrics(), v2.parentMetrics(),
+                    "the verdict's scores are the ones the registry published version 1 with");
         }
     }
 
-    private CompositeCreated mixtureCreated(String branch, int parentVersion, AdapterRef arriving, List<Adapter> members) throws Exception {
+    private CompositeCreated mixtureCreated(String branch, int parentVersion, String parentCompositeId, AdapterRef arriving,
+                                            List<Adapter> members) throws Exception {
         Map<String, TaskHead> heads = new LinkedHashMap<>();
         members.forEach(m -> heads.put(m.task(), m.head()));
         String artifact = store.put(CompositeIO.write(Composite.Mixture.routed(members, heads), PipelineFixtures.BASE,
                 "{\"members\":[]}", Map.of())).toString();
         return new CompositeCreated("sha256:" + UUID.randomUUID().toString().replace("-", ""), branch, parentVersion,
-                null, List.of(arriving), "mixture", Map.of(arriving.submissionId(), 1.0), List.of(), artifact, 10);
+                parentCompositeId, List.of(arriving), "mixture", Map.of(arriving.submissionId(), 1.0), List.of(), artifact, 10);
     }
 
     private double memberOutputs(String result) {
         return meters.counter("medforge.eval.member.outputs", "result", result).count();
+    }
+
+    private double registryAnswers(String answer, String result) {
+        return meters.counter("medforge.eval.registry.answers", "answer", answer, "result", result).count();
     }
 
     private void awaitHead(String branch, int version) throws InterruptedException {

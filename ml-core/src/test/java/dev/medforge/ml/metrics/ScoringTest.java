@@ -57,4 +57,34 @@ class ScoringTest {
         assertEquals(1.0, Scoring.of(s, y).auc(), 1e-12);
         assertTrue(Double.isNaN(Scoring.oneVsRestAuc(s, y, 2)));
     }
+
+    /**
+     * The rank sum against the AUC's definition, every (positive, negative) pair counted: scores of
+     * both signs, with zeros of both signs and many ties, as a coarse softmax gives.
+     */
+    @Test
+    void theRankSumAgreesWithEveryPairCountedOnScoresOfBothSignsWithManyTies() {
+        java.util.Random random = new java.util.Random(12);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 50 + random.nextInt(400);
+            float[][] scores = new float[n][1];
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                int level = random.nextInt(21) - 10;
+                scores[i][0] = level == 0 && random.nextBoolean() ? -0.0f : level / 7f;
+                labels[i] = random.nextInt(3) == 0 ? 0 : 1;
+            }
+            double pairs = 0;
+            double wins = 0;
+            for (int p = 0; p < n; p++) {
+                for (int q = 0; q < n; q++) {
+                    if (labels[p] == 0 && labels[q] != 0) {
+                        pairs++;
+                        wins += scores[p][0] > scores[q][0] ? 1 : scores[p][0] == scores[q][0] ? 0.5 : 0;
+                    }
+                }
+            }
+            assertEquals(wins / pairs, Scoring.oneVsRestAuc(scores, labels, 0), 1e-12, "trial " + trial);
+        }
+    }
 }
