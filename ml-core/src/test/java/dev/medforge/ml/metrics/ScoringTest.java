@@ -3,6 +3,8 @@ package dev.medforge.ml.metrics;
 import dev.medforge.contracts.events.TaskMetrics;
 import org.junit.jupiter.api.Test;
 
+import java.util.Random;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 class ScoringTest {
@@ -64,7 +66,7 @@ class ScoringTest {
      */
     @Test
     void theRankSumAgreesWithEveryPairCountedOnScoresOfBothSignsWithManyTies() {
-        java.util.Random random = new java.util.Random(12);
+        Random random = new Random(12);
         for (int trial = 0; trial < 20; trial++) {
             int n = 50 + random.nextInt(400);
             float[][] scores = new float[n][1];
