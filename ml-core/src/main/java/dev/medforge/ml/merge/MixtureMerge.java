@@ -4,9 +4,11 @@ import dev.medforge.ml.lora.Adapter;
 import dev.medforge.ml.model.TaskHead;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * MedForge-Mixture, task-conditioned: one row of weights per task. Each row starts at the task's own
@@ -14,7 +16,9 @@ import java.util.Map;
  * found on one half of the task's distilled set only as far as the other half confirms, so a
  * composite never gives up a task's own adapter on the word of a few synthetic images.
  * <p>
- * Only members whose task names one of the task's classes may join its row ({@link MergeRequest#classNames()});
+ * Only the latest member of each task may join a row: a later adapter of a task replaces the earlier
+ * ones (its head serves the task). Of those, only members whose task names one of the task's classes
+ * may join its row ({@link MergeRequest#classNames()});
  * on tasks with disjoint classes, or with class names unknown, the mixture is routing. Another
  * member runs under a head it was not trained with, so it can help only where it knows something
  * about the task's classes. Without this rule the quick bench with 1,000-step distilled sets moved
@@ -86,12 +90,21 @@ final class MixtureMerge implements MergeStrategy {
         return Arrays.copyOf(parent, eligible.length);
     }
 
-    /** Uniform over the own member and the members that share a class with the task; EM keeps the others at zero. */
+    /**
+     * Uniform over the own member and the current members that share a class with the task; EM keeps
+     * the others at zero. A member is current while no later member was trained for its task: the
+     * later one's head serves the task ({@link Composite.Mixture#ownMember}), so a replaced member
+     * could run only under a head it was not trained with. Letting it in also made a version cost one
+     * forward pass per earlier round of the task, since each round brings the task a new head and a
+     * new distilled set (issue 12).
+     */
     private static double[] eligible(MergeRequest request, String task, double[] own) {
         double[] start = own.clone();
         List<Adapter> members = request.adapters();
-        for (int m = 0; m < start.length; m++) {
-            if (request.shareAClass(task, members.get(m).task())) {
+        Set<String> later = new HashSet<>();
+        for (int m = start.length - 1; m >= 0; m--) {
+            String memberTask = members.get(m).task();
+            if (later.add(memberTask) && request.shareAClass(task, memberTask)) {
                 start[m] = 1;
             }
         }

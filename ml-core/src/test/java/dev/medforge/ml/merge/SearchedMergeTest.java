@@ -297,6 +297,11 @@ class SearchedMergeTest {
      * A; on the confirming half it does as {@code confirmB} says.
      */
     private static CompositeLoss scripted(double confirmB) {
+        return scripted(B, confirmB);
+    }
+
+    /** As above, with {@code favoured} in B's place. */
+    private static CompositeLoss scripted(Adapter favoured, double confirmFavoured) {
         class Half implements CompositeLoss {
             final boolean confirming;
 
@@ -306,8 +311,8 @@ class SearchedMergeTest {
 
             @Override
             public double[] trueClassProbabilities(Composite composite, String task) {
-                boolean memberB = ((Composite.Merged) composite).modules() == B.modules();
-                double p = memberB ? (confirming ? confirmB : 0.9) : 0.6;
+                boolean isFavoured = ((Composite.Merged) composite).modules() == favoured.modules();
+                double p = isFavoured ? (confirming ? confirmFavoured : 0.9) : 0.6;
                 return new double[] {p, p, p, p};
             }
 
@@ -397,6 +402,30 @@ class SearchedMergeTest {
             assertArrayEquals(without.weights().get(task), withMemo.weights().get(task), 1e-12, task);
         }
         assertNotEquals(MemberKey.of(noise(4, 1)), MemberKey.of(noise(4, 2)), "another set is another key");
+    }
+
+    /**
+     * Issue 12: an institution's newer adapter for its task replaces its older one in every row. The
+     * older one is never run, whatever the distilled sets would say of it, so a version costs the same
+     * however many rounds its tasks have had.
+     */
+    @Test
+    void aMemberReplacedByANewerAdapterOfItsTaskJoinsNoRowAndIsNeverRun() {
+        Adapter newerTops = TestAdapters.random(BASE, "tops", 4, 8, 8f, 24);
+        Composite.Mixture favouringOld = (Composite.Mixture) MergeStrategies.get("mixture")
+                .merge(new MergeRequest(List.of(A, B, newerTops), MergeOptions.defaults(), scripted(A, 0.9), OVERLAPPING));
+        assertArrayEquals(new double[] {0, 0, 1}, favouringOld.weights().get("tops"),
+                "the older tops adapter explains tops best on both halves, but the newer one holds the task");
+        assertArrayEquals(new double[] {0, 1, 0}, favouringOld.weights().get("footwear"));
+
+        MemberOutputMemo memo = new MemberOutputMemo(BASE.digest());
+        DistilledSetLoss remembering = new DistilledSetLoss(session, Map.of("tops", noise(4, 1), "footwear", noise(3, 2)), memo);
+        Composite.Mixture mix = (Composite.Mixture) MergeStrategies.get("mixture")
+                .merge(new MergeRequest(List.of(A, B, newerTops), MergeOptions.defaults(), remembering, OVERLAPPING));
+        assertEquals(2 * 2 * 2, memo.computed(), "the newer tops adapter and B, on the tops and footwear rows, on both halves; never A");
+        for (String task : List.of("tops", "footwear")) {
+            assertEquals(0.0, mix.weights().get(task)[0], task);
+        }
     }
 
     @Test
