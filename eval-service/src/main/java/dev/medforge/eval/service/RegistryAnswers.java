@@ -1,5 +1,6 @@
 package dev.medforge.eval.service;
 
+import dev.medforge.contracts.LeastRecentlyUsed;
 import dev.medforge.contracts.events.CompositeCreated;
 import dev.medforge.contracts.events.CompositeEvaluated;
 import dev.medforge.contracts.events.TaskMetrics;
@@ -12,8 +13,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -41,9 +40,9 @@ public class RegistryAnswers {
     private final RegistryClient registry;
     private final MeterRegistry meters;
     /** By branch id and creation time: a branch made again under its name (a registry started on an empty database) has tasks of its own. */
-    private final Map<String, Map<String, TaskView>> tasksByBranch = bounded();
+    private final Map<String, Map<String, TaskView>> tasksByBranch = LeastRecentlyUsed.map(KEPT);
     /** By branch and composite id: a composite of the same inputs on another branch is scored on that branch's suites. */
-    private final Map<String, Map<String, TaskMetrics>> passedVerdicts = bounded();
+    private final Map<String, Map<String, TaskMetrics>> passedVerdicts = LeastRecentlyUsed.map(KEPT);
 
     RegistryAnswers(@RestClient RegistryClient registry, MeterRegistry meters) {
         this.registry = registry;
@@ -92,12 +91,4 @@ public class RegistryAnswers {
         meters.counter("medforge.eval.registry.answers", "answer", answer, "result", known ? "known" : "asked").increment();
     }
 
-    private static <V> Map<String, V> bounded() {
-        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > KEPT;
-            }
-        });
-    }
 }

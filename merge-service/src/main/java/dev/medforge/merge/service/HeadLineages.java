@@ -1,5 +1,6 @@
 package dev.medforge.merge.service;
 
+import dev.medforge.contracts.LeastRecentlyUsed;
 import dev.medforge.merge.Lineage;
 import dev.medforge.ml.merge.Composite;
 import dev.medforge.ml.merge.CompositeIO;
@@ -10,8 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -35,12 +34,7 @@ public class HeadLineages {
     private final ArtifactModels models;
     private final Counter hits;
     private final Counter misses;
-    private final Map<String, Head> byComposite = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Head> eldest) {
-            return size() > CAPACITY;
-        }
-    });
+    private final Map<String, Head> byComposite = LeastRecentlyUsed.map(CAPACITY);
 
     /**
      * A head composite's lineage, and its rows when it is a task-conditioned mixture: the next mixture

@@ -1,9 +1,9 @@
 package dev.medforge.ml.merge;
 
+import dev.medforge.contracts.LeastRecentlyUsed;
 import dev.medforge.ml.data.LabeledImages;
 import dev.medforge.ml.model.TaskHead;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -23,12 +23,7 @@ public final class MemberOutputMemo {
     private final String baseDigest;
     private final AtomicLong remembered = new AtomicLong();
     private final AtomicLong computed = new AtomicLong();
-    private final Map<String, double[]> outputs = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final Map<String, double[]> outputs = LeastRecentlyUsed.map(CAPACITY);
 
     /** @param baseDigest the base every session using this memo runs: outputs of another base must never be mixed in */
     public MemberOutputMemo(String baseDigest) {

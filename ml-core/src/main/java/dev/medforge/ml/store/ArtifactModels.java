@@ -1,5 +1,6 @@
 package dev.medforge.ml.store;
 
+import dev.medforge.contracts.LeastRecentlyUsed;
 import dev.medforge.contracts.artifacts.ArtifactDigest;
 import dev.medforge.contracts.artifacts.ArtifactStore;
 import dev.medforge.ml.data.LabeledImages;
@@ -17,7 +18,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,12 +41,7 @@ public final class ArtifactModels {
 
     private final ArtifactStore store;
     private final Map<String, BaseModel> bases = new ConcurrentHashMap<>();
-    private final Map<String, Adapter> adapters = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Adapter> eldest) {
-            return size() > ADAPTERS_KEPT;
-        }
-    });
+    private final Map<String, Adapter> adapters = LeastRecentlyUsed.map(ADAPTERS_KEPT);
     private final LinkedHashMap<String, LabeledImages> imageSets = new LinkedHashMap<>(16, 0.75f, true);
     private long pixelsKept;
 
