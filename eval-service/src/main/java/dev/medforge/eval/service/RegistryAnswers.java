@@ -90,5 +90,4 @@ public class RegistryAnswers {
     private void count(String answer, boolean known) {
         meters.counter("medforge.eval.registry.answers", "answer", answer, "result", known ? "known" : "asked").increment();
     }
-
 }
